@@ -1,0 +1,89 @@
+/**
+ * Handoff benchmarks: one round trip between the main thread and a worker.
+ * Baselines (raw futex ping-pong, spin ping-pong) and the runtime's own
+ * park/unpark (completions between two simulated tasks) run in the same
+ * Bench, so the ratio is taken under the same machine conditions.
+ */
+import { Worker } from 'node:worker_threads';
+import { Bench } from 'tinybench';
+import { Kernel } from '../src/runtime/kernel.js';
+import { KernelMemory } from '../src/runtime/memory.js';
+import { CACHE, COMPLETION_WORDS, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, type LayoutConfig } from '../src/runtime/layout.js';
+import { deref, kmemCacheAlloc } from '../src/runtime/slab.js';
+import { complete, waitForCompletion } from '../src/runtime/sync/completion.js';
+import type { BenchOptions } from './types.js';
+
+const ECHO = new URL('./workers/echo.js', import.meta.url);
+
+interface Partner {
+  roundTrip(): void;
+  close(): Promise<void>;
+}
+
+function rawPartner(kind: 'raw' | 'spin'): Partner {
+  const sab = new SharedArrayBuffer(16);
+  const i32 = new Int32Array(sab);
+  const w = new Worker(ECHO, { workerData: { kind, sab, ping: 0, pong: 1, stop: 2 } });
+  let n = 0;
+  return {
+    roundTrip() {
+      n++;
+      Atomics.store(i32, 0, n);
+      if (kind === 'raw') Atomics.notify(i32, 0);
+      if (kind === 'raw') while (Atomics.load(i32, 1) !== n) Atomics.wait(i32, 1, n - 1);
+      else while (Atomics.load(i32, 1) !== n);
+    },
+    async close() {
+      Atomics.store(i32, 2, 1);
+      Atomics.store(i32, 0, n + 1);
+      Atomics.notify(i32, 0);
+      await w.terminate();
+    },
+  };
+}
+
+function runtimePartner(): Partner {
+  const layout: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, maxTasks: 4, maxExecutors: 1, ringEvents: 64 };
+  const mem = KernelMemory.create(layout);
+  mem.resetIteration();
+  const hk = new Kernel(mem, true);
+  const ping = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ;
+  const pong = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ;
+  const stop = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ + COMPLETION_WORDS;
+  // Two simulated tasks: the main thread is slot 1, the worker slot 2.
+  const k = new Kernel(mem, false);
+  k.cur = 1;
+  k.curBase = k.base(1);
+  mem.i32[kNextSlot] = 3; // wake-up scans cover slots 1..2
+  mem.i32[kLiveTasks] = 2;
+  const w = new Worker(ECHO, { workerData: { kind: 'runtime', sab: mem.sab, layout, ping, pong, stop, slot: 2 } });
+  return {
+    roundTrip() {
+      complete(k, ping);
+      waitForCompletion(k, pong);
+    },
+    async close() {
+      Atomics.store(mem.i32, stop, 1);
+      complete(k, ping);
+      await w.terminate();
+    },
+  };
+}
+
+export async function handoffBench(o: BenchOptions): Promise<Bench> {
+  const bench = new Bench({ name: 'handoff', time: o.quick ? 300 : 1500, warmupTime: o.quick ? 50 : 200, retainSamples: true });
+  const partners: Partner[] = [];
+  const add = (name: string, make: () => Partner): void => {
+    const p = make();
+    partners.push(p);
+    // Let the worker start and settle before timing begins.
+    for (let i = 0; i < 50; i++) p.roundTrip();
+    bench.add(name, () => p.roundTrip());
+  };
+  add('raw Atomics.wait/notify ping-pong', () => rawPartner('raw'));
+  add('raw spin ping-pong', () => rawPartner('spin'));
+  add('runtime park/unpark (completion ping-pong)', runtimePartner);
+  await bench.run();
+  for (const p of partners) await p.close();
+  return bench;
+}

@@ -1,0 +1,105 @@
+/**
+ * The benchmark suite behind `lockstep bench`: one tinybench run per group,
+ * baselines measured in the same run, every runtime figure printed beside
+ * its baseline as a ratio (these 2-core machines are too noisy for absolute
+ * numbers to mean much; node-platform §6).
+ */
+import { writeFileSync } from 'node:fs';
+import type { Bench } from 'tinybench';
+import { fingerprint } from '../src/runtime/fingerprint.js';
+import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/layout.js';
+import { handoffBench } from './handoff.js';
+import { stressBench, type StressCase } from './stress.js';
+import type { BenchOptions, BenchResult } from './types.js';
+
+/** Which baseline each figure is compared with. */
+const BASELINES: Readonly<Record<string, string>> = {
+  'runtime park/unpark (completion ping-pong)': 'raw Atomics.wait/notify ping-pong',
+  'raw spin ping-pong': 'raw Atomics.wait/notify ping-pong',
+};
+
+const STRESS_CASES: readonly StressCase[] = [
+  { scenario: 'tw-barrier', threads: 4, mode: 'parallel', strategy: 'none' },
+  { scenario: 'tw-barrier', threads: 4, mode: 'parallel', strategy: 'random' },
+  { scenario: 'tw-barrier', threads: 4, mode: 'controlled', strategy: 'random' },
+  { scenario: 'tw-barrier', threads: 4, mode: 'controlled', strategy: 'pct' },
+];
+
+function results(group: string, bench: Bench, unit: 'us' | 'ms'): BenchResult[] {
+  const scale = unit === 'us' ? 1000 : 1;
+  const out: BenchResult[] = [];
+  for (const t of bench.tasks) {
+    const r = t.result as { state?: string; latency?: { p50?: number; p75?: number; p99?: number; mean?: number; samplesCount?: number; samples?: number[] }; error?: unknown };
+    if (r.state !== 'completed' || !r.latency) throw new Error(`benchmark "${t.name}" did not complete: ${String(r.error ?? r.state)}`);
+    const lat = r.latency;
+    const sorted = [...(lat.samples ?? [])].sort((a, b) => a - b);
+    const q = (f: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]! : 0);
+    const median = (lat.p50 ?? q(0.5)) * scale;
+    const p25 = q(0.25) * scale;
+    const p75 = (lat.p75 ?? q(0.75)) * scale;
+    out.push({
+      group,
+      name: t.name,
+      unit,
+      median: round(median),
+      p25: round(p25),
+      p75: round(p75),
+      p99: round((lat.p99 ?? q(0.99)) * scale),
+      mean: round((lat.mean ?? 0) * scale),
+      samples: lat.samplesCount ?? sorted.length,
+      spread: round(median > 0 ? (p75 - p25) / median : 0),
+      opsPerSec: round(median > 0 ? (unit === 'us' ? 1e6 : 1e3) / median : 0),
+    });
+  }
+  return out;
+}
+
+function withRatios(all: BenchResult[]): BenchResult[] {
+  return all.map((r) => {
+    const base = BASELINES[r.name];
+    const b = base ? all.find((x) => x.name === base) : undefined;
+    return b && b.median > 0 ? { ...r, baseline: b.name, ratio: round(r.median / b.median) } : r;
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export interface SuiteReport {
+  readonly fingerprint: ReturnType<typeof fingerprint>;
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly results: readonly BenchResult[];
+}
+
+export async function runSuite(o: BenchOptions, log: (line: string) => void): Promise<SuiteReport> {
+  const startedAt = new Date().toISOString();
+  const all: BenchResult[] = [];
+  log('handoff: main thread <-> worker round trips ...');
+  all.push(...results('handoff', await handoffBench(o), 'us'));
+  log('stress: steady iterations per second on the warm pool ...');
+  all.push(...results('stress', await stressBench(o, STRESS_CASES), 'ms'));
+  return {
+    fingerprint: fingerprint(computeLayout(DEFAULT_LAYOUT_CONFIG).hash),
+    quick: o.quick,
+    startedAt,
+    results: withRatios(all),
+  };
+}
+
+export function formatReport(r: SuiteReport): string {
+  const rows = r.results.map((x) => {
+    const rate = x.group === 'stress' ? `${x.opsPerSec.toFixed(0)}/s` : `${x.opsPerSec.toFixed(0)} rt/s`;
+    const ratio = x.ratio !== undefined ? `${x.ratio.toFixed(2)}x ${x.baseline}` : '';
+    return [x.name, `${x.median.toFixed(2)} ${x.unit}`, `${x.p99.toFixed(2)} ${x.unit}`, `${(x.spread * 100).toFixed(0)}%`, String(x.samples), rate, ratio];
+  });
+  const header = ['benchmark', 'median', 'p99', 'IQR/med', 'samples', 'rate', 'vs baseline (median ratio)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (row: readonly string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', `machine: node ${r.fingerprint.node}, ${r.fingerprint.cores} cores, lockstep ${r.fingerprint.version}`].join('\n');
+}
+
+export function writeReport(path: string, r: SuiteReport): void {
+  writeFileSync(path, `${JSON.stringify(r, null, 1)}\n`);
+}

@@ -1,0 +1,129 @@
+/**
+ * Finding scenarios: the built-in table, or a user's file (TypeScript or
+ * JavaScript). User files are compiled with esbuild on the fly: `lockstep`
+ * imports are pointed at this installation's runtime module, so the user's
+ * scenario, the harness and every executor share one runtime instance (its
+ * registries of labels and task_work callbacks). The compiled module is
+ * first loaded in the comlink catalog worker, so a file that throws or
+ * hangs at load is reported as bad input instead of freezing the CLI.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { UsageError } from '../runtime/errors.js';
+import { isScenario, type Scenario } from '../runtime/scenario.js';
+import { BUILTIN_SCENARIOS, builtinByName } from '../scenarios/index.js';
+import type { CatalogApi } from './catalog-worker.js';
+
+export interface ScenarioInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly threads: { readonly default: number; readonly min: number; readonly max: number };
+  readonly variants: readonly { name: string; kind: string; expect: string; spec: string | null }[];
+}
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  readonly url: string;
+  /** The path the user gave, for user files. */
+  readonly file?: string;
+}
+
+const RUNTIME_INDEX = fileURLToPath(new URL('../runtime/index.js', import.meta.url));
+const LOAD_TIMEOUT_MS = 10_000;
+
+export async function loadBuiltin(name: string): Promise<LoadedScenario> {
+  const b = builtinByName(name);
+  if (!b) {
+    throw new UsageError(`unknown scenario "${name}" (built-in: ${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')})`);
+  }
+  const mod = (await import(b.url)) as { default?: unknown };
+  if (!isScenario(mod.default)) throw new Error(`built-in scenario ${name} has no defineScenario default export`);
+  return { scenario: mod.default, url: b.url };
+}
+
+/** Compile a user scenario file to an ES module next to the system temp dir; returns its URL. */
+export async function compileScenarioFile(path: string): Promise<string> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new UsageError(`scenario file ${path} does not exist`);
+  const source = readFileSync(abs, 'utf8');
+  const { build } = await import('esbuild');
+  let out;
+  try {
+    out = await build({
+      entryPoints: [abs],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'lockstep-runtime',
+          setup(b) {
+            b.onResolve({ filter: /^lockstep(\/.*)?$/ }, () => ({ path: pathToFileURL(RUNTIME_INDEX).href, external: true }));
+            // Anything else lockstep ships stays shared too, by absolute URL.
+            b.onResolve({ filter: /lockstep\/dist\// }, (a) => ({ path: pathToFileURL(resolve(a.resolveDir, a.path)).href, external: true }));
+          },
+        },
+      ],
+    });
+  } catch (e) {
+    const err = e as { errors?: { text: string; location?: { line: number; column: number } | null }[] };
+    const first = err.errors?.[0];
+    const where = first?.location ? `:${first.location.line}:${first.location.column}` : '';
+    throw new UsageError(`scenario file ${path}${where} does not compile: ${first?.text ?? String(e)}`);
+  }
+  const code = out.outputFiles[0]!.text;
+  const hash = createHash('sha256').update(abs).update(source).update(RUNTIME_INDEX).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'lockstep-scenarios');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${hash}.mjs`);
+  writeFileSync(file, code);
+  return pathToFileURL(file).href;
+}
+
+/** Describe a scenario module in the catalog worker (load errors become UsageErrors). */
+export async function describeInWorker(url: string, shownAs: string): Promise<ScenarioInfo> {
+  const worker = new Worker(new URL('./catalog-worker.js', import.meta.url));
+  const api = Comlink.wrap<CatalogApi>(nodeEndpoint(worker));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new UsageError(`scenario ${shownAs} did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
+    });
+    const died = new Promise<never>((_, rej) => {
+      worker.once('error', (e) => rej(new UsageError(`scenario ${shownAs} throws at load: ${e.message}`)));
+    });
+    return await Promise.race([api.describe(url), timeout, died]).catch((e: unknown) => {
+      if (e instanceof UsageError) throw e;
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new UsageError(`scenario ${shownAs} throws at load: ${msg.split('\n')[0]}`);
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+    api[Comlink.releaseProxy]();
+    await worker.terminate();
+  }
+}
+
+export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
+  const url = await compileScenarioFile(path);
+  await describeInWorker(url, path);
+  const mod = (await import(url)) as { default?: unknown };
+  if (!isScenario(mod.default)) throw new UsageError(`scenario file ${path}: default export is not a defineScenario(...) result`);
+  return { scenario: mod.default, url, file: path };
+}
+
+/** `list`: every built-in scenario, described through the catalog worker. */
+export async function listBuiltins(): Promise<ScenarioInfo[]> {
+  const out: ScenarioInfo[] = [];
+  for (const b of BUILTIN_SCENARIOS) out.push(await describeInWorker(b.url, b.name));
+  return out;
+}

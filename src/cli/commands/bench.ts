@@ -1,0 +1,24 @@
+/** `lockstep bench`: the tinybench suite (bench/), with baselines measured in the same run. */
+import { strFlag, type CommandSpec, type Flags } from '../args.js';
+import type { Output } from '../output.js';
+
+export const benchSpec: CommandSpec = {
+  name: 'bench',
+  summary: 'Run the benchmark suite: runtime figures beside raw baselines measured in the same run, as ratios with their spread.',
+  usage: 'lockstep bench [--quick] [--json FILE]',
+  options: { quick: { type: 'boolean' }, json: { type: 'string' } },
+  help: ['  --quick       short sampling (CI smoke: under a minute)', '  --json FILE   write every result (median, p99, spread, samples, machine fingerprint)'],
+  example: 'lockstep bench --quick --json bench-results/quick.json',
+};
+
+export async function benchCommand(flags: Flags, out: Output): Promise<number> {
+  const suite = await import('../../../bench/suite.js');
+  const file = strFlag(flags, 'json');
+  const report = await suite.runSuite({ quick: flags['quick'] === true }, (l: string) => out.error(`${l}\n`));
+  out.write(`${suite.formatReport(report)}\n`);
+  if (file) {
+    suite.writeReport(file, report);
+    out.write(`results written to ${file}\n`);
+  }
+  return 0;
+}

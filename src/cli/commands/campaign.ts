@@ -1,0 +1,126 @@
+/**
+ * `lockstep campaign` (what `npm start` runs): every built-in scenario's
+ * correct variants in parallel mode, then demonstrations of known bugs,
+ * each with its expected verdict; about a minute in all.
+ */
+import { runStress, type StressSummary } from '../../runtime/harness/campaign.js';
+import { strategyByName } from '../../runtime/scheduler/index.js';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
+import { numFlag, strFlag, type CommandSpec, type Flags } from '../args.js';
+import { loadBuiltin } from '../catalog.js';
+import { emit, type Output } from '../output.js';
+import { makeProgress, table } from '../progress.js';
+import { resolveSeed } from '../resolve.js';
+
+export const campaignSpec: CommandSpec = {
+  name: 'campaign',
+  summary: 'The default stress campaign: every correct variant in parallel mode plus demonstrations of known bugs, with a summary table.',
+  usage: 'lockstep campaign [--seconds T] [--seed S] [--log-dir DIR] [--json]',
+  options: { seconds: { type: 'string' }, seed: { type: 'string' }, 'log-dir': { type: 'string' }, json: { type: 'boolean' } },
+  help: [
+    '  --seconds T     total time budget (default 60)',
+    '  --seed S        campaign seed (default: random, printed)',
+    '  --log-dir DIR   where seed logs go (default ./lockstep-logs)',
+    '  --json          JSON Lines: one summary per run, then {"type":"campaign"}',
+  ],
+  example: 'lockstep campaign --seconds 30',
+};
+
+interface Entry {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly threads?: number;
+  /** Share of the time budget. */
+  readonly weight: number;
+  /** A demonstration: a failure is expected and the run stops at the first one. */
+  readonly demo?: boolean;
+  readonly mode?: 'parallel' | 'controlled';
+}
+
+/** Demonstrations of historical bugs and checker calibrations, in the order they run. */
+const DEMOS: readonly Entry[] = [
+  { scenario: 'selftest-abba', variant: 'abba', weight: 1, demo: true },
+  { scenario: 'selftest-lost-update', variant: 'racy', weight: 1, demo: true, mode: 'controlled' },
+];
+
+async function plan(): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for (const b of BUILTIN_SCENARIOS) {
+    const { scenario } = await loadBuiltin(b.name);
+    for (const v of scenario.variants) if (v.kind === 'correct') out.push({ scenario: b.name, variant: v.name, weight: b.name.startsWith('selftest') ? 1 : 3 });
+  }
+  return [...out, ...DEMOS];
+}
+
+export async function campaignCommand(flags: Flags, out: Output, stop: AbortSignal): Promise<number> {
+  const budget = numFlag(flags, 'seconds', 60, 1, 1e6)!;
+  const seed = resolveSeed(flags);
+  const logDir = strFlag(flags, 'log-dir') ?? 'lockstep-logs';
+  const json = flags['json'] === true;
+  const entries = await plan();
+  const totalWeight = entries.reduce((a, e) => a + e.weight, 0);
+  const rows: { e: Entry; s: StressSummary; verdict: string; ok: boolean }[] = [];
+  const tty = process.stderr.isTTY === true;
+  if (!json) out.write(`lockstep campaign: ${entries.length} runs, ~${budget}s, seed 0x${(seed >>> 0).toString(16)}\n`);
+  for (const e of entries) {
+    if (stop.aborted) break;
+    const { scenario, url } = await loadBuiltin(e.scenario);
+    const variant = scenario.variants.find((v) => v.name === e.variant)!;
+    const seconds = (budget * e.weight) / totalWeight;
+    const progress = makeProgress(`${e.scenario}/${e.variant}`, json ? 'none' : tty ? 'tty' : 'plain');
+    const s = await runStress({
+      scenario,
+      scenarioUrl: url,
+      variant,
+      threads: e.threads ?? scenario.threads.default,
+      params: scenario.params ?? {},
+      iterations: null,
+      seconds,
+      seed,
+      shard: null,
+      mode: e.mode ?? 'parallel',
+      strategy: strategyByName(e.mode === 'controlled' ? 'pct' : 'random')!,
+      depth: 3,
+      perturbPermille: 50,
+      stopOnFailure: e.demo === true,
+      logDir,
+      hangMs: scenario.hangMs ?? 2000,
+      stepLimit: scenario.stepLimit ?? 200_000,
+      maxLogs: 3,
+      stop,
+      onProgress: (p) => progress.update(p),
+      onFailure: (f) => {
+        if (!json && !e.demo) progress.log(`UNEXPECTED FAIL ${e.scenario}/${e.variant} iteration ${f.iteration}: ${f.kind}: ${f.message.split('\n')[0]}\n  repro: ${f.repro}`);
+      },
+    });
+    progress.done();
+    const ok = e.demo ? s.failures > 0 : s.failures === 0;
+    const verdict = e.demo ? (s.failures > 0 ? `detected (expected) in ${s.firstFailureSeconds}s` : 'NOT detected') : s.failures === 0 ? 'pass' : 'FAIL';
+    rows.push({ e, s, verdict, ok });
+    if (json) emit(out, s);
+  }
+  const bad = rows.filter((r) => !r.ok).length;
+  if (json) {
+    emit(out, { type: 'campaign', runs: rows.length, unexpected: bad, interrupted: stop.aborted });
+  } else {
+    out.write(
+      `\n${table(
+        ['scenario', 'variant', 'mode', 'threads', 'iterations', 'it/s', 'failures', 'verdict', 'seed logs'],
+        rows.map(({ e, s, verdict }) => [
+          e.scenario,
+          e.variant,
+          s.mode,
+          String(s.threads),
+          String(s.iterations),
+          s.itersPerSec.toFixed(0),
+          String(s.failures),
+          verdict,
+          s.logs.length ? s.logs.join(' ') : '-',
+        ]),
+      )}\n`,
+    );
+    out.write(bad === 0 ? `\nall ${rows.length} runs as expected\n` : `\n${bad} run(s) not as expected\n`);
+  }
+  if (stop.aborted) return bad > 0 ? 1 : 130;
+  return bad > 0 ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+/** `lockstep list`: the built-in scenarios and their variants. */
+import type { CommandSpec, Flags } from '../args.js';
+import { listBuiltins } from '../catalog.js';
+import type { Output } from '../output.js';
+import { table } from '../progress.js';
+
+export const listSpec: CommandSpec = {
+  name: 'list',
+  summary: 'List the built-in scenarios, their thread ranges and variants (correct designs, historical designs, planted bugs).',
+  usage: 'lockstep list [--json]',
+  options: { json: { type: 'boolean' } },
+  help: ['  --json   one JSON array: [{name, description, threads: {default,min,max}, variants: [{name, kind, expect, spec}]}]'],
+  example: 'lockstep list --json',
+};
+
+export async function listCommand(flags: Flags, out: Output): Promise<number> {
+  const all = await listBuiltins();
+  if (flags['json'] === true) {
+    out.write(`${JSON.stringify(all)}\n`);
+    return 0;
+  }
+  for (const s of all) {
+    out.write(`${s.name}  (threads ${s.threads.min}..${s.threads.max}, default ${s.threads.default})\n  ${s.description}\n`);
+    const rows = s.variants.map((v) => [`  ${v.name}`, v.kind, `expect ${v.expect}`, v.spec ?? '-']);
+    out.write(`${table(['  variant', 'kind', 'expect', 'spec'], rows)}\n\n`);
+  }
+  return 0;
+}

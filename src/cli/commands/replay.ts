@@ -1,0 +1,138 @@
+/**
+ * `lockstep replay LOG`: run a failing iteration again from its seed log.
+ *
+ * A controlled-mode log replays exactly: the same seed drives the same
+ * decisions, so the failure and the whole event sequence must come back
+ * (compared by hash; on a mismatch the first divergent step is printed).
+ * A parallel-mode log is re-run K times on real cores and reports how often
+ * the failure came back ("reproduced 7/20").
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../runtime/errors.js';
+import { fingerprint, fingerprintDiff } from '../../runtime/fingerprint.js';
+import { layoutFor, runStress, type IterationInfo } from '../../runtime/harness/campaign.js';
+import { firstDivergence, formatDivergence, type Divergence } from '../../runtime/harness/divergence.js';
+import { parseSeedLog, SeedLogError, type SeedLog } from '../../runtime/harness/seedlog.js';
+import { computeLayout } from '../../runtime/layout.js';
+import { parseSeed } from '../../runtime/prng.js';
+import { strategyByName } from '../../runtime/scheduler/index.js';
+import { intFlag, type CommandSpec, type Flags } from '../args.js';
+import { loadBuiltin, loadScenarioFile } from '../catalog.js';
+import { emit, type Output } from '../output.js';
+
+export const replaySpec: CommandSpec = {
+  name: 'replay',
+  summary: 'Re-run the failing iteration of a seed log: exactly (controlled mode) or K times on real cores with a reproduction rate (parallel mode).',
+  usage: 'lockstep replay LOG [--runs K] [--json]',
+  options: { runs: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1, names: 'LOG' },
+  help: ['  LOG        a seed log written by stress', '  --runs K   how many times to run it (default 20)', '  --json     one JSON Lines record with the verdict'],
+  example: 'lockstep replay lockstep-logs/selftest-abba-abba-controlled-0x0000002a-i0.json',
+};
+
+export interface ReplayVerdict {
+  readonly type: 'replay';
+  readonly log: string;
+  readonly mode: 'parallel' | 'controlled';
+  readonly kind: string;
+  readonly runs: number;
+  readonly reproduced: number;
+  /** Controlled mode: runs whose event sequence hashed the same as the log's. */
+  readonly identical: number | null;
+  readonly divergence: Divergence | null;
+  readonly fingerprintDiff: readonly string[];
+}
+
+export function readSeedLog(path: string): SeedLog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read seed log ${path}`);
+  }
+  try {
+    return parseSeedLog(text, path);
+  } catch (e) {
+    if (e instanceof SeedLogError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export async function replayLog(path: string, runs: number, stop: AbortSignal): Promise<ReplayVerdict> {
+  const log = readSeedLog(path);
+  const loaded = log.scenarioFile ? await loadScenarioFile(log.scenarioFile) : await loadBuiltin(log.scenario);
+  const sc = loaded.scenario;
+  const variant = sc.variants.find((v) => v.name === log.variant);
+  if (!variant) throw new UsageError(`seed log ${path}: scenario ${sc.name} has no variant "${log.variant}" any more`);
+  const strategy = strategyByName(log.strategy);
+  if (!strategy) throw new UsageError(`seed log ${path}: unknown strategy "${log.strategy}"`);
+  const seed = parseSeed(log.seed);
+  if (seed === null) throw new UsageError(`seed log ${path}: bad seed "${log.seed}"`);
+  const params = { ...(sc.params ?? {}), ...log.params.scenarioParams };
+  const layout = computeLayout(layoutFor(sc, log.params.threads, params));
+  const now = fingerprint(layout.hash);
+  const diff = fingerprintDiff(log.fingerprint, now);
+  if (log.fingerprint.layoutHash !== layout.hash) {
+    throw new UsageError(
+      `seed log ${path} was recorded with another kernel memory layout (${diff.join('; ')}): it cannot be replayed by this build`,
+    );
+  }
+  let reproduced = 0;
+  let identical = 0;
+  let divergence: Divergence | null = null;
+  const onIteration = (it: IterationInfo): void => {
+    if (it.failed && it.kind === log.failure.kind) reproduced++;
+    if (log.mode !== 'controlled') return;
+    if (it.scheduleHash !== null && it.scheduleHash === log.scheduleHash) identical++;
+    else if (divergence === null) divergence = firstDivergence(log.schedule, it.schedule());
+  };
+  await runStress({
+    scenario: sc,
+    scenarioUrl: loaded.url,
+    ...(loaded.file ? { scenarioFile: loaded.file } : {}),
+    variant,
+    threads: log.params.threads,
+    params,
+    iterations: runs,
+    seconds: null,
+    seed,
+    shard: log.params.shard,
+    mode: log.mode,
+    strategy,
+    depth: log.params.depth,
+    perturbPermille: log.params.perturbPermille,
+    stopOnFailure: false,
+    logDir: null,
+    hangMs: log.params.hangMs,
+    stepLimit: log.params.stepLimit,
+    fixedIteration: log.iteration,
+    maxSteps: log.params.maxSteps,
+    stop,
+    onIteration,
+  });
+  return {
+    type: 'replay',
+    log: path,
+    mode: log.mode,
+    kind: log.failure.kind,
+    runs,
+    reproduced,
+    identical: log.mode === 'controlled' ? identical : null,
+    divergence,
+    fingerprintDiff: diff,
+  };
+}
+
+export async function replayCommand(flags: Flags, out: Output, stop: AbortSignal, positionals: string[]): Promise<number> {
+  const path = positionals[0]!;
+  const runs = intFlag(flags, 'runs', 20, 1, 100_000)!;
+  const v = await replayLog(path, runs, stop);
+  if (flags['json'] === true) emit(out, v);
+  else {
+    for (const d of v.fingerprintDiff) out.error(`note: environment differs from the recording: ${d}\n`);
+    const exact = v.identical === null ? '' : `; identical event sequence ${v.identical}/${v.runs}`;
+    out.write(`${v.log}: ${v.mode} ${v.kind}: reproduced ${v.reproduced}/${v.runs}${exact}\n`);
+    if (v.divergence) out.write(`${formatDivergence(v.divergence)}\n`);
+  }
+  return v.reproduced > 0 ? 1 : 0;
+}

@@ -1,0 +1,140 @@
+/** `lockstep stress`: run one scenario variant many times, report failures with seed logs. */
+import { UsageError } from '../../runtime/errors.js';
+import { runStress, type FailureRecord, type StressSummary } from '../../runtime/harness/campaign.js';
+import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '../args.js';
+import { makeProgress, table } from '../progress.js';
+import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
+import { emit, type Output } from '../output.js';
+
+export const stressSpec: CommandSpec = {
+  name: 'stress',
+  summary: 'Run a scenario variant for K iterations or T seconds on real threads; every failure writes a seed log and prints a line that reproduces it.',
+  usage:
+    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N] [--json]',
+  options: {
+    scenario: { type: 'string' },
+    'scenario-file': { type: 'string' },
+    variant: { type: 'string' },
+    threads: { type: 'string' },
+    iterations: { type: 'string' },
+    seconds: { type: 'string' },
+    seed: { type: 'string' },
+    mode: { type: 'string' },
+    strategy: { type: 'string' },
+    depth: { type: 'string' },
+    'log-dir': { type: 'string' },
+    'stop-on-failure': { type: 'boolean' },
+    shard: { type: 'string' },
+    json: { type: 'boolean' },
+    param: { type: 'string', multiple: true },
+    'hang-ms': { type: 'string' },
+    perturb: { type: 'string' },
+  },
+  help: [
+    '  --scenario NAME          a built-in scenario (lockstep list)',
+    '  --scenario-file PATH     your own scenario module (.ts or .js; compiled on the fly)',
+    '  --variant V              variant to run (default: the correct one)',
+    '  --threads N              simulated threads (scenario range)',
+    '  --iterations K           stop after K iterations (default 1000)',
+    '  --seconds T              or stop after T seconds',
+    '  --seed S                 run seed, decimal or 0x-hex (default: random, printed)',
+    '  --mode M                 parallel (real cores, default) or controlled (one thread at a time, exact replay)',
+    '  --strategy S             none, random (default) or pct',
+    '  --depth D                PCT depth (default 3)',
+    '  --log-dir DIR            where seed logs go (default ./lockstep-logs)',
+    '  --stop-on-failure        stop at the first failure',
+    '  --shard I/N              run shard I of N of the seed space',
+    '  --param name=value       override a scenario parameter (repeatable)',
+    '  --hang-ms MS             watchdog: ms without progress before a hang (default 2000)',
+    '  --perturb P              parallel mode: delay probability per yield point, per mille (default 50)',
+    '  --json                   JSON Lines on stdout; the last line is the summary',
+  ],
+  example: 'lockstep stress --scenario tw-barrier --threads 4 --seconds 10 --seed 0x2a',
+};
+
+export interface StressRun {
+  readonly summary: StressSummary;
+  readonly failures: readonly FailureRecord[];
+}
+
+export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal): Promise<number> {
+  const loaded = await resolveScenario(flags);
+  const sc = loaded.scenario;
+  const variant = resolveVariant(sc, strFlag(flags, 'variant'));
+  const params = resolveParams(sc, flags);
+  const threads = resolveThreads(sc, flags, params);
+  if (flags['iterations'] !== undefined && flags['seconds'] !== undefined) {
+    throw new UsageError('give either --iterations K or --seconds T, not both');
+  }
+  const seconds = numFlag(flags, 'seconds', null, 0.001, 1e7);
+  const iterations = intFlag(flags, 'iterations', seconds === null ? 1000 : null, 1);
+  const mode = oneOf(flags, 'mode', ['parallel', 'controlled'] as const, 'parallel');
+  const strategy = resolveStrategy(flags, 'random');
+  const depth = intFlag(flags, 'depth', 3, 1, 17)!;
+  const seed = resolveSeed(flags);
+  const shard = resolveShard(flags);
+  const logDir = strFlag(flags, 'log-dir') ?? 'lockstep-logs';
+  const hangMs = intFlag(flags, 'hang-ms', sc.hangMs ?? 2000, 50, 3_600_000)!;
+  const perturb = intFlag(flags, 'perturb', 50, 0, 1000)!;
+  const json = flags['json'] === true;
+  const progress = makeProgress(`${sc.name}/${variant.name}`, json ? 'none' : process.stderr.isTTY ? 'tty' : 'plain');
+  const failures: FailureRecord[] = [];
+  const summary = await runStress({
+    scenario: sc,
+    scenarioUrl: loaded.url,
+    ...(loaded.file ? { scenarioFile: loaded.file } : {}),
+    variant,
+    threads,
+    params,
+    iterations,
+    seconds,
+    seed,
+    shard,
+    mode,
+    strategy,
+    depth,
+    perturbPermille: perturb,
+    stopOnFailure: flags['stop-on-failure'] === true,
+    logDir,
+    hangMs,
+    stepLimit: sc.stepLimit ?? 200_000,
+    stop,
+    onProgress: (p) => {
+      progress.update(p);
+      if (json) emit(out, { type: 'progress', ...p });
+    },
+    onFailure: (f) => {
+      failures.push(f);
+      if (json) {
+        emit(out, { type: 'failure', iteration: f.iteration, kind: f.kind, message: f.message, spec: f.spec, log: f.logPath, repro: f.repro, ...(f.log.failure.cycle ? { cycle: f.log.failure.cycle } : {}) });
+      } else {
+        progress.log(`FAIL iteration ${f.iteration}: ${f.kind}${f.spec ? ` (${f.spec})` : ''}: ${f.message.split('\n')[0]}`);
+        for (const line of f.message.split('\n').slice(1, 12)) progress.log(`    ${line}`);
+        progress.log(`  repro: ${f.repro}`);
+      }
+    },
+  });
+  progress.done();
+  if (json) emit(out, summary);
+  else out.write(`${formatSummary([summary])}\n`);
+  if (summary.failures > 0) return 1;
+  return summary.interrupted ? 130 : 0;
+}
+
+export function formatSummary(rows: readonly StressSummary[]): string {
+  return table(
+    ['scenario', 'variant', 'mode', 'strategy', 'threads', 'iterations', 'it/s', 'failures', 'seed', 'logs'],
+    rows.map((s) => [
+      s.scenario,
+      s.variant,
+      s.mode,
+      s.strategy,
+      String(s.threads),
+      String(s.iterations),
+      s.itersPerSec.toFixed(1),
+      s.failures === 0 ? '0' : `${s.failures}${s.expect === 'fail' ? ' (expected)' : ''}`,
+      s.seed,
+      s.logs.length ? s.logs.join(' ') : '-',
+    ]),
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The `lockstep` command line. Exit codes (DESIGN §4): 0 ran and found no
+ * failure; 1 a failure was found (stress) or reproduced (replay); 2 bad
+ * usage or bad input, one clear line and no stack trace; 3 internal error.
+ */
+import { UsageError } from '../runtime/errors.js';
+import { toolVersion } from '../runtime/fingerprint.js';
+import { helpText, parseCommand, type CommandSpec, type Flags } from './args.js';
+import { benchCommand, benchSpec } from './commands/bench.js';
+import { campaignCommand, campaignSpec } from './commands/campaign.js';
+import { listCommand, listSpec } from './commands/list.js';
+import { replayCommand, replaySpec } from './commands/replay.js';
+import { stressCommand, stressSpec } from './commands/stress.js';
+import { stdio, type Output } from './output.js';
+
+type Handler = (flags: Flags, out: Output, stop: AbortSignal, positionals: string[]) => Promise<number>;
+
+const COMMANDS: readonly { spec: CommandSpec; run: Handler }[] = [
+  { spec: listSpec, run: (f, o) => listCommand(f, o) },
+  { spec: stressSpec, run: (f, o, s) => stressCommand(f, o, s) },
+  { spec: replaySpec, run: (f, o, s, p) => replayCommand(f, o, s, p) },
+  { spec: benchSpec, run: (f, o) => benchCommand(f, o) },
+  { spec: campaignSpec, run: (f, o, s) => campaignCommand(f, o, s) },
+];
+
+function usage(): string {
+  const lines = ['Usage: lockstep <command> [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.spec.name.padEnd(10)}${c.spec.summary.split('. ')[0]}`);
+  lines.push('', 'lockstep <command> --help shows its flags and an example.', 'lockstep --version prints the version.');
+  return lines.join('\n');
+}
+
+export async function main(argv: readonly string[], out: Output = stdio, stop?: AbortSignal): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    out.write(`${usage()}\n`);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    out.write(`lockstep ${toolVersion()}\n`);
+    return 0;
+  }
+  const c = COMMANDS.find((x) => x.spec.name === cmd);
+  if (!c) {
+    out.error(`lockstep: unknown command "${cmd}" (valid: ${COMMANDS.map((x) => x.spec.name).join(', ')})\n`);
+    return 2;
+  }
+  const ac = new AbortController();
+  const onSigint = (): void => {
+    if (ac.signal.aborted) process.exit(130);
+    out.error('\ninterrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
+    ac.abort();
+  };
+  if (!stop) process.on('SIGINT', onSigint);
+  try {
+    const { flags, positionals } = parseCommand(c.spec, rest);
+    if (flags['help'] === true) {
+      out.write(`${helpText(c.spec)}\n`);
+      return 0;
+    }
+    return await c.run(flags, out, stop ?? ac.signal, positionals);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      out.error(`lockstep ${cmd}: ${e.message}\n`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    out.error(`lockstep ${cmd}: internal error: ${err.stack ?? err.message}\n`);
+    return 3;
+  } finally {
+    if (!stop) process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,91 @@
+/** Turning command-line flags into a validated run: scenario, variant, threads, params, strategy. */
+import { randomInt } from 'node:crypto';
+import { UsageError } from '../runtime/errors.js';
+import { MAX_TASKS_CAPACITY } from '../runtime/layout.js';
+import { parseSeed } from '../runtime/prng.js';
+import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/scenario.js';
+import { STRATEGIES, strategyByName } from '../runtime/scheduler/index.js';
+import type { Strategy } from '../runtime/scheduler/types.js';
+import { intFlag, strFlag, type Flags } from './args.js';
+import { loadBuiltin, loadScenarioFile, type LoadedScenario } from './catalog.js';
+
+export async function resolveScenario(flags: Flags): Promise<LoadedScenario> {
+  const name = strFlag(flags, 'scenario');
+  const file = strFlag(flags, 'scenario-file');
+  if (name && file) throw new UsageError('give either --scenario NAME or --scenario-file PATH, not both');
+  if (file) return loadScenarioFile(file);
+  if (!name) throw new UsageError('missing --scenario NAME or --scenario-file PATH (see: lockstep list)');
+  return loadBuiltin(name);
+}
+
+export function resolveVariant(sc: Scenario, name: string | undefined): VariantDef {
+  if (name === undefined) return sc.variants.find((v) => v.kind === 'correct') ?? sc.variants[0]!;
+  const v = sc.variants.find((x) => x.name === name);
+  if (!v) throw new UsageError(`unknown variant "${name}" for ${sc.name} (valid: ${sc.variants.map((x) => x.name).join(', ')})`);
+  return v;
+}
+
+export function resolveThreads(sc: Scenario, flags: Flags, params: Params): number {
+  const t = intFlag(flags, 'threads', sc.threads.default, 1, 1_000_000)!;
+  if (t < sc.threads.min || t > sc.threads.max) {
+    throw new UsageError(`--threads ${t} is out of range for ${sc.name} (${sc.threads.min}..${sc.threads.max})`);
+  }
+  const tasks = sc.maxTasks ? sc.maxTasks(t, params) : t + 1;
+  if (tasks + 2 > MAX_TASKS_CAPACITY) {
+    throw new UsageError(`--threads ${t} needs ${tasks} tasks, above the SAB capacity of ${MAX_TASKS_CAPACITY - 2}`);
+  }
+  return t;
+}
+
+export function resolveParams(sc: Scenario, flags: Flags): Params {
+  const out: Record<string, ParamValue> = { ...(sc.params ?? {}) };
+  const raw = flags['param'];
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
+  for (const item of list) {
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/.exec(item);
+    if (!m) throw new UsageError(`--param "${item}": expected name=value`);
+    const [, key, value] = m as unknown as [string, string, string];
+    if (!(key in out)) {
+      const known = Object.keys(out);
+      throw new UsageError(`--param ${key}: ${sc.name} has no such parameter (${known.length ? known.join(', ') : 'it takes none'})`);
+    }
+    const def = out[key];
+    if (typeof def === 'number') {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--param ${key}: "${value}" is not a number`);
+      out[key] = n;
+    } else if (typeof def === 'boolean') {
+      if (value !== 'true' && value !== 'false') throw new UsageError(`--param ${key}: "${value}" is not true or false`);
+      out[key] = value === 'true';
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function resolveStrategy(flags: Flags, fallback: string): Strategy {
+  const name = strFlag(flags, 'strategy') ?? fallback;
+  const s = strategyByName(name);
+  if (!s) throw new UsageError(`--strategy: "${name}" is not one of ${STRATEGIES.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+export function resolveSeed(flags: Flags): number {
+  const v = strFlag(flags, 'seed');
+  if (v === undefined) return randomInt(0, 0x7fffffff);
+  const s = parseSeed(v);
+  if (s === null) throw new UsageError(`--seed: "${v}" is not a 32-bit number (decimal or 0x-hex)`);
+  return s;
+}
+
+export function resolveShard(flags: Flags): readonly [number, number] | null {
+  const v = strFlag(flags, 'shard');
+  if (v === undefined) return null;
+  const m = /^([0-9]+)\/([0-9]+)$/.exec(v.trim());
+  if (!m) throw new UsageError(`--shard: "${v}" is not I/N (e.g. 1/4)`);
+  const i = Number(m[1]);
+  const n = Number(m[2]);
+  if (n < 1 || i < 1 || i > n) throw new UsageError(`--shard ${v}: I must be between 1 and N`);
+  return [i - 1, n];
+}

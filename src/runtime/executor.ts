@@ -1,0 +1,249 @@
+/**
+ * An executor: one warm worker of the piscina pool that runs simulated
+ * tasks, one at a time, for a whole campaign.
+ *
+ * The harness submits one long-running piscina task per worker. Inside it,
+ * the executor parks on its mailbox word in the SAB; wake_up_new_task()
+ * (called by clone() in another task, or by the harness for an iteration's
+ * first tasks) writes a task slot there and notifies. The executor then runs
+ * that task to completion: ret_from_fork (task_work and signals first, as
+ * the kernel does), the thread body, do_exit(). No Worker is spawned per
+ * iteration or per clone; the dispatch is one futex wake.
+ */
+import { Ev, FailKind } from './constants.js';
+import { AbortIteration, KernelFailure, TaskExit } from './errors.js';
+import { Kernel } from './kernel.js';
+import { label, labelText } from './labels.js';
+import {
+  EXEC_IDLE,
+  EXEC_QUIT,
+  EXEC_WORDS,
+  IterState,
+  kBusy,
+  kIdleExecutors,
+  kIteration,
+  kIterSeed,
+  kMode,
+  kStrategy,
+  T_ARG,
+  T_BODY,
+  T_TGID,
+  X_BUSY,
+  X_MAILBOX,
+  X_RUNS,
+  kIterState,
+  type LayoutConfig,
+} from './layout.js';
+import { KernelMemory } from './memory.js';
+import { deriveSeed, localRng } from './prng.js';
+import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './scenario.js';
+import { controlled, waitFirstTurn } from './scheduler/controlled.js';
+import { strategyById } from './scheduler/index.js';
+import { Sys } from './sys.js';
+import { doExit } from './task.js';
+import { exitToUserMode } from './signal.js';
+
+export interface ExecutorArgs {
+  readonly sab: SharedArrayBuffer;
+  readonly layout: LayoutConfig;
+  readonly scenarioUrl: string;
+  readonly exec: number;
+  readonly variant: string;
+  readonly params: Record<string, number | boolean | string>;
+  readonly threads: number;
+}
+
+export interface ExecutorResult {
+  readonly exec: number;
+  readonly runs: number;
+}
+
+const L_USER = label('user');
+const L_EXIT = label('sys_exit');
+
+const SPIN = 2000;
+
+const scenarios = new Map<string, Scenario>();
+
+async function loadScenario(url: string): Promise<Scenario> {
+  let sc = scenarios.get(url);
+  if (!sc) {
+    const mod = (await import(url)) as { default?: unknown };
+    if (!isScenario(mod.default)) throw new Error(`${url}: default export is not a defineScenario(...) result`);
+    sc = mod.default;
+    scenarios.set(url, sc);
+  }
+  return sc;
+}
+
+/** The piscina task: run simulated tasks until the harness posts EXEC_QUIT. */
+export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorResult> {
+  const sc = await loadScenario(args.scenarioUrl);
+  const mem = new KernelMemory(args.sab, args.layout);
+  mem.verify();
+  const k = new Kernel(mem, false);
+  k.exec = args.exec;
+  k.scheduler = controlled;
+  const bodies = new Map<number, (ctx: ThreadContext) => void>();
+  for (const [name, fn] of Object.entries(sc.bodies)) bodies.set(label(name), fn as (ctx: ThreadContext) => void);
+  const handlers = new Map<number, (ctx: ThreadContext, sig: number) => void>();
+  for (const [name, fn] of Object.entries(sc.handlers ?? {})) handlers.set(label(`handler:${name}`), fn as never);
+
+  const i32 = mem.i32;
+  const xb = mem.L.executors + args.exec * EXEC_WORDS;
+  const mb = xb + X_MAILBOX;
+  let runs = 0;
+  for (;;) {
+    let m = Atomics.load(i32, mb);
+    if (m === EXEC_IDLE) {
+      Atomics.add(i32, kIdleExecutors, 1);
+      for (let i = 0; i < SPIN && m === EXEC_IDLE; i++) m = Atomics.load(i32, mb);
+      while (m === EXEC_IDLE) {
+        Atomics.wait(i32, mb, EXEC_IDLE);
+        m = Atomics.load(i32, mb);
+      }
+      Atomics.sub(i32, kIdleExecutors, 1);
+    }
+    if (m === EXEC_QUIT) break;
+    Atomics.store(i32, xb + X_BUSY, 1);
+    runTask(k, sc, args, m, bodies, handlers);
+    runs++;
+    i32[xb + X_RUNS] = runs;
+    Atomics.store(i32, xb + X_BUSY, 0);
+    Atomics.store(i32, mb, EXEC_IDLE);
+    if (Atomics.sub(i32, kBusy, 1) === 1) {
+      // The last task of the iteration is done: tell the harness.
+      Atomics.compareExchange(i32, kIterState, IterState.RUNNING, IterState.DONE);
+      Atomics.notify(i32, kIterState);
+    }
+  }
+  Atomics.store(i32, mb, EXEC_IDLE);
+  return { exec: args.exec, runs };
+}
+
+function runTask(
+  k: Kernel,
+  sc: Scenario,
+  args: ExecutorArgs,
+  slot: number,
+  bodies: Map<number, (ctx: ThreadContext) => void>,
+  handlers: Map<number, (ctx: ThreadContext, sig: number) => void>,
+): void {
+  const i32 = k.i32;
+  k.cur = slot;
+  k.curBase = k.base(slot);
+  k.controlled = Atomics.load(i32, kMode) === 1;
+  const iterSeed = Atomics.load(i32, kIterSeed);
+  const tid = k.tid(slot);
+  k.perturber = k.controlled ? null : strategyById(Atomics.load(i32, kStrategy)).perturber(iterSeed, tid);
+  const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
+  try {
+    k.event(Ev.START, k.tget(slot, T_BODY));
+    if (k.controlled) waitFirstTurn(k);
+    try {
+      // ret_from_fork: pending task_work and signals before user code.
+      exitToUserMode(k, 0, ctx.runHandler);
+      const body = bodies.get(k.tget(slot, T_BODY));
+      if (!body) throw new Error(`no thread body ${labelText(k.tget(slot, T_BODY))} in scenario ${sc.name}`);
+      body(ctx.ctx);
+      doExit(k, 0);
+    } catch (e) {
+      if (!(e instanceof TaskExit)) throw e;
+      k.event(Ev.EXIT, L_EXIT, 0, e.code);
+      doExit(k, e.code);
+    }
+  } catch (e) {
+    if (e instanceof AbortIteration) {
+      // The harness stopped the iteration: unwind quietly.
+    } else if (e instanceof KernelFailure) {
+      k.reportFailure(e.kind, e.message, e.spec);
+    } else if (e instanceof TaskExit) {
+      k.reportFailure(FailKind.CRASH, `tid ${tid}: task exit raised inside do_exit()`, null);
+    } else {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const where = labelText(k.tget(slot, T_BODY)) || '?';
+      k.reportFailure(FailKind.CRASH, `tid ${tid} (${where}) threw: ${err.stack ?? err.message}`, null, L_USER);
+    }
+  } finally {
+    k.cur = -1;
+    k.perturber = null;
+  }
+}
+
+interface BuiltContext {
+  readonly ctx: ThreadContext;
+  readonly runHandler: (handlerId: number, sig: number) => void;
+}
+
+function makeContext(
+  k: Kernel,
+  sc: Scenario,
+  args: ExecutorArgs,
+  slot: number,
+  iterSeed: number,
+  handlers: Map<number, (ctx: ThreadContext, sig: number) => void>,
+): BuiltContext {
+  const i32 = k.i32;
+  const tid = k.tid(slot);
+  let ctx: ThreadContext;
+  const runHandler = (id: number, sig: number): void => {
+    const h = handlers.get(id);
+    if (!h) throw new KernelFailure(FailKind.CRASH, `signal ${sig}: no handler ${labelText(id)} in scenario ${sc.name}`);
+    h(ctx, sig);
+  };
+  const sys = new Sys({
+    k,
+    runHandler,
+    bodyId(name) {
+      if (!sc.bodies[name]) throw new Error(`clone: no thread body "${name}" in scenario ${sc.name}`);
+      return label(name);
+    },
+    handlerId(name) {
+      if (!sc.handlers?.[name]) throw new Error(`sigaction: no handler "${name}" in scenario ${sc.name}`);
+      return label(`handler:${name}`);
+    },
+  });
+  const userPoint = (addr: number): void => {
+    k.yieldPoint(L_USER, addr);
+    sys.interruptReturn();
+  };
+  ctx = {
+    tid,
+    tgid: k.tget(slot, T_TGID),
+    arg: k.tget(slot, T_ARG),
+    params: sc.params ? { ...sc.params, ...args.params } : args.params,
+    variant: args.variant,
+    threads: args.threads,
+    iteration: Atomics.load(i32, kIteration),
+    sys,
+    k,
+    rng: localRng(deriveSeed(iterSeed, tid, 0x05e4)),
+    addr: (name, i = 0) => sharedAddr(k, sc, name, i),
+    load(name, i = 0) {
+      const a = sharedAddr(k, sc, name, i);
+      userPoint(a);
+      return Atomics.load(i32, a);
+    },
+    store(name, v, i = 0) {
+      const a = sharedAddr(k, sc, name, i);
+      userPoint(a);
+      Atomics.store(i32, a, v);
+    },
+    add(name, d, i = 0) {
+      const a = sharedAddr(k, sc, name, i);
+      userPoint(a);
+      return Atomics.add(i32, a, d);
+    },
+    cas(name, expect, v, i = 0) {
+      const a = sharedAddr(k, sc, name, i);
+      userPoint(a);
+      return Atomics.compareExchange(i32, a, expect, v);
+    },
+    yield() {
+      userPoint(0);
+    },
+  };
+  return { ctx, runHandler };
+}
+
+export { EXEC_QUIT };

@@ -1,0 +1,133 @@
+/**
+ * Seed logs (`format: "lockstep-seed-log/1"`, DESIGN §4): one JSON file per
+ * failure with everything needed to run the failing iteration again.
+ * Written to a temporary name and renamed, so a log is never half-written.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FailKindName } from '../constants.js';
+import type { Fingerprint } from '../fingerprint.js';
+import type { Trace } from '../trace.js';
+import type { CycleEntry } from '../waitgraph.js';
+
+export const SEED_LOG_FORMAT = 'lockstep-seed-log/1';
+
+export interface SeedLogFailure {
+  readonly kind: FailKindName;
+  readonly message: string;
+  readonly spec?: string;
+  readonly cycle?: readonly CycleEntry[];
+  /** Tid that reported it (0: the harness). */
+  readonly tid?: number;
+  /** Label of the yield point where it was detected. */
+  readonly label?: string;
+}
+
+export interface SeedLogSchedule {
+  /** `decisions`: controlled mode, the task chosen at each scheduling decision. `global-order`: parallel mode, the task that took each yield-point ticket. */
+  readonly kind: 'decisions' | 'global-order';
+  readonly length: number;
+  /** True if the run had more steps than the log holds (replay cannot be exact). */
+  readonly overflow: boolean;
+  /** Tid per entry (0: a non-yield event in the global order). */
+  readonly tids: readonly number[];
+  /** Label per entry, as an index into `labels`. */
+  readonly at: readonly number[];
+  readonly labels: readonly string[];
+  readonly preemptions?: number;
+}
+
+export interface SeedLogParams {
+  readonly threads: number;
+  readonly depth: number;
+  readonly maxSteps: number;
+  readonly perturbPermille: number;
+  readonly stepLimit: number;
+  readonly hangMs: number;
+  readonly scenarioParams: Readonly<Record<string, number | boolean | string>>;
+  readonly shard: readonly [number, number] | null;
+}
+
+export interface SeedLog {
+  readonly format: typeof SEED_LOG_FORMAT;
+  readonly fingerprint: Fingerprint;
+  readonly scenario: string;
+  /** Path of a user scenario file (absent for built-in scenarios). */
+  readonly scenarioFile?: string;
+  readonly variant: string;
+  readonly params: SeedLogParams;
+  readonly mode: 'parallel' | 'controlled';
+  readonly strategy: string;
+  readonly seed: string;
+  readonly iteration: number;
+  readonly iterSeed: number;
+  readonly failure: SeedLogFailure;
+  readonly scheduleHash?: string;
+  readonly schedule: SeedLogSchedule;
+  readonly trace: Trace;
+  readonly repro: string;
+  readonly recordedAt: string;
+}
+
+export function seedLogName(log: Pick<SeedLog, 'scenario' | 'variant' | 'seed' | 'iteration' | 'mode'>): string {
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return `${safe(log.scenario)}-${safe(log.variant)}-${log.mode}-${log.seed}-i${log.iteration}.json`;
+}
+
+export function writeSeedLog(dir: string, log: SeedLog): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, seedLogName(log));
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(log, null, 1)}\n`);
+  renameSync(tmp, path);
+  return path;
+}
+
+/** Why a file is not a usable seed log (one line each); an empty list means it is one. */
+function problems(x: unknown): string[] {
+  const out: string[] = [];
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return ['not a JSON object'];
+  const o = x as Record<string, unknown>;
+  if (o['format'] !== SEED_LOG_FORMAT) {
+    return [`format is ${JSON.stringify(o['format'] ?? null)}, expected "${SEED_LOG_FORMAT}"`];
+  }
+  const need: [string, string][] = [
+    ['fingerprint', 'object'],
+    ['scenario', 'string'],
+    ['variant', 'string'],
+    ['params', 'object'],
+    ['mode', 'string'],
+    ['strategy', 'string'],
+    ['seed', 'string'],
+    ['iteration', 'number'],
+    ['failure', 'object'],
+    ['schedule', 'object'],
+  ];
+  for (const [k, t] of need) if (typeof o[k] !== t || o[k] === null) out.push(`field "${k}" missing or not a ${t}`);
+  if (o['mode'] !== undefined && o['mode'] !== 'parallel' && o['mode'] !== 'controlled') out.push(`mode "${String(o['mode'])}" unknown`);
+  const fp = o['fingerprint'] as Record<string, unknown> | undefined;
+  if (fp && typeof fp === 'object' && typeof fp['layoutHash'] !== 'number') out.push('fingerprint.layoutHash missing');
+  const sch = o['schedule'] as Record<string, unknown> | undefined;
+  if (sch && typeof sch === 'object' && (!Array.isArray(sch['tids']) || !Array.isArray(sch['at']) || !Array.isArray(sch['labels'])))
+    out.push('schedule is malformed (tids/at/labels)');
+  const p = o['params'] as Record<string, unknown> | undefined;
+  if (p && typeof p === 'object' && typeof p['threads'] !== 'number') out.push('params.threads missing');
+  return out;
+}
+
+export class SeedLogError extends Error {}
+
+export function parseSeedLog(text: string, path: string): SeedLog {
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch (e) {
+    const t = text.trim();
+    const why = t.length === 0 ? 'the file is empty' : t.startsWith('{') && !t.endsWith('}') ? 'it is truncated' : 'it is not JSON';
+    void e;
+    throw new SeedLogError(`${path} is not a seed log: ${why}`);
+  }
+  const p = problems(x);
+  if (p.length) throw new SeedLogError(`${path} is not a usable seed log: ${p.join('; ')}`);
+  return x as SeedLog;
+}

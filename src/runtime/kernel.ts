@@ -1,0 +1,226 @@
+/**
+ * The per-thread view of the simulated kernel.
+ *
+ * Every worker (and the main thread, as the harness) owns one Kernel object
+ * over the same KernelMemory. `cur` is the slot of the task this worker is
+ * running, the simulator's `current`. The Kernel is where the single hook of
+ * lockstep lives: `yieldPoint(label)`. Every primitive operation and every
+ * access to kernel memory passes through it, so it is the one place where
+ *
+ *   - an event is recorded (with a global sequence number: a total order),
+ *   - parallel mode injects seeded perturbation,
+ *   - controlled mode decides which single thread runs next,
+ *   - an aborted iteration unwinds the task.
+ */
+import { AbortIteration, KernelFailure } from './errors.js';
+import { Ev, FailKind, TASK_RUNNING } from './constants.js';
+import {
+  EV_AUX,
+  EV_KIND,
+  EV_LABEL,
+  EV_OBJ,
+  EV_SEQ,
+  EV_TIME,
+  EV_WORDS,
+  EXEC_WORDS,
+  IterState,
+  kAbort,
+  kFailKind,
+  kFailLabel,
+  kFailMsgLen,
+  kFailSet,
+  kFailSpec,
+  kFailTid,
+  kIterState,
+  kMode,
+  kMutants,
+  kSeq,
+  SCHED_ENTRY_WORDS,
+  SL_LABEL,
+  SL_WHO,
+  T_NIVCSW,
+  T_RING_HEAD,
+  T_STATE,
+  TASK_WORDS,
+  X_BEAT,
+  type Layout,
+} from './layout.js';
+import type { KernelMemory } from './memory.js';
+import { label } from './labels.js';
+import { mutantBit } from './mutants.js';
+import type { ParallelPerturber, ControlledScheduler } from './scheduler/types.js';
+
+const ABORT = new AbortIteration();
+
+export class Kernel {
+  readonly i32: Int32Array;
+  readonly L: Layout;
+  /** Current task slot, or -1 when this is the harness (main thread). */
+  cur = -1;
+  /** Word offset of the current task's record. */
+  curBase = 0;
+  /** Executor index of this worker (-1 on the main thread). */
+  exec = -1;
+  /** Controlled mode: only the baton holder runs. */
+  controlled = false;
+  /** Parallel-mode perturbation for the current task. */
+  perturber: ParallelPerturber | null = null;
+  /** Controlled-mode scheduler (stateless; its state lives in the SAB). */
+  scheduler: ControlledScheduler | null = null;
+  private readonly ringEvents: number;
+  private readonly schedSteps: number;
+  private readonly t0: number;
+
+  constructor(
+    readonly mem: KernelMemory,
+    readonly isHarness: boolean,
+  ) {
+    this.i32 = mem.i32;
+    this.L = mem.L;
+    this.ringEvents = mem.L.config.ringEvents;
+    this.schedSteps = mem.L.config.schedLogSteps;
+    this.t0 = performance.timeOrigin;
+  }
+
+  // ----- task records ---------------------------------------------------------
+  base(slot: number): number {
+    return this.L.tasks + slot * TASK_WORDS;
+  }
+  tid(slot: number): number {
+    return slot + 1;
+  }
+  slotOf(tid: number): number {
+    return tid - 1;
+  }
+  get curTid(): number {
+    return this.cur + 1;
+  }
+  /** Atomic load of a task field. */
+  tget(slot: number, field: number): number {
+    return Atomics.load(this.i32, this.L.tasks + slot * TASK_WORDS + field);
+  }
+  tset(slot: number, field: number, v: number): void {
+    Atomics.store(this.i32, this.L.tasks + slot * TASK_WORDS + field, v);
+  }
+  tor(slot: number, field: number, bits: number): number {
+    return Atomics.or(this.i32, this.L.tasks + slot * TASK_WORDS + field, bits);
+  }
+  tand(slot: number, field: number, bits: number): number {
+    return Atomics.and(this.i32, this.L.tasks + slot * TASK_WORDS + field, bits);
+  }
+
+  // ----- the yield point -------------------------------------------------------
+  /**
+   * A labelled yield point. `obj` is the address the following access
+   * touches (0 if none), recorded for the trace.
+   */
+  yieldPoint(lbl: number, obj = 0): void {
+    if (this.isHarness) return;
+    const i32 = this.i32;
+    if (Atomics.load(i32, kAbort) !== 0) throw ABORT;
+    const seq = Atomics.add(i32, kSeq, 1);
+    this.record(seq, Ev.YIELD, lbl, obj, 0);
+    if (this.exec >= 0) i32[this.L.executors + this.exec * EXEC_WORDS + X_BEAT]!++;
+    if (this.controlled) {
+      this.scheduler!.yieldPoint(this, lbl);
+      return;
+    }
+    // Parallel mode: the ticket order is the recorded global order that
+    // replay turns into a controlled schedule.
+    if (seq < this.schedSteps) {
+      const e = this.L.schedLog + seq * SCHED_ENTRY_WORDS;
+      i32[e + SL_WHO] = this.cur + 1;
+      i32[e + SL_LABEL] = lbl;
+    }
+    if (this.perturber !== null) this.perturber.perturb(this, seq);
+  }
+
+  /** Throw if the harness aborted the iteration (used after every wake). */
+  checkAbort(): void {
+    if (Atomics.load(this.i32, kAbort) !== 0) throw ABORT;
+  }
+
+  get aborted(): boolean {
+    return Atomics.load(this.i32, kAbort) !== 0;
+  }
+
+  /** Record an event in the current task's ring (plain stores: single writer). */
+  record(seq: number, kind: number, lbl: number, obj: number, aux: number): void {
+    if (this.cur < 0) return;
+    const i32 = this.i32;
+    const hb = this.curBase + T_RING_HEAD;
+    const n = i32[hb]!;
+    i32[hb] = n + 1;
+    const at = this.L.rings + this.cur * this.L.ringStride + (n % this.ringEvents) * EV_WORDS;
+    i32[at + EV_SEQ] = seq;
+    i32[at + EV_LABEL] = lbl;
+    i32[at + EV_KIND] = kind;
+    i32[at + EV_OBJ] = obj;
+    i32[at + EV_AUX] = aux;
+    i32[at + EV_TIME] = this.nowUs();
+  }
+
+  /** Record an event with a fresh sequence number (not a scheduling point). */
+  event(kind: number, lbl: number, obj = 0, aux = 0): void {
+    if (this.cur < 0) return;
+    const seq = Atomics.add(this.i32, kSeq, 1);
+    if (!this.controlled && seq < this.schedSteps) {
+      const e = this.L.schedLog + seq * SCHED_ENTRY_WORDS;
+      this.i32[e + SL_WHO] = 0;
+      this.i32[e + SL_LABEL] = lbl;
+    }
+    this.record(seq, kind, lbl, obj, aux);
+  }
+
+  /** Microseconds since the iteration's epoch. */
+  nowUs(): number {
+    return Math.round((this.t0 + performance.now() - this.mem.epoch) * 1000) | 0;
+  }
+
+  /** Preemption accounting for RCU Tasks (an involuntary switch). */
+  notePreempted(slot: number): void {
+    Atomics.add(this.i32, this.base(slot) + T_NIVCSW, 1);
+  }
+
+  isRunnable(slot: number): boolean {
+    return this.tget(slot, T_STATE) === TASK_RUNNING;
+  }
+
+  // ----- planted bugs -------------------------------------------------------------
+  /** Is planted bug `id` (spec ID such as "L2") enabled in this run? */
+  mutant(id: string): boolean {
+    const bit = mutantBit(id);
+    return (Atomics.load(this.i32, kMutants + (bit >> 5)) & (1 << (bit & 31))) !== 0;
+  }
+
+  // ----- failures -------------------------------------------------------------------
+  /**
+   * Record the iteration's first failure in the failure region and tell the
+   * harness. Later failures of the same iteration are dropped (the first one
+   * is the root cause in almost every case; the trace shows the rest).
+   */
+  reportFailure(kind: number, message: string, spec: string | null, lbl = 0): boolean {
+    const i32 = this.i32;
+    if (Atomics.compareExchange(i32, kFailSet, 0, 1) !== 0) return false;
+    i32[kFailKind] = kind;
+    i32[kFailTid] = this.cur >= 0 ? this.curTid : 0;
+    i32[kFailLabel] = lbl;
+    i32[kFailSpec] = spec === null ? 0 : label(spec);
+    i32[kFailMsgLen] = this.mem.writeFailMessage(message);
+    this.event(Ev.FAIL, lbl, 0, kind);
+    Atomics.store(i32, kIterState, IterState.FAILED);
+    Atomics.notify(i32, kIterState);
+    return true;
+  }
+
+  fail(err: KernelFailure): never {
+    this.reportFailure(err.kind, err.message, err.spec);
+    throw err;
+  }
+
+  get mode(): 'parallel' | 'controlled' {
+    return Atomics.load(this.i32, kMode) === 1 ? 'controlled' : 'parallel';
+  }
+}
+
+export { FailKind };

@@ -1,0 +1,525 @@
+/**
+ * The kernel's memory map: every word of the SharedArrayBuffer is declared here.
+ *
+ * Like piscina's `k`-prefixed slots, each offset is a named constant so that a
+ * reader can grep for who touches a word. The SAB is one Int32Array:
+ *
+ *   [ header | task table | event rings | slab caches ... | scenario words | failure message ]
+ *
+ * Region sizes depend on a small run configuration (task capacity, ring size),
+ * so `computeLayout()` turns a `LayoutConfig` into absolute word offsets. The
+ * layout's *shape* (every constant below plus the config) is hashed into
+ * `layoutHash`, which goes into every seed-log fingerprint: a log recorded
+ * against another layout is refused at replay with the difference named.
+ */
+
+export const LAYOUT_VERSION = 1;
+export const LAYOUT_MAGIC = 0x4c4b5354; // "LKST"
+
+// ---------------------------------------------------------------------------
+// Header words (absolute offsets; the header always starts at word 0).
+// ---------------------------------------------------------------------------
+export const kMagic = 0;
+export const kVersion = 1;
+export const kLayoutHash = 2;
+export const kMaxTasks = 3;
+/** Iteration number being run (written by the harness before release). */
+export const kIteration = 4;
+/** IterState: IDLE / RUNNING / DONE / FAILED (see below). Main waits on it. */
+export const kIterState = 5;
+/** Non-zero: every yield point and every park throws AbortIteration. */
+export const kAbort = 6;
+/** Global event sequence number: one ticket per yield point (total order). */
+export const kSeq = 7;
+/** Next free task slot (slots are never reused within an iteration). */
+export const kNextSlot = 8;
+/** Tasks handed to an executor and not yet finished (incl. not yet picked up). */
+export const kBusy = 9;
+/** Tasks created and not yet past do_task_dead(). */
+export const kLiveTasks = 10;
+/** 0 = parallel, 1 = controlled. */
+export const kMode = 11;
+/** Strategy id (see scheduler/index.ts). */
+export const kStrategy = 12;
+/** PCT depth d. */
+export const kDepth = 13;
+/** Seed of the current iteration (derived from run seed and iteration). */
+export const kIterSeed = 14;
+/** Bitmask of enabled planted bugs (mutants), 4 words = 128 bits. */
+export const kMutants = 15; // 15..18
+/** Failure record: first failure wins the CAS on kFailSet. */
+export const kFailSet = 19;
+export const kFailKind = 20;
+export const kFailTid = 21;
+export const kFailLabel = 22;
+export const kFailSpec = 23;
+export const kFailMsgLen = 24;
+/** Controlled mode: slot that holds the baton (the only one allowed to run). */
+export const kSchedCurrent = 25;
+/** Controlled mode: scheduling step counter. */
+export const kSchedStep = 26;
+/** Controlled mode: xoshiro128** state, advanced only by the baton holder. */
+export const kSchedRng = 27; // 27..30
+/** Controlled mode: FNV hash of the event sequence (tid, label) so far. */
+export const kSchedHash = 31;
+/** Controlled mode: step bound k used for PCT change points. */
+export const kSchedMaxSteps = 32;
+/** Controlled mode: number of scheduling decisions recorded. */
+export const kSchedDecisions = 33;
+/** Controlled mode: number of preemptions (switch away from a runnable task). */
+export const kSchedPreemptions = 34;
+/** PCT change points (up to kMaxChangePoints step numbers). */
+export const kChangePoints = 35; // 35..50
+export const kMaxChangePoints = 16;
+/** Count of executors waiting for work (diagnostics). */
+export const kIdleExecutors = 51;
+/** Parallel-mode perturbation: per-mille probability of a delay at a yield point. */
+export const kPerturbPermille = 52;
+/** Controlled mode: maximum steps before the run is declared a livelock. */
+export const kStepLimit = 53;
+/** FIFO tickets for waiters (wake-one picks the oldest). */
+export const kWaitTicket = 54;
+/** Controlled mode: a scheduling decision is in progress (diagnostics). */
+export const kSchedOverflow = 55;
+/** Float64 slot (byte offset kEpochByte) holding the iteration's time origin (ms, performance.timeOrigin based). */
+export const kEpochWord = 56; // 56..57 (8-byte aligned)
+/** tasklist_lock (SPINLOCK_WORDS): exit_notify, reparenting, release_task. */
+export const kTasklistLock = 58; // 58..59
+export const HEADER_WORDS = 64;
+
+export const IterState = {
+  IDLE: 0,
+  RUNNING: 1,
+  DONE: 2,
+  FAILED: 3,
+} as const;
+
+// ---------------------------------------------------------------------------
+// Task table: one record of TASK_WORDS per slot (task_struct plus the bits of
+// signal handling and scheduling that lockstep needs).
+// ---------------------------------------------------------------------------
+export const TASK_WORDS = 64;
+export const T_TID = 0;
+export const T_TGID = 1;
+/** tid of the parent (who gets SIGCHLD and reaps). */
+export const T_PARENT = 2;
+/** Slot lifecycle: SlotState below. Read with Atomics by for_each_thread walks. */
+export const T_SLOT = 3;
+/** task->flags (PF_EXITING ...). */
+export const T_FLAGS = 4;
+/** task->__state (TASK_RUNNING, TASK_INTERRUPTIBLE ...). */
+export const T_STATE = 5;
+/** task->exit_state (EXIT_ZOMBIE, EXIT_DEAD). */
+export const T_EXIT_STATE = 6;
+export const T_EXIT_CODE = 7;
+/** 1 while runnable or running, 0 while blocked (RCU Tasks reads it). */
+export const T_ON_RQ = 8;
+/** Voluntary context switches (blocking in schedule()). */
+export const T_NVCSW = 9;
+/** Involuntary switches (preemption at a yield point). */
+export const T_NIVCSW = 10;
+/** Simulated CPU the task last ran on. */
+export const T_CPU = 11;
+/** task->atomic_flags: PFA_NO_NEW_PRIVS ... */
+export const T_ATOMIC_FLAGS = 12;
+/** Handle of the task's committed cred (task->cred). */
+export const T_CRED = 13;
+/** Thread-private pending signal mask (bit n-1 for signal n). */
+export const T_SIGPENDING = 14;
+export const T_SIGBLOCKED = 15;
+/** Thread-info flags: TIF_SIGPENDING, TIF_NOTIFY_SIGNAL. */
+export const T_TIF = 16;
+/** task->task_works: handle of the first callback_head, 0, or TW_EXITED. */
+export const T_TASK_WORKS = 17;
+/** Spinlocks held (a sleep while this is non-zero is a bug: might_sleep()). */
+export const T_SPINS_HELD = 18;
+/** Park word: 0 = parked/unsignalled, 1 = woken or holds the baton. */
+export const T_PARK = 19;
+/** Breadcrumb: what the task waits on (WaitKind), the object's address, the label, the sleep state. */
+export const T_WAIT_KIND = 20;
+export const T_WAIT_OBJ = 21;
+export const T_WAIT_LABEL = 22;
+export const T_WAIT_AUX = 23;
+/** Ticket taken when the wait began (FIFO order for wake-one). */
+export const T_WAIT_TICKET = 24;
+/** Thread body (label id of its name in the scenario's bodies). */
+export const T_BODY = 25;
+export const T_ARG = 26;
+/** Handle of the signal_struct shared by the thread group. */
+export const T_SIGNAL = 27;
+/** Handle of the sighand_struct shared by the thread group. */
+export const T_SIGHAND = 28;
+/** Event ring write index (events recorded by this task so far). */
+export const T_RING_HEAD = 29;
+/** Executor running this task, plus one (0: none assigned). */
+export const T_EXECUTOR = 30;
+/** Capabilities (CAP_SYS_ADMIN bit ...). */
+export const T_CAPS = 31;
+/** Controlled mode: PCT priority of this task. */
+export const T_PRIO = 32;
+/** Controlled mode: non-zero while the task is in a timed sleep or spin retry (deprioritised). */
+export const T_YIELDING = 33;
+/** Set when a timed sleep expired (controlled mode treats the timeout as elapsed). */
+export const T_TIMED = 34;
+/** Group-exit code / SIGKILL marker for do_group_exit. */
+export const T_GROUP_EXIT = 35;
+/** Restart block: the syscall number being restarted (diagnostics only). */
+export const T_RESTART = 36;
+/** Number of children not yet reaped (for wait4 -ECHILD). */
+export const T_CHILDREN = 37;
+/** task->pi_lock (SPINLOCK_WORDS), which task_work_cancel and task_work_run order on. */
+export const T_PI_LOCK = 38; // 38..39
+/** Words 40..63 are reserved for subsystems; each declares its fields here. */
+export const T_SUBSYS = 40;
+
+export const SlotState = {
+  FREE: 0,
+  /** Allocated by copy_process, not yet linked into the thread list. */
+  NEW: 1,
+  /** Linked: visible to for_each_thread walks, runs or will run. */
+  LINKED: 2,
+  /** Past exit_notify: a zombie or dead, no longer in the thread list walk. */
+  UNLINKED: 3,
+} as const;
+
+// ---------------------------------------------------------------------------
+// Event rings: per task slot, RING_EVENTS records of EV_WORDS.
+// ---------------------------------------------------------------------------
+export const EV_WORDS = 6;
+export const EV_SEQ = 0;
+export const EV_LABEL = 1;
+export const EV_KIND = 2;
+export const EV_OBJ = 3;
+export const EV_AUX = 4;
+/** Microseconds since the iteration's epoch. */
+export const EV_TIME = 5;
+
+// ---------------------------------------------------------------------------
+// Schedule log. Controlled mode: entry s = the slot chosen at decision s and
+// the label of the yield point where it was made. Parallel mode: entry s =
+// the tid that took ticket s at a yield point (0 for non-yield events), i.e.
+// the recorded global order that replay turns into a controlled schedule.
+// ---------------------------------------------------------------------------
+export const SCHED_ENTRY_WORDS = 2;
+export const SL_WHO = 0;
+export const SL_LABEL = 1;
+
+// ---------------------------------------------------------------------------
+// Executors: the warm pool's workers, each with a mailbox.
+// ---------------------------------------------------------------------------
+export const EXEC_WORDS = 8;
+/** Slot of the task to run next, or EXEC_IDLE / EXEC_QUIT. */
+export const X_MAILBOX = 0;
+/** 1 while the executor runs a task. */
+export const X_BUSY = 1;
+/** Tasks run by this executor (statistics). */
+export const X_RUNS = 2;
+/** Heartbeat: increments at every yield point of the task it runs (watchdog). */
+export const X_BEAT = 3;
+export const EXEC_IDLE = -1;
+export const EXEC_QUIT = -2;
+
+// ---------------------------------------------------------------------------
+// Slab caches. Each object slot: SLAB_HDR_WORDS of header, then payload.
+// Handles carry the cache id and a generation so stale handles are caught.
+// ---------------------------------------------------------------------------
+export const SLAB_HDR_WORDS = 4;
+/** ObjState (FREE / LIVE / POISONED). */
+export const S_STATE = 0;
+/** Generation, bumped on every free; part of the handle. */
+export const S_GEN = 1;
+/** Reference count. */
+export const S_REF = 2;
+/** Free-list link (slot index) or the label of the allocation site while live. */
+export const S_NEXT = 3;
+
+export const ObjState = { FREE: 0, LIVE: 1, POISONED: 2 } as const;
+export const POISON = 0x6b6b6b6b; // the kernel's POISON_FREE byte, repeated
+
+/** Per-cache control block, in the slab directory region. */
+export const CACHE_CTL_WORDS = 8;
+export const C_LOCK = 0;
+export const C_BUMP = 1;
+export const C_FREE = 2;
+export const C_LIVE = 3;
+export const C_ALLOCS = 4;
+/** Fault injection: fail the n-th allocation of this cache (1-based), 0 = off. */
+export const C_FAIL_AT = 5;
+
+// ----- Embedded synchronisation objects (their words sit inside any struct) --
+export const MUTEX_WORDS = 2;
+export const MUTEX_OWNER = 0; // tid of holder, 0 if free
+export const MUTEX_WAITERS = 1;
+export const SPINLOCK_WORDS = 2;
+export const SPIN_OWNER = 0;
+export const SPIN_WAITERS = 1;
+export const RWSEM_WORDS = 3;
+export const RWSEM_COUNT = 0; // >0 readers, -1 writer, 0 free
+export const RWSEM_OWNER = 1; // tid of the writer
+export const RWSEM_WAITERS = 2;
+export const COMPLETION_WORDS = 2;
+export const COMPLETION_DONE = 0;
+export const COMPLETION_WAITERS = 1;
+/** `done` value that complete_all() stores (UINT_MAX in the kernel). */
+export const COMPLETION_ALL = 0x7fffffff;
+export const WAITQ_WORDS = 1;
+export const WAITQ_WAITERS = 0;
+
+// ----- cache: sync (standalone named primitives a scenario allocates) --------
+export const SYNC_NAME = 0; // label id of the object's name
+export const SYNC_TAG = 1; // label id of the wait-for resolver tag (0 = generic)
+export const SYNC_OBJ = 2; // the primitive's words start here
+export const SYNC_WORDS = 8;
+
+// ----- cache: cred ------------------------------------------------------------
+export const CRED_UID = 0;
+export const CRED_EUID = 1;
+export const CRED_CAPS = 2;
+/** Words from CRED_SUBSYS on are the LSM blob (Landlock state ...). */
+export const CRED_SUBSYS = 4;
+export const CRED_WORDS = 16;
+
+// ----- cache: callback_head (task_work items) -----------------------------------
+export const CB_NEXT = 0; // handle of the next callback_head
+export const CB_FUNC = 1; // registered callback id (label id of its name)
+export const CB_DATA = 2; // handle of the owning object (container_of)
+export const CB_QUEUED_ON = 3; // tid it was queued on (diagnostics)
+export const CB_WORDS = 4;
+/** Sentinel stored in task->task_works after exit_task_work(): work_exited. */
+export const TW_EXITED = -1;
+
+// ----- cache: signal_struct -------------------------------------------------------
+export const SIG_NR_THREADS = 0;
+export const SIG_LIVE = 1;
+export const SIG_GROUP_EXIT = 2; // SIGNAL_GROUP_EXIT flag
+export const SIG_GROUP_EXIT_CODE = 3;
+export const SIG_CRED_GUARD_MUTEX = 4; // MUTEX_WORDS
+export const SIG_EXEC_UPDATE_LOCK = 6; // RWSEM_WORDS
+export const SIG_WAIT_CHLDEXIT = 9; // WAITQ_WORDS: parent sleeps here in wait4
+export const SIG_LEADER = 10; // tid of the group leader
+export const SIG_SUBSYS = 12;
+export const SIGNAL_WORDS = 24;
+
+// ----- cache: sighand_struct --------------------------------------------------------
+export const SH_SIGLOCK = 0; // SPINLOCK_WORDS
+/** Mask of signals whose action is SIG_IGN. */
+export const SH_IGNORED = 2;
+/** Mask of signals with a user handler (SA_RESTART tracked separately). */
+export const SH_HANDLED = 3;
+export const SH_RESTART = 4; // mask of handlers installed with SA_RESTART
+/** Handler body ids, one word per signal 1..31. */
+export const SH_HANDLER = 5; // 5..35
+export const SIGHAND_WORDS = 40;
+
+// ----- cache: kobj (scenario-owned generic objects: rulesets, test payloads) ----------
+export const KOBJ_WORDS = 16;
+
+export interface CacheSpec {
+  readonly id: number;
+  readonly name: string;
+  /** Payload words (without the slab header). */
+  readonly words: number;
+  /** Objects per iteration (slots are recycled through the free list). */
+  readonly capacity: number;
+  /** Field names by payload offset, for reports ("signal_struct#3.cred_guard_mutex"). */
+  readonly fields: Readonly<Record<number, string>>;
+}
+
+/**
+ * Every slab cache, in one table. Subsystem issues append their caches here
+ * (landlock_ruleset, seccomp_filter, pid_namespace ...), which changes the hash.
+ */
+export const CACHES: readonly CacheSpec[] = [
+  { id: 1, name: 'sync', words: SYNC_WORDS, capacity: 256, fields: { [SYNC_OBJ]: 'obj' } },
+  {
+    id: 2,
+    name: 'cred',
+    words: CRED_WORDS,
+    capacity: 1024,
+    fields: { [CRED_UID]: 'uid', [CRED_EUID]: 'euid', [CRED_CAPS]: 'cap_effective' },
+  },
+  {
+    id: 3,
+    name: 'callback_head',
+    words: CB_WORDS,
+    capacity: 1024,
+    fields: { [CB_NEXT]: 'next', [CB_FUNC]: 'func' },
+  },
+  {
+    id: 4,
+    name: 'signal_struct',
+    words: SIGNAL_WORDS,
+    capacity: 256,
+    fields: {
+      [SIG_CRED_GUARD_MUTEX]: 'cred_guard_mutex',
+      [SIG_EXEC_UPDATE_LOCK]: 'exec_update_lock',
+      [SIG_WAIT_CHLDEXIT]: 'wait_chldexit',
+    },
+  },
+  {
+    id: 5,
+    name: 'sighand_struct',
+    words: SIGHAND_WORDS,
+    capacity: 256,
+    fields: { [SH_SIGLOCK]: 'siglock' },
+  },
+  { id: 6, name: 'kobj', words: KOBJ_WORDS, capacity: 1024, fields: {} },
+];
+
+export const CACHE = {
+  sync: 1,
+  cred: 2,
+  callback_head: 3,
+  signal_struct: 4,
+  sighand_struct: 5,
+  kobj: 6,
+} as const;
+
+// ---------------------------------------------------------------------------
+// Layout computation
+// ---------------------------------------------------------------------------
+export interface LayoutConfig {
+  /** Task slots per iteration (slot 0 is init). */
+  readonly maxTasks: number;
+  /** Entries of the schedule log (controlled decisions, or the parallel global order). */
+  readonly schedLogSteps: number;
+  /** Executors (warm workers). */
+  readonly maxExecutors: number;
+  /** Events kept per task (bounded trace). */
+  readonly ringEvents: number;
+  /** Words of scenario-shared memory. */
+  readonly scenarioWords: number;
+}
+
+export const DEFAULT_LAYOUT_CONFIG: LayoutConfig = {
+  maxTasks: 72,
+  schedLogSteps: 1 << 16,
+  maxExecutors: 72,
+  ringEvents: 1024,
+  scenarioWords: 1024,
+};
+
+/** Hard capacity: more tasks than this is refused at the command line. */
+export const MAX_TASKS_CAPACITY = 256;
+export const FAIL_MSG_BYTES = 8192;
+
+export interface CacheLayout {
+  readonly spec: CacheSpec;
+  /** Word offset of the cache control block. */
+  readonly ctl: number;
+  /** Word offset of slot 0. */
+  readonly base: number;
+  /** Words per slot (header + payload). */
+  readonly stride: number;
+}
+
+export interface Layout {
+  readonly config: LayoutConfig;
+  readonly tasks: number;
+  readonly executors: number;
+  readonly rings: number;
+  readonly ringStride: number;
+  /** Schedule log: SCHED_ENTRY_WORDS per step. */
+  readonly schedLog: number;
+  readonly caches: readonly CacheLayout[];
+  /** Cache layouts indexed by cache id. */
+  readonly cacheById: readonly (CacheLayout | undefined)[];
+  readonly scenario: number;
+  /** Byte offset of the failure message buffer. */
+  readonly failMsgByte: number;
+  readonly totalWords: number;
+  readonly hash: number;
+}
+
+export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Layout {
+  let w = HEADER_WORDS;
+  const tasks = w;
+  w += config.maxTasks * TASK_WORDS;
+  const executors = w;
+  w += config.maxExecutors * EXEC_WORDS;
+  const rings = w;
+  const ringStride = config.ringEvents * EV_WORDS;
+  w += config.maxTasks * ringStride;
+  const schedLog = w;
+  w += config.schedLogSteps * SCHED_ENTRY_WORDS;
+  const caches: CacheLayout[] = [];
+  const cacheById: (CacheLayout | undefined)[] = [];
+  for (const spec of CACHES) {
+    const ctl = w;
+    w += CACHE_CTL_WORDS;
+    const stride = SLAB_HDR_WORDS + spec.words;
+    const base = w;
+    w += stride * spec.capacity;
+    const c = { spec, ctl, base, stride };
+    caches.push(c);
+    cacheById[spec.id] = c;
+  }
+  const scenario = w;
+  w += config.scenarioWords;
+  w = (w + 1) & ~1;
+  const failMsgByte = w * 4;
+  w += FAIL_MSG_BYTES / 4;
+  return {
+    config,
+    tasks,
+    executors,
+    rings,
+    ringStride,
+    schedLog,
+    caches,
+    cacheById,
+    scenario,
+    failMsgByte,
+    totalWords: w,
+    hash: layoutHash(config),
+  };
+}
+
+/** FNV-1a over the layout's shape: version, word constants, caches, config. */
+export function layoutHash(config: LayoutConfig): number {
+  const parts: (string | number)[] = [
+    LAYOUT_VERSION,
+    HEADER_WORDS,
+    TASK_WORDS,
+    EV_WORDS,
+    EXEC_WORDS,
+    SLAB_HDR_WORDS,
+    CACHE_CTL_WORDS,
+    config.maxTasks,
+    config.schedLogSteps,
+    config.maxExecutors,
+    config.ringEvents,
+    config.scenarioWords,
+  ];
+  for (const c of CACHES) parts.push(c.id, c.name, c.words, c.capacity);
+  return fnv1a(parts.join(','));
+}
+
+export function fnv1a(s: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+// ---------------------------------------------------------------------------
+// Handles: [cache id : 5][generation : 14][slot : 12], never 0.
+// ---------------------------------------------------------------------------
+export const HANDLE_SLOT_BITS = 12;
+export const HANDLE_GEN_BITS = 14;
+export const HANDLE_SLOT_MASK = (1 << HANDLE_SLOT_BITS) - 1;
+export const HANDLE_GEN_MASK = (1 << HANDLE_GEN_BITS) - 1;
+
+export function makeHandle(cacheId: number, gen: number, slot: number): number {
+  return (cacheId << (HANDLE_SLOT_BITS + HANDLE_GEN_BITS)) | ((gen & HANDLE_GEN_MASK) << HANDLE_SLOT_BITS) | slot;
+}
+export function handleCache(h: number): number {
+  return h >>> (HANDLE_SLOT_BITS + HANDLE_GEN_BITS);
+}
+export function handleGen(h: number): number {
+  return (h >>> HANDLE_SLOT_BITS) & HANDLE_GEN_MASK;
+}
+export function handleSlot(h: number): number {
+  return h & HANDLE_SLOT_MASK;
+}

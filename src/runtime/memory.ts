@@ -1,0 +1,106 @@
+/**
+ * One SharedArrayBuffer is the kernel's memory. This module creates it, gives
+ * typed views over it, and resets it between iterations.
+ */
+import {
+  C_BUMP,
+  C_FAIL_AT,
+  C_FREE,
+  C_LIVE,
+  C_LOCK,
+  C_ALLOCS,
+  computeLayout,
+  EXEC_WORDS,
+  EXEC_IDLE,
+  HEADER_WORDS,
+  kEpochWord,
+  kLayoutHash,
+  kMagic,
+  kMaxTasks,
+  kVersion,
+  LAYOUT_MAGIC,
+  LAYOUT_VERSION,
+  TASK_WORDS,
+  X_MAILBOX,
+  type Layout,
+  type LayoutConfig,
+} from './layout.js';
+
+export class KernelMemory {
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  readonly f64: Float64Array;
+  readonly L: Layout;
+
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    config: LayoutConfig,
+  ) {
+    this.L = computeLayout(config);
+    if (sab.byteLength < this.L.totalWords * 4) throw new Error('SharedArrayBuffer smaller than its layout');
+    this.i32 = new Int32Array(sab);
+    this.u8 = new Uint8Array(sab);
+    this.f64 = new Float64Array(sab, 0, HEADER_WORDS / 2);
+  }
+
+  static create(config: LayoutConfig): KernelMemory {
+    const L = computeLayout(config);
+    const mem = new KernelMemory(new SharedArrayBuffer(L.totalWords * 4), config);
+    const i32 = mem.i32;
+    i32[kMagic] = LAYOUT_MAGIC;
+    i32[kVersion] = LAYOUT_VERSION;
+    i32[kLayoutHash] = L.hash;
+    i32[kMaxTasks] = config.maxTasks;
+    for (let x = 0; x < config.maxExecutors; x++) i32[L.executors + x * EXEC_WORDS + X_MAILBOX] = EXEC_IDLE;
+    return mem;
+  }
+
+  /** Check that a SAB handed to a worker was made with the same layout. */
+  verify(): void {
+    const i32 = this.i32;
+    if (i32[kMagic] !== LAYOUT_MAGIC || i32[kVersion] !== LAYOUT_VERSION || i32[kLayoutHash] !== this.L.hash) {
+      throw new Error('kernel memory layout mismatch between threads');
+    }
+  }
+
+  get epoch(): number {
+    return this.f64[kEpochWord / 2]!;
+  }
+  set epoch(ms: number) {
+    this.f64[kEpochWord / 2] = ms;
+  }
+
+  /**
+   * Reset kernel state for the next iteration. Only the harness calls this,
+   * and only when every executor is idle. Task records and the scenario
+   * region are zeroed; slab caches are reset lazily (bump pointer back to 0,
+   * generations kept so a handle from an earlier iteration stays stale).
+   */
+  resetIteration(): void {
+    const { i32, L } = this;
+    i32.fill(0, L.tasks, L.tasks + L.config.maxTasks * TASK_WORDS);
+    i32.fill(0, L.scenario, L.scenario + L.config.scenarioWords);
+    for (const c of L.caches) {
+      i32[c.ctl + C_LOCK] = 0;
+      i32[c.ctl + C_BUMP] = 0;
+      i32[c.ctl + C_FREE] = -1;
+      i32[c.ctl + C_LIVE] = 0;
+      i32[c.ctl + C_ALLOCS] = 0;
+      i32[c.ctl + C_FAIL_AT] = 0;
+    }
+  }
+
+  /** Write a UTF-8 message into the failure buffer; returns its byte length. */
+  writeFailMessage(msg: string): number {
+    const bytes = new TextEncoder().encode(msg);
+    const n = Math.min(bytes.length, 8192);
+    this.u8.set(bytes.subarray(0, n), this.L.failMsgByte);
+    return n;
+  }
+
+  readFailMessage(len: number): string {
+    const start = this.L.failMsgByte;
+    // Copy out of shared memory: TextDecoder refuses shared views.
+    return new TextDecoder().decode(this.u8.slice(start, start + len));
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The public scenario API: `defineScenario({...})`.
+ *
+ * A scenario module's default export describes
+ *
+ *  - `bodies`: the thread bodies, plain synchronous functions that run inside
+ *    a worker as a simulated task and enter the kernel through `ctx.sys`;
+ *  - `setup`: runs on the harness before each iteration, creates the first
+ *    tasks and the objects they share;
+ *  - `check`: the invariants, run after each iteration on the harness;
+ *  - `variants`: the correct design, historical designs and planted bugs
+ *    (`mutants`: spec IDs switched on for the whole run);
+ *  - `threads`, `params`, `shared` words.
+ *
+ * The same module is imported by the harness and by every worker, so bodies
+ * are found by name and never cross a thread boundary.
+ */
+import type { Kernel } from './kernel.js';
+import type { Xoshiro } from './prng.js';
+import type { Sys } from './sys.js';
+
+export type VariantKind = 'correct' | 'historical' | 'mutant';
+
+export interface VariantDef {
+  /** `mainline`, `srcu-2022`, ... or the spec ID of a mutant (`L1`). */
+  readonly name: string;
+  readonly kind: VariantKind;
+  /** Whether a run of this variant is expected to find a failure. */
+  readonly expect: 'pass' | 'fail';
+  /** Spec ID this variant demonstrates (mutants: their own ID). */
+  readonly spec: string | null;
+  /** Planted bugs switched on (spec IDs); defaults to [spec] for mutants. */
+  readonly mutants?: readonly string[];
+  readonly description?: string;
+}
+
+export type ParamValue = number | boolean | string;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+export interface ThreadContext<P extends Params = Params> {
+  readonly tid: number;
+  readonly tgid: number;
+  /** The argument given to clone()/spawn(). */
+  readonly arg: number;
+  readonly params: P;
+  readonly variant: string;
+  /** --threads N of the run. */
+  readonly threads: number;
+  readonly iteration: number;
+  readonly sys: Sys;
+  /** The kernel, for scenarios that drive subsystems directly. */
+  readonly k: Kernel;
+  /** Per-thread PRNG derived from (seed, iteration, tid). */
+  readonly rng: Xoshiro;
+  /** Address of a scenario-shared word. */
+  addr(name: string, i?: number): number;
+  /** User-space loads and stores of shared words: preemption points, and signals are delivered at them. */
+  load(name: string, i?: number): number;
+  store(name: string, v: number, i?: number): void;
+  add(name: string, d: number, i?: number): number;
+  cas(name: string, expect: number, v: number, i?: number): number;
+  /** A preemption point in user code (an interrupt return: signals are delivered here). */
+  yield(): void;
+}
+
+export type ThreadBody<P extends Params = Params> = (ctx: ThreadContext<P>) => void;
+export type SignalHandler<P extends Params = Params> = (ctx: ThreadContext<P>, sig: number) => void;
+
+export interface SpawnOptions {
+  readonly uid?: number;
+  /** Capability mask (default: all, as root). */
+  readonly caps?: number;
+  readonly noNewPrivs?: boolean;
+}
+
+export interface SetupContext<P extends Params = Params> {
+  readonly k: Kernel;
+  readonly params: P;
+  readonly variant: string;
+  readonly threads: number;
+  readonly iteration: number;
+  readonly rng: Xoshiro;
+  /** Create a process (a new thread group, child of init) running `body`. */
+  spawn(body: string, arg?: number, opts?: SpawnOptions): number;
+  /** Create a thread in the thread group of `leaderTid`. */
+  spawnThread(leaderTid: number, body: string, arg?: number): number;
+  /** A named standalone primitive (its address); freed by the harness after the iteration. */
+  mutex(name: string): number;
+  completion(name: string): number;
+  waitqueue(name: string): number;
+  spinlock(name: string): number;
+  rwsem(name: string): number;
+  addr(name: string, i?: number): number;
+  set(name: string, v: number, i?: number): void;
+  get(name: string, i?: number): number;
+}
+
+export interface TaskInfo {
+  readonly tid: number;
+  readonly tgid: number;
+  readonly exitCode: number;
+  readonly exited: boolean;
+  readonly flags: number;
+  readonly cred: number;
+  readonly noNewPrivs: boolean;
+}
+
+export interface CheckContext<P extends Params = Params> {
+  readonly k: Kernel;
+  readonly params: P;
+  readonly variant: string;
+  readonly threads: number;
+  readonly iteration: number;
+  get(name: string, i?: number): number;
+  task(tid: number): TaskInfo;
+  /** Every task created in this iteration (init excluded). */
+  tasks(): TaskInfo[];
+  /** Report an invariant violation (the iteration fails; the first one is kept). */
+  fail(message: string, spec?: string): void;
+}
+
+export interface ScenarioDef<P extends Params = Params> {
+  readonly name: string;
+  readonly description: string;
+  readonly threads: { readonly default: number; readonly min: number; readonly max: number };
+  /** Most tasks alive at once for `threads` (sizes the warm pool). Default: threads + 1. */
+  readonly maxTasks?: (threads: number, params: P) => number;
+  /** Default parameter values; the run may override them. */
+  readonly params?: P;
+  readonly variants: readonly VariantDef[];
+  /** Shared words by name, with their length in words. */
+  readonly shared?: Readonly<Record<string, number>>;
+  readonly bodies: Readonly<Record<string, ThreadBody<P>>>;
+  readonly handlers?: Readonly<Record<string, SignalHandler<P>>>;
+  readonly setup: (s: SetupContext<P>) => void;
+  readonly check?: (c: CheckContext<P>) => void;
+  /** Controlled-mode step bound before a run counts as a livelock (default 200,000). */
+  readonly stepLimit?: number;
+  /** Parallel-mode watchdog: ms without progress before a hang is declared (default 2,000). */
+  readonly hangMs?: number;
+}
+
+export interface Scenario<P extends Params = Params> extends ScenarioDef<P> {
+  readonly __lockstepScenario: 1;
+  /** Offsets of the shared words, by name. */
+  readonly sharedOffsets: Readonly<Record<string, { readonly at: number; readonly len: number }>>;
+  readonly sharedWords: number;
+}
+
+export function defineScenario<P extends Params = Params>(def: ScenarioDef<P>): Scenario<P> {
+  const offsets: Record<string, { at: number; len: number }> = {};
+  let w = 0;
+  for (const [name, len] of Object.entries(def.shared ?? {})) {
+    if (!Number.isInteger(len) || len < 1) throw new Error(`scenario ${def.name}: shared word "${name}" needs a length >= 1`);
+    offsets[name] = { at: w, len };
+    w += len;
+  }
+  const t = def.threads;
+  if (!(t.min >= 1 && t.min <= t.default && t.default <= t.max)) {
+    throw new Error(`scenario ${def.name}: threads must satisfy 1 <= min <= default <= max`);
+  }
+  if (def.variants.length === 0) throw new Error(`scenario ${def.name}: at least one variant is required`);
+  return { ...def, __lockstepScenario: 1, sharedOffsets: offsets, sharedWords: w };
+}
+
+export function isScenario(x: unknown): x is Scenario {
+  return typeof x === 'object' && x !== null && (x as { __lockstepScenario?: unknown }).__lockstepScenario === 1;
+}
+
+export function variantMutants(v: VariantDef): readonly string[] {
+  if (v.mutants) return v.mutants;
+  return v.kind === 'mutant' && v.spec ? [v.spec] : [];
+}
+
+/** Resolve a shared word name to its absolute address. */
+export function sharedAddr(k: Kernel, sc: Pick<Scenario, 'name' | 'sharedOffsets'>, name: string, i = 0): number {
+  const o = sc.sharedOffsets[name];
+  if (!o) throw new Error(`scenario ${sc.name}: no shared word "${name}"`);
+  if (i < 0 || i >= o.len) throw new Error(`scenario ${sc.name}: shared word ${name}[${i}] out of range (length ${o.len})`);
+  return k.L.scenario + o.at + i;
+}

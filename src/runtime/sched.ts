@@ -1,0 +1,228 @@
+/**
+ * Sleeping and waking: the one spin-then-park mechanism every primitive uses.
+ *
+ * The kernel pattern is kept literally:
+ *
+ *     for (;;) {
+ *         prepareToWait(...)            // publish the breadcrumb, set_current_state()
+ *         if (condition) break;
+ *         if (signal_pending_state(state, current)) { ret = -EINTR; break; }
+ *         schedule();
+ *     }
+ *     finishWait(...)
+ *
+ * A waiter publishes *what it waits on* (its breadcrumb: kind, object
+ * address, label, sleep state) before it re-checks the condition; a waker
+ * changes the condition before it scans the breadcrumbs. All of these are
+ * sequentially consistent Atomics, so either the waiter sees the new
+ * condition or the waker sees the breadcrumb: no lost wake-up (the Dekker
+ * argument the kernel makes with set_current_state()'s barrier).
+ *
+ * The breadcrumb is also the only "stack" a parked worker has: a thread in
+ * Atomics.wait cannot answer messages, so the watchdog reads breadcrumbs to
+ * build the wait-for graph.
+ *
+ * Parallel mode parks on the task's own park word: spin briefly (cheap when
+ * there are no more runnable threads than cores), then Atomics.wait. Never
+ * spin unboundedly: with more threads than cores a spinning waiter steals
+ * the CPU its waker needs (node-platform §6c: ~100 handoffs/s).
+ */
+import { availableParallelism } from 'node:os';
+import {
+  Ev,
+  TASK_INTERRUPTIBLE,
+  TASK_NORMAL,
+  TASK_RUNNING,
+  TASK_WAKEKILL,
+  WaitKind,
+} from './constants.js';
+import { bug } from './errors.js';
+import {
+  kLiveTasks,
+  kNextSlot,
+  kWaitTicket,
+  T_NVCSW,
+  T_ON_RQ,
+  T_PARK,
+  T_SPINS_HELD,
+  T_STATE,
+  T_TIMED,
+  T_WAIT_AUX,
+  T_WAIT_KIND,
+  T_WAIT_LABEL,
+  T_WAIT_OBJ,
+  T_WAIT_TICKET,
+  T_YIELDING,
+  TASK_WORDS,
+} from './layout.js';
+import type { Kernel } from './kernel.js';
+import { scheduleBlocked, YIELD_TIMED } from './scheduler/controlled.js';
+
+const CORES = availableParallelism();
+/** Spin budget before parking when every runnable thread can have a core. */
+export const SPIN_UNDERSUBSCRIBED = 4000;
+/** Spin budget when threads outnumber cores: almost none. */
+export const SPIN_OVERSUBSCRIBED = 32;
+
+/** Publish the breadcrumb and enter sleep state `state` (set_current_state). */
+export function prepareToWait(
+  k: Kernel,
+  kind: number,
+  obj: number,
+  waitersAddr: number,
+  state: number,
+  lbl: number,
+  aux = 0,
+): void {
+  const i32 = k.i32;
+  const b = k.curBase;
+  if (kind !== WaitKind.SPINLOCK && Atomics.load(i32, b + T_SPINS_HELD) > 0) {
+    // might_sleep(): sleeping with a spinlock held is a kernel bug.
+    throw k.fail(bug(`BUG: sleeping function called from invalid context (tid ${k.curTid} holds a spinlock)`));
+  }
+  if (!k.controlled) Atomics.store(i32, b + T_PARK, 0);
+  Atomics.store(i32, b + T_WAIT_KIND, kind);
+  Atomics.store(i32, b + T_WAIT_LABEL, lbl);
+  Atomics.store(i32, b + T_WAIT_AUX, aux);
+  Atomics.store(i32, b + T_WAIT_TICKET, Atomics.add(i32, kWaitTicket, 1));
+  if (waitersAddr > 0) Atomics.add(i32, waitersAddr, 1);
+  Atomics.store(i32, b + T_STATE, state);
+  Atomics.store(i32, b + T_WAIT_OBJ, obj);
+}
+
+/** Back to TASK_RUNNING and clear the breadcrumb. */
+export function finishWait(k: Kernel, waitersAddr: number): void {
+  const i32 = k.i32;
+  const b = k.curBase;
+  Atomics.store(i32, b + T_STATE, TASK_RUNNING);
+  Atomics.store(i32, b + T_WAIT_OBJ, 0);
+  Atomics.store(i32, b + T_WAIT_KIND, 0);
+  Atomics.store(i32, b + T_YIELDING, 0);
+  if (waitersAddr > 0) Atomics.sub(i32, waitersAddr, 1);
+}
+
+/**
+ * Give up the CPU until woken. Returns at once if a waker already set the
+ * task back to TASK_RUNNING. A voluntary switch: nvcsw++, on_rq = 0.
+ */
+export function schedule(k: Kernel, lbl: number): void {
+  const i32 = k.i32;
+  const b = k.curBase;
+  if (Atomics.load(i32, b + T_STATE) === TASK_RUNNING) return;
+  k.event(Ev.BLOCK, lbl, Atomics.load(i32, b + T_WAIT_OBJ), Atomics.load(i32, b + T_WAIT_KIND));
+  Atomics.add(i32, b + T_NVCSW, 1);
+  Atomics.store(i32, b + T_ON_RQ, 0);
+  if (k.controlled) scheduleBlocked(k, lbl);
+  else park(k, b + T_PARK);
+  Atomics.store(i32, b + T_ON_RQ, 1);
+  k.checkAbort();
+  k.event(Ev.WAKE, lbl);
+}
+
+function park(k: Kernel, pw: number): void {
+  const i32 = k.i32;
+  const spin = Atomics.load(i32, kLiveTasks) <= CORES ? SPIN_UNDERSUBSCRIBED : SPIN_OVERSUBSCRIBED;
+  for (let i = 0; i < spin; i++) if (Atomics.load(i32, pw) !== 0) return;
+  while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
+}
+
+/**
+ * schedule_timeout(): sleep until woken or until `ms` elapse. Returns true if
+ * woken, false on timeout. In controlled mode time is not real: the timeout
+ * fires only when nothing else can run.
+ */
+export function scheduleTimeout(k: Kernel, ms: number, lbl: number): boolean {
+  const i32 = k.i32;
+  const b = k.curBase;
+  const st = Atomics.load(i32, b + T_STATE);
+  if (st === TASK_RUNNING) return true;
+  k.event(Ev.BLOCK, lbl, Atomics.load(i32, b + T_WAIT_OBJ), Atomics.load(i32, b + T_WAIT_KIND));
+  Atomics.add(i32, b + T_NVCSW, 1);
+  Atomics.store(i32, b + T_ON_RQ, 0);
+  let woken = true;
+  if (k.controlled) {
+    Atomics.store(i32, b + T_YIELDING, YIELD_TIMED);
+    Atomics.store(i32, b + T_TIMED, 0);
+    scheduleBlocked(k, lbl);
+    woken = Atomics.load(i32, b + T_TIMED) === 0;
+    Atomics.store(i32, b + T_TIMED, 0);
+  } else {
+    const pw = b + T_PARK;
+    if (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0, ms);
+    if (Atomics.load(i32, pw) === 0) {
+      // Timed out, unless a waker wins the race to TASK_RUNNING first.
+      woken = Atomics.compareExchange(i32, b + T_STATE, st, TASK_RUNNING) !== st;
+    }
+  }
+  Atomics.store(i32, b + T_YIELDING, 0);
+  Atomics.store(i32, b + T_ON_RQ, 1);
+  k.checkAbort();
+  k.event(Ev.WAKE, lbl);
+  return woken;
+}
+
+/**
+ * try_to_wake_up(): if task `slot` sleeps in a state matching `stateMask`,
+ * make it runnable. Parallel mode also unparks it; in controlled mode it
+ * runs when the strategy picks it.
+ */
+export function tryToWakeUp(k: Kernel, slot: number, stateMask: number): boolean {
+  const i32 = k.i32;
+  const b = k.base(slot);
+  const st = Atomics.load(i32, b + T_STATE);
+  if ((st & stateMask) === 0) return false;
+  if (Atomics.compareExchange(i32, b + T_STATE, st, TASK_RUNNING) !== st) return false;
+  if (!k.controlled) {
+    Atomics.store(i32, b + T_PARK, 1);
+    Atomics.notify(i32, b + T_PARK, 1);
+  }
+  return true;
+}
+
+export function wakeUpProcess(k: Kernel, slot: number): boolean {
+  return tryToWakeUp(k, slot, TASK_NORMAL);
+}
+
+/**
+ * __wake_up(): wake tasks sleeping on `obj`. `nrExclusive` 0 wakes all,
+ * n wakes the n oldest (FIFO by wait ticket). The waiter count at
+ * `waitersAddr` lets the common no-waiter case skip the scan.
+ */
+export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive: number, mask = TASK_NORMAL): number {
+  const i32 = k.i32;
+  if (waitersAddr > 0 && Atomics.load(i32, waitersAddr) === 0) return 0;
+  const n = Atomics.load(i32, kNextSlot);
+  const L = k.L;
+  if (nrExclusive === 0) {
+    let woken = 0;
+    for (let s = 1; s < n; s++) {
+      if (Atomics.load(i32, L.tasks + s * TASK_WORDS + T_WAIT_OBJ) === obj && tryToWakeUp(k, s, mask)) woken++;
+    }
+    return woken;
+  }
+  let woken = 0;
+  while (woken < nrExclusive) {
+    let best = -1;
+    let bestTicket = 0;
+    for (let s = 1; s < n; s++) {
+      const b = L.tasks + s * TASK_WORDS;
+      if (Atomics.load(i32, b + T_WAIT_OBJ) !== obj) continue;
+      if ((Atomics.load(i32, b + T_STATE) & mask) === 0) continue;
+      const t = Atomics.load(i32, b + T_WAIT_TICKET);
+      if (best < 0 || t - bestTicket < 0) {
+        best = s;
+        bestTicket = t;
+      }
+    }
+    if (best < 0) break;
+    if (tryToWakeUp(k, best, mask)) woken++;
+  }
+  return woken;
+}
+
+/** signal_pending_state(): would a signal interrupt a sleep in `state`? */
+export function signalPendingState(state: number, sigpending: boolean, fatal: boolean): boolean {
+  if ((state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)) === 0) return false;
+  if (!sigpending) return false;
+  return (state & TASK_INTERRUPTIBLE) !== 0 || fatal;
+}

@@ -1,0 +1,181 @@
+/**
+ * Controlled mode: every task is still its own worker, but exactly one of
+ * them runs between yield points. The running task holds the *baton* (its
+ * park word is 1). At each decision it asks the strategy who runs next and,
+ * if that is someone else, hands the baton over (store + notify on the
+ * other task's park word) and parks on its own. The decision state (PRNG,
+ * priorities, step counter, schedule log) lives in the SAB, so the sequence
+ * of decisions depends only on the seed: same seed, same event sequence.
+ *
+ * Blocking integrates here: a task that sleeps is not runnable; a wake-up
+ * only marks the sleeper runnable (it runs when the strategy picks it). When
+ * nothing is runnable but some task sleeps without a timeout, that is a
+ * deadlock, reported at once; sleepers with a timeout are woken instead
+ * (time passes only when nothing else can run).
+ */
+import { FailKind, TASK_DEAD, TASK_RUNNING } from '../constants.js';
+import {
+  fnv1a,
+  kNextSlot,
+  kSchedCurrent,
+  kSchedDecisions,
+  kSchedHash,
+  kSchedOverflow,
+  kSchedPreemptions,
+  kSchedStep,
+  kStepLimit,
+  kStrategy,
+  SCHED_ENTRY_WORDS,
+  SL_LABEL,
+  SL_WHO,
+  T_EXECUTOR,
+  T_PARK,
+  T_STATE,
+  T_TIMED,
+  T_YIELDING,
+} from '../layout.js';
+import type { Kernel } from '../kernel.js';
+import { strategyById } from './index.js';
+import type { ControlledScheduler } from './types.js';
+
+/** T_YIELDING values. */
+export const YIELD_RETRY = 1;
+export const YIELD_TIMED = 2;
+
+const SPIN = 2000;
+
+function runnableSlots(k: Kernel): number[] {
+  const n = Atomics.load(k.i32, kNextSlot);
+  const out: number[] = [];
+  for (let s = 1; s < n; s++) {
+    // Not the link state: a thread that reaped itself in exit_notify() is
+    // unlinked but still runs until do_task_dead().
+    if (k.tget(s, T_STATE) === TASK_RUNNING && k.tget(s, T_EXECUTOR) > 0) out.push(s);
+  }
+  return out;
+}
+
+function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
+  const n = Atomics.load(k.i32, kNextSlot);
+  const out: number[] = [];
+  for (let s = 1; s < n; s++) {
+    const st = k.tget(s, T_STATE);
+    if (st === TASK_RUNNING || st === TASK_DEAD || k.tget(s, T_EXECUTOR) === 0) continue;
+    if (timedOnly && k.tget(s, T_YIELDING) !== YIELD_TIMED) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * One scheduling decision, made by the baton holder. Returns the slot to run
+ * next, or -1 when nothing can run (then either the iteration is over or a
+ * deadlock has been reported).
+ */
+export function decide(k: Kernel, lbl: number): number {
+  const i32 = k.i32;
+  const strategy = strategyById(i32[kStrategy]!);
+  let runnable = runnableSlots(k);
+  if (runnable.length === 0) {
+    const timed = sleepingSlots(k, true);
+    if (timed.length > 0) {
+      // Nothing else can run, so time passes: a timed sleeper's timeout fires.
+      const s = strategy.pick(k, timed, -1, i32[kSchedStep]!);
+      k.tset(s, T_TIMED, 1);
+      k.tset(s, T_STATE, TASK_RUNNING);
+      runnable = [s];
+    } else {
+      const sleeping = sleepingSlots(k, false);
+      if (sleeping.length > 0) {
+        k.reportFailure(
+          FailKind.DEADLOCK,
+          `no runnable task: ${sleeping.length} task(s) blocked (${sleeping.map((s) => k.tid(s)).join(', ')})`,
+          null,
+          lbl,
+        );
+      }
+      return -1;
+    }
+  }
+  const step = i32[kSchedStep]!;
+  if (step >= i32[kStepLimit]! && i32[kStepLimit]! > 0) {
+    k.reportFailure(FailKind.HANG, `livelock: no completion within ${i32[kStepLimit]} scheduling steps`, null, lbl);
+    return -1;
+  }
+  const cur = k.cur >= 0 && runnable.includes(k.cur) ? k.cur : -1;
+  const next = runnable.length === 1 ? runnable[0]! : strategy.pick(k, runnable, cur, step);
+  i32[kSchedStep] = step + 1;
+  const L = k.L;
+  if (step < L.config.schedLogSteps) {
+    const at = L.schedLog + step * SCHED_ENTRY_WORDS;
+    i32[at + SL_WHO] = next;
+    i32[at + SL_LABEL] = lbl;
+  } else {
+    i32[kSchedOverflow] = 1;
+  }
+  i32[kSchedDecisions]!++;
+  // The hash covers who decided, where, and whom it chose: the event sequence.
+  i32[kSchedHash] = fnv1a(`${k.cur},${lbl},${next}`, i32[kSchedHash]!);
+  if (cur >= 0 && next !== cur) {
+    i32[kSchedPreemptions]!++;
+    k.notePreempted(cur);
+  }
+  return next;
+}
+
+/** Give the baton to `next` (does not wait). */
+export function handoff(k: Kernel, next: number): void {
+  const i32 = k.i32;
+  Atomics.store(i32, kSchedCurrent, next);
+  const pw = k.base(next) + T_PARK;
+  Atomics.store(i32, pw, 1);
+  Atomics.notify(i32, pw, 1);
+}
+
+/** Wait until this task holds the baton again (or the iteration is aborted). */
+export function waitBaton(k: Kernel): void {
+  const i32 = k.i32;
+  const pw = k.curBase + T_PARK;
+  for (let i = 0; i < SPIN && Atomics.load(i32, pw) === 0; i++);
+  while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
+  k.checkAbort();
+}
+
+/** Switch from the current (still runnable or blocked) task to `next`. */
+function switchTo(k: Kernel, next: number): void {
+  Atomics.store(k.i32, k.curBase + T_PARK, 0);
+  handoff(k, next);
+  waitBaton(k);
+}
+
+export const controlled: ControlledScheduler = {
+  yieldPoint(k, lbl) {
+    const next = decide(k, lbl);
+    if (next >= 0 && next !== k.cur) switchTo(k, next);
+    else if (next < 0) {
+      // A failure was reported (livelock): wait for the harness to abort us.
+      Atomics.store(k.i32, k.curBase + T_PARK, 0);
+      waitBaton(k);
+    }
+  },
+};
+
+/** schedule() of a task that is not runnable any more. */
+export function scheduleBlocked(k: Kernel, lbl: number): void {
+  const next = decide(k, lbl);
+  if (next === k.cur) return; // its own timeout fired
+  Atomics.store(k.i32, k.curBase + T_PARK, 0);
+  if (next >= 0) handoff(k, next);
+  waitBaton(k);
+}
+
+/** The current task is dead: pass the baton on; nobody waits for it back. */
+export function scheduleExit(k: Kernel, lbl: number): void {
+  const next = decide(k, lbl);
+  if (next >= 0) handoff(k, next);
+}
+
+/** A task about to start on an executor waits for its first turn. */
+export function waitFirstTurn(k: Kernel): void {
+  waitBaton(k);
+}

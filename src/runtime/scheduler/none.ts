@@ -1,0 +1,19 @@
+/**
+ * `none`: parallel mode adds no delay at all (the real cores decide);
+ * controlled mode runs the current task until it blocks or exits, then the
+ * lowest runnable slot: one fixed, preemption-free schedule.
+ */
+import type { Strategy } from './types.js';
+
+export const none: Strategy = {
+  name: 'none',
+  id: 0,
+  beginIteration() {},
+  perturber() {
+    return null;
+  },
+  onCreate() {},
+  pick(_k, runnable, cur) {
+    return cur >= 0 && runnable.includes(cur) ? cur : runnable[0]!;
+  },
+};

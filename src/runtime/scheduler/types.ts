@@ -1,0 +1,52 @@
+/**
+ * One interface for every scheduling strategy (Shuttle's layout: one small
+ * file per strategy). A strategy has two faces:
+ *
+ * - parallel mode: a `ParallelPerturber` per task, which may delay the task
+ *   at a yield point (spin, yield the CPU, sleep). Its PRNG derives from
+ *   (run seed, iteration, tid), so the *choices* are reproducible even though
+ *   the interleaving they provoke on real cores is not.
+ * - controlled mode: `pick`, called by the single running thread (the baton
+ *   holder) at every scheduling decision to choose who runs next. All of its
+ *   state lives in the SAB, so whichever worker holds the baton makes the
+ *   same choice the previous holder would have.
+ */
+import type { Kernel } from '../kernel.js';
+import type { KernelMemory } from '../memory.js';
+
+export type StrategyName = 'none' | 'random' | 'pct' | 'replay';
+
+export interface ParallelPerturber {
+  perturb(k: Kernel, seq: number): void;
+}
+
+export interface IterationSchedParams {
+  readonly iterSeed: number;
+  /** PCT depth d (change points d - 1). */
+  readonly depth: number;
+  /** Step bound k for PCT change points (learned from earlier iterations). */
+  readonly maxSteps: number;
+  /** Parallel perturbation probability per yield point (per mille). */
+  readonly perturbPermille: number;
+}
+
+export interface Strategy {
+  readonly name: StrategyName;
+  readonly id: number;
+  /** Harness, before an iteration: seed the shared scheduler state. */
+  beginIteration(mem: KernelMemory, p: IterationSchedParams): void;
+  /** Parallel mode: the perturber for task `tid` (null: never delays). */
+  perturber(iterSeed: number, tid: number): ParallelPerturber | null;
+  /** Controlled mode: a task was created (PCT gives it a priority). */
+  onCreate(k: Kernel, slot: number): void;
+  /**
+   * Controlled mode: choose the next slot among `runnable` (sorted, non-empty).
+   * `cur` is the deciding task's slot (-1 when it is blocked or gone).
+   */
+  pick(k: Kernel, runnable: readonly number[], cur: number, step: number): number;
+}
+
+/** What the controlled core exposes to Kernel.yieldPoint and to schedule(). */
+export interface ControlledScheduler {
+  yieldPoint(k: Kernel, lbl: number): void;
+}

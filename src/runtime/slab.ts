@@ -1,0 +1,265 @@
+/**
+ * Slab caches of refcounted kernel objects, with a small KASAN of our own.
+ *
+ * Objects live in fixed-size slots of a cache region. A handle is
+ * [cache id | generation | slot]; freeing an object bumps its slot's
+ * generation and fills the payload with POISON, so any later access through
+ * the old handle is caught (use-after-free), as are a second free, a
+ * refcount that goes below zero, an increment from zero, and (checked by
+ * the harness at the end of every iteration) objects still allocated.
+ *
+ * Allocation is a preemption point (kmalloc may sleep). The cache's own
+ * free-list lock is a raw word held for a few instructions and never across
+ * a yield point, so it needs no yield point of its own.
+ */
+import { FailKind } from './constants.js';
+import { kasan, KernelFailure } from './errors.js';
+import type { Kernel } from './kernel.js';
+import { label, labelText } from './labels.js';
+import {
+  C_ALLOCS,
+  C_BUMP,
+  C_FAIL_AT,
+  C_FREE,
+  C_LIVE,
+  C_LOCK,
+  handleCache,
+  handleGen,
+  handleSlot,
+  HANDLE_GEN_MASK,
+  makeHandle,
+  ObjState,
+  POISON,
+  S_GEN,
+  S_NEXT,
+  S_REF,
+  S_STATE,
+  SLAB_HDR_WORDS,
+  type CacheLayout,
+} from './layout.js';
+
+type Release = (k: Kernel, h: number) => void;
+const releases = new Map<number, Release>();
+
+/**
+ * Register what happens when an object's last reference is put (e.g. a
+ * cred puts its Landlock domain). Called at module load by subsystems.
+ */
+export function setCacheRelease(cacheId: number, fn: Release): void {
+  releases.set(cacheId, fn);
+}
+
+const L_ALLOC = label('kmem_cache_alloc');
+const L_GET = label('get');
+const L_PUT = label('put');
+const L_FREE = label('kfree');
+
+function lockCache(i32: Int32Array, ctl: number): void {
+  while (Atomics.compareExchange(i32, ctl + C_LOCK, 0, 1) !== 0) {
+    // Held for a handful of instructions by a thread that may have been
+    // descheduled by the OS: back off briefly rather than burn the core.
+    Atomics.wait(i32, ctl + C_LOCK, 1, 0.01);
+  }
+}
+function unlockCache(i32: Int32Array, ctl: number): void {
+  Atomics.store(i32, ctl + C_LOCK, 0);
+  Atomics.notify(i32, ctl + C_LOCK, 1);
+}
+
+function cacheOf(k: Kernel, cacheId: number): CacheLayout {
+  const c = k.L.cacheById[cacheId];
+  if (!c) throw new Error(`no slab cache with id ${cacheId}`);
+  return c;
+}
+
+/**
+ * kmem_cache_zalloc(): returns a handle with refcount 1, or 0 when the
+ * allocation fails (fault injection: -ENOMEM paths).
+ */
+export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): number {
+  const c = cacheOf(k, cacheId);
+  const i32 = k.i32;
+  k.yieldPoint(lbl);
+  lockCache(i32, c.ctl);
+  const n = ++i32[c.ctl + C_ALLOCS]!;
+  if (i32[c.ctl + C_FAIL_AT] === n) {
+    unlockCache(i32, c.ctl);
+    return 0;
+  }
+  let slot = i32[c.ctl + C_FREE]!;
+  if (slot >= 0) {
+    i32[c.ctl + C_FREE] = i32[c.base + slot * c.stride + S_NEXT]!;
+  } else {
+    slot = i32[c.ctl + C_BUMP]!;
+    if (slot >= c.spec.capacity) {
+      unlockCache(i32, c.ctl);
+      throw k.fail(
+        new KernelFailure(FailKind.CRASH, `slab cache ${c.spec.name} exhausted (${c.spec.capacity} objects live)`),
+      );
+    }
+    i32[c.ctl + C_BUMP] = slot + 1;
+  }
+  i32[c.ctl + C_LIVE]!++;
+  unlockCache(i32, c.ctl);
+  const at = c.base + slot * c.stride;
+  let gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
+  if (gen === 0) gen = 1;
+  i32.fill(0, at + SLAB_HDR_WORDS, at + c.stride);
+  Atomics.store(i32, at + S_GEN, gen);
+  Atomics.store(i32, at + S_REF, 1);
+  Atomics.store(i32, at + S_NEXT, lbl);
+  Atomics.store(i32, at + S_STATE, ObjState.LIVE);
+  return makeHandle(c.spec.id, gen, slot);
+}
+
+/** Describe a handle for reports: "cred#12". */
+export function describeHandle(k: Kernel, h: number): string {
+  const c = k.L.cacheById[handleCache(h)];
+  return c ? `${c.spec.name}#${handleSlot(h)}` : `handle 0x${(h >>> 0).toString(16)}`;
+}
+
+function slotAddr(k: Kernel, h: number, what: string): number {
+  if (h === 0) throw k.fail(kasan(`NULL dereference: ${what}`));
+  const c = k.L.cacheById[handleCache(h)];
+  const slot = handleSlot(h);
+  if (!c || slot >= c.spec.capacity) throw k.fail(kasan(`wild handle 0x${(h >>> 0).toString(16)}: ${what}`));
+  return c.base + slot * c.stride;
+}
+
+function checkLive(k: Kernel, h: number, at: number, what: string): void {
+  const i32 = k.i32;
+  const st = Atomics.load(i32, at + S_STATE);
+  const gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
+  if (st !== ObjState.LIVE || gen !== handleGen(h)) {
+    throw k.fail(kasan(`use-after-free: ${what} through stale handle ${describeHandle(k, h)}`));
+  }
+}
+
+/** Payload address of a live object (checks the handle; no yield point). */
+export function deref(k: Kernel, h: number, what = 'access'): number {
+  const at = slotAddr(k, h, what);
+  checkLive(k, h, at, what);
+  return at + SLAB_HDR_WORDS;
+}
+
+/**
+ * Load a field of an object: a yield point, then the handle is checked
+ * before and after the load (seqlock style), so a free that races with the
+ * access between the check and the load is caught too.
+ */
+export function ld(k: Kernel, h: number, field: number, lbl: number): number {
+  k.yieldPoint(lbl);
+  const at = slotAddr(k, h, labelText(lbl));
+  checkLive(k, h, at, labelText(lbl));
+  const v = Atomics.load(k.i32, at + SLAB_HDR_WORDS + field);
+  checkLive(k, h, at, labelText(lbl));
+  return v;
+}
+
+export function st(k: Kernel, h: number, field: number, v: number, lbl: number): void {
+  k.yieldPoint(lbl);
+  const at = slotAddr(k, h, labelText(lbl));
+  checkLive(k, h, at, labelText(lbl));
+  Atomics.store(k.i32, at + SLAB_HDR_WORDS + field, v);
+}
+
+/** Plain load without a yield point (harness and invariant checks). */
+export function peek(k: Kernel, h: number, field: number): number {
+  return Atomics.load(k.i32, deref(k, h, 'peek') + field);
+}
+
+/** Take a reference. Incrementing from zero means the object was already dead. */
+export function kget(k: Kernel, h: number, lbl = L_GET): number {
+  k.yieldPoint(lbl);
+  const at = slotAddr(k, h, 'get');
+  checkLive(k, h, at, 'get');
+  const old = Atomics.add(k.i32, at + S_REF, 1);
+  if (old <= 0) throw k.fail(kasan(`refcount_t: addition on 0 (use-after-free) for ${describeHandle(k, h)}`));
+  return h;
+}
+
+/** Drop a reference; the last one runs the cache's release hook and frees. */
+export function kput(k: Kernel, h: number, lbl = L_PUT): void {
+  k.yieldPoint(lbl);
+  const at = slotAddr(k, h, 'put');
+  // A put on a freed object is the kernel's "refcount_t: underflow; use-after-free".
+  checkLive(k, h, at, 'refcount_t: underflow; put');
+  const old = Atomics.sub(k.i32, at + S_REF, 1);
+  if (old <= 0) throw k.fail(kasan(`refcount_t: underflow for ${describeHandle(k, h)}`));
+  if (old === 1) {
+    const rel = releases.get(handleCache(h));
+    if (rel) rel(k, h);
+    kfree(k, h);
+  }
+}
+
+export function refcount(k: Kernel, h: number): number {
+  return Atomics.load(k.i32, slotAddr(k, h, 'refcount') + S_REF);
+}
+
+/** Free an object regardless of its refcount; poisons it. A second free is caught. */
+export function kfree(k: Kernel, h: number, lbl = L_FREE): void {
+  const i32 = k.i32;
+  const at = slotAddr(k, h, 'kfree');
+  const c = k.L.cacheById[handleCache(h)]!;
+  k.yieldPoint(lbl);
+  const gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
+  if (gen !== handleGen(h) || Atomics.compareExchange(i32, at + S_STATE, ObjState.LIVE, ObjState.POISONED) !== ObjState.LIVE) {
+    throw k.fail(kasan(`double free of ${describeHandle(k, h)}`));
+  }
+  Atomics.store(i32, at + S_GEN, ((gen + 1) & HANDLE_GEN_MASK) || 1);
+  i32.fill(POISON, at + SLAB_HDR_WORDS, at + c.stride);
+  lockCache(i32, c.ctl);
+  i32[at + S_NEXT] = i32[c.ctl + C_FREE]!;
+  i32[c.ctl + C_FREE] = handleSlot(h);
+  i32[c.ctl + C_LIVE]!--;
+  unlockCache(i32, c.ctl);
+}
+
+/** Make the n-th allocation (1-based, counted from now) of a cache fail. */
+export function failNthAlloc(k: Kernel, cacheId: number, n: number): void {
+  const c = cacheOf(k, cacheId);
+  Atomics.store(k.i32, c.ctl + C_FAIL_AT, Atomics.load(k.i32, c.ctl + C_ALLOCS) + n);
+}
+
+export interface Leak {
+  readonly cache: string;
+  readonly handle: number;
+  readonly refs: number;
+  readonly site: string;
+}
+
+/** Objects still allocated (the harness calls this after teardown). */
+export function findLeaks(k: Kernel): Leak[] {
+  const i32 = k.i32;
+  const out: Leak[] = [];
+  for (const c of k.L.caches) {
+    if (i32[c.ctl + C_LIVE] === 0) continue;
+    const bump = i32[c.ctl + C_BUMP]!;
+    for (let s = 0; s < bump; s++) {
+      const at = c.base + s * c.stride;
+      if (i32[at + S_STATE] !== ObjState.LIVE) continue;
+      out.push({
+        cache: c.spec.name,
+        handle: makeHandle(c.spec.id, i32[at + S_GEN]!, s),
+        refs: i32[at + S_REF]!,
+        site: labelText(i32[at + S_NEXT]!),
+      });
+    }
+  }
+  return out;
+}
+
+/** Which object (cache, slot, field) an address points into: for reports. */
+export function describeAddr(k: Kernel, addr: number): string {
+  for (const c of k.L.caches) {
+    const end = c.base + c.stride * c.spec.capacity;
+    if (addr < c.base || addr >= end) continue;
+    const slot = Math.floor((addr - c.base) / c.stride);
+    const off = addr - c.base - slot * c.stride - SLAB_HDR_WORDS;
+    const field = c.spec.fields[off];
+    return `${c.spec.name}#${slot}${field ? `.${field}` : off > 0 ? `+${off}` : ''}`;
+  }
+  if (addr >= k.L.scenario && addr < k.L.scenario + k.L.config.scenarioWords) return `scenario+${addr - k.L.scenario}`;
+  return `@${addr}`;
+}

@@ -1,0 +1,303 @@
+/**
+ * The wait-for graph, built from breadcrumbs.
+ *
+ * A task parked in Atomics.wait cannot answer messages, so what it wrote
+ * before blocking (kind, object address, label, sleep state) is its only
+ * stack. Each object kind knows who can release a waiter: a mutex or
+ * spinlock its holder, a rwsem its writer, wait4() the live children, a
+ * zombie its parent (who must reap it); subsystems register resolvers for
+ * their own objects (an SRCU grace period -> the readers inside the old
+ * index, a pid-namespace zap -> the unreaped tasks of the namespace). From
+ * those edges the harness reports every blocked task, who can release it,
+ * and any cycle, and classifies the failure.
+ */
+import {
+  EXIT_DEAD,
+  EXIT_ZOMBIE,
+  FailKind,
+  INIT_TID,
+  TASK_DEAD,
+  TASK_INTERRUPTIBLE,
+  TASK_KILLABLE,
+  TASK_NEW,
+  TASK_RUNNING,
+  TASK_UNINTERRUPTIBLE,
+  WAIT_KIND_NAMES,
+  WaitKind,
+} from './constants.js';
+import type { Kernel } from './kernel.js';
+import { labelText } from './labels.js';
+import {
+  CACHE,
+  kNextSlot,
+  MUTEX_OWNER,
+  RWSEM_COUNT,
+  RWSEM_OWNER,
+  SLAB_HDR_WORDS,
+  SPIN_OWNER,
+  SYNC_NAME,
+  SYNC_OBJ,
+  T_BODY,
+  T_EXIT_STATE,
+  T_ON_RQ,
+  T_PARENT,
+  T_PARK,
+  T_STATE,
+  T_TGID,
+  T_WAIT_AUX,
+  T_WAIT_KIND,
+  T_WAIT_LABEL,
+  T_WAIT_OBJ,
+} from './layout.js';
+import { describeAddr } from './slab.js';
+
+export interface WaitNode {
+  readonly tid: number;
+  readonly name: string;
+  /** 'R' running/runnable, 'S' interruptible, 'D' uninterruptible, 'K' killable, 'Z' zombie. */
+  readonly state: string;
+  /** What it waits on ("mutex 'A' (sync#0)", "reap by parent 1234"). */
+  readonly waitsOn: string;
+  readonly label: string;
+  /** Tids that can release it. */
+  readonly releasers: readonly number[];
+  /** Why those tids (e.g. "holder", "parent must reap"). */
+  readonly why: string;
+}
+
+export interface CycleEntry {
+  readonly tid: number;
+  readonly name: string;
+  readonly waitsOn: string;
+  readonly label: string;
+}
+
+export interface WaitGraph {
+  readonly nodes: readonly WaitNode[];
+  readonly cycle: readonly CycleEntry[] | null;
+  /** Tasks that could still run (not blocked, not dead). */
+  readonly runnable: readonly number[];
+  readonly kind: 'deadlock' | 'hang';
+  readonly report: string;
+}
+
+/** A resolver: given the blocked task's slot and the object address, who can release it. */
+export type WaitResolver = (k: Kernel, slot: number, obj: number) => { releasers: number[]; why: string } | null;
+
+const resolvers: { prefix: string; fn: WaitResolver }[] = [];
+
+/**
+ * Register a resolver for objects whose description (`describeAddr`)
+ * starts with `prefix`, e.g. "srcu_struct#" or "pid_namespace#3.".
+ */
+export function registerWaitResolver(prefix: string, fn: WaitResolver): void {
+  resolvers.push({ prefix, fn });
+}
+
+/** Human name of the object at `addr`: named sync objects show their name. */
+export function describeObject(k: Kernel, addr: number): string {
+  const c = k.L.cacheById[CACHE.sync]!;
+  if (addr >= c.base && addr < c.base + c.stride * c.spec.capacity) {
+    const slot = Math.floor((addr - c.base) / c.stride);
+    const payload = c.base + slot * c.stride + SLAB_HDR_WORDS;
+    if (addr === payload + SYNC_OBJ) {
+      const name = labelText(Atomics.load(k.i32, payload + SYNC_NAME));
+      if (name) return `'${name}' (sync#${slot})`;
+    }
+  }
+  return describeAddr(k, addr);
+}
+
+function stateLetter(st: number, exitState: number): string {
+  if (exitState === EXIT_ZOMBIE) return 'Z';
+  if (exitState === EXIT_DEAD || st === TASK_DEAD) return 'X';
+  if (st === TASK_RUNNING) return 'R';
+  if (st === TASK_NEW) return 'N';
+  if (st === TASK_KILLABLE) return 'K';
+  if ((st & TASK_INTERRUPTIBLE) !== 0) return 'S';
+  if ((st & TASK_UNINTERRUPTIBLE) !== 0) return 'D';
+  return '?';
+}
+
+function taskName(k: Kernel, slot: number): string {
+  return labelText(k.tget(slot, T_BODY)) || 'task';
+}
+
+/** Build the graph from the breadcrumbs currently in kernel memory. */
+export function buildWaitGraph(k: Kernel): WaitGraph {
+  const n = Atomics.load(k.i32, kNextSlot);
+  const nodes: WaitNode[] = [];
+  const runnable: number[] = [];
+  let timed = 0;
+  for (let s = 1; s < n; s++) {
+    const st = k.tget(s, T_STATE);
+    const es = k.tget(s, T_EXIT_STATE);
+    const tid = k.tid(s);
+    if (es === EXIT_DEAD) continue;
+    const name = taskName(k, s);
+    if (es === EXIT_ZOMBIE) {
+      const parent = k.tget(s, T_PARENT);
+      if (parent !== INIT_TID) {
+        nodes.push({
+          tid,
+          name,
+          state: 'Z',
+          waitsOn: `reap by parent ${parent}`,
+          label: 'exit_notify: EXIT_ZOMBIE',
+          releasers: [parent],
+          why: 'parent must reap the zombie',
+        });
+      }
+      continue;
+    }
+    if (st === TASK_DEAD) continue;
+    if (st === TASK_RUNNING || st === TASK_NEW) {
+      runnable.push(tid);
+      continue;
+    }
+    const kind = k.tget(s, T_WAIT_KIND);
+    const obj = k.tget(s, T_WAIT_OBJ);
+    const lbl = labelText(k.tget(s, T_WAIT_LABEL));
+    if (kind === WaitKind.TIMEOUT) timed++;
+    const r = resolve(k, s, kind, obj);
+    nodes.push({
+      tid,
+      name,
+      state: stateLetter(st, es),
+      waitsOn: `${WAIT_KIND_NAMES[kind] ?? 'wait'} ${obj ? describeObject(k, obj) : ''}`.trim(),
+      label: lbl,
+      releasers: r.releasers,
+      why: r.why,
+    });
+  }
+  const cycle = findCycle(nodes);
+  const kind: 'deadlock' | 'hang' = runnable.length === 0 && timed === 0 && nodes.some((x) => x.state !== 'Z') ? 'deadlock' : 'hang';
+  return { nodes, cycle, runnable, kind, report: formatReport(nodes, cycle, runnable, kind) };
+}
+
+function resolve(k: Kernel, slot: number, kind: number, obj: number): { releasers: number[]; why: string } {
+  const i32 = k.i32;
+  const desc = obj ? describeAddr(k, obj) : '';
+  for (const r of resolvers) {
+    if (desc.startsWith(r.prefix)) {
+      const out = r.fn(k, slot, obj);
+      if (out) return out;
+    }
+  }
+  switch (kind) {
+    case WaitKind.MUTEX: {
+      const o = Atomics.load(i32, obj + MUTEX_OWNER);
+      return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
+    }
+    case WaitKind.SPINLOCK: {
+      const o = Atomics.load(i32, obj + SPIN_OWNER);
+      return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
+    }
+    case WaitKind.RWSEM_READ:
+    case WaitKind.RWSEM_WRITE: {
+      const c = Atomics.load(i32, obj + RWSEM_COUNT);
+      if (c === -1) return { releasers: [Atomics.load(i32, obj + RWSEM_OWNER)], why: 'writer' };
+      return { releasers: [], why: c > 0 ? `${c} reader(s)` : 'free (wake-up pending)' };
+    }
+    case WaitKind.CHILD_EXIT: {
+      const tgid = k.tget(slot, T_TGID);
+      const pid = k.tget(slot, T_WAIT_AUX);
+      const out: number[] = [];
+      const n = Atomics.load(i32, kNextSlot);
+      for (let s = 1; s < n; s++) {
+        const p = k.tget(s, T_PARENT);
+        if (p === 0 || k.tget(k.slotOf(p), T_TGID) !== tgid) continue;
+        if (k.tget(s, T_TGID) !== k.tid(s)) continue;
+        if (pid > 0 && k.tid(s) !== pid) continue;
+        if (k.tget(s, T_EXIT_STATE) !== 0) continue;
+        out.push(k.tid(s));
+      }
+      return { releasers: out, why: 'children that must exit' };
+    }
+    case WaitKind.TIMEOUT:
+      return { releasers: [], why: 'timer' };
+    default:
+      return { releasers: [], why: 'any task that signals the object' };
+  }
+}
+
+function findCycle(nodes: readonly WaitNode[]): CycleEntry[] | null {
+  const byTid = new Map<number, WaitNode>(nodes.map((x) => [x.tid, x]));
+  const color = new Map<number, number>();
+  const stack: number[] = [];
+  let found: number[] | null = null;
+  const dfs = (t: number): void => {
+    if (found) return;
+    color.set(t, 1);
+    stack.push(t);
+    for (const r of byTid.get(t)?.releasers ?? []) {
+      if (!byTid.has(r)) continue;
+      const c = color.get(r) ?? 0;
+      if (c === 1) {
+        found = stack.slice(stack.indexOf(r));
+        return;
+      }
+      if (c === 0) dfs(r);
+      if (found) return;
+    }
+    stack.pop();
+    color.set(t, 2);
+  };
+  for (const x of nodes) if (!color.has(x.tid)) dfs(x.tid);
+  if (!found) return null;
+  return (found as number[]).map((t) => {
+    const x = byTid.get(t)!;
+    return { tid: x.tid, name: x.name, waitsOn: x.waitsOn, label: x.label };
+  });
+}
+
+function formatReport(
+  nodes: readonly WaitNode[],
+  cycle: readonly CycleEntry[] | null,
+  runnable: readonly number[],
+  kind: string,
+): string {
+  const lines: string[] = [];
+  if (cycle) {
+    const byTid = new Map(nodes.map((x) => [x.tid, x]));
+    const parts = cycle.map((c, i) => {
+      const next = cycle[(i + 1) % cycle.length]!;
+      const why = byTid.get(c.tid)?.why ?? '';
+      return `${c.tid} (${c.name}) waits on ${c.waitsOn} [${why}: ${next.tid}]`;
+    });
+    lines.push(`${kind}: wait-for cycle ${cycle.map((c) => c.tid).join(' -> ')} -> ${cycle[0]!.tid}`);
+    for (const p of parts) lines.push(`  ${p}`);
+  } else {
+    lines.push(`${kind}: no wait-for cycle; ${runnable.length} runnable task(s) made no progress`);
+  }
+  lines.push('blocked tasks:');
+  for (const x of nodes) {
+    const rel = x.releasers.length ? x.releasers.join(',') : '-';
+    lines.push(`  tid ${x.tid} ${x.name} [${x.state}] ${x.waitsOn} at "${x.label}" released by ${rel} (${x.why})`);
+  }
+  if (runnable.length) lines.push(`runnable: ${runnable.join(', ')}`);
+  return lines.join('\n');
+}
+
+/**
+ * A certain deadlock, cheap enough for every watchdog tick: every live task
+ * is committed to sleeping (on_rq = 0), not woken (park word 0), and none
+ * waits with a timeout. Nobody is left to wake anybody.
+ */
+export function allParked(k: Kernel): boolean {
+  const n = Atomics.load(k.i32, kNextSlot);
+  let parked = 0;
+  for (let s = 1; s < n; s++) {
+    const st = k.tget(s, T_STATE);
+    if (st === TASK_DEAD || k.tget(s, T_EXIT_STATE) !== 0) continue;
+    if (st === TASK_RUNNING || st === TASK_NEW) return false;
+    if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) !== 0) return false;
+    if (k.tget(s, T_WAIT_KIND) === WaitKind.TIMEOUT) return false;
+    parked++;
+  }
+  return parked > 0;
+}
+
+export function graphFailKind(g: WaitGraph): number {
+  return g.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
+}

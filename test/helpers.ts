@@ -1,0 +1,103 @@
+/**
+ * Test helpers. uvu has no timeouts, and a test that awaits a worker parked
+ * in Atomics.wait would hang forever (node-platform §4), so every test that
+ * touches workers goes through `withTimeout`, and every run started here is
+ * stopped through its AbortSignal and closes its pool in `finally`.
+ */
+import { fileURLToPath } from 'node:url';
+import { runStress, type FailureRecord, type IterationInfo, type StressOptions, type StressSummary } from '../src/runtime/harness/campaign.js';
+import { isScenario, type Params, type Scenario } from '../src/runtime/scenario.js';
+import { strategyByName } from '../src/runtime/scheduler/index.js';
+import { builtinByName } from '../src/scenarios/index.js';
+
+export async function withTimeout<T>(what: string, ms: number, f: (stop: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      rej(new Error(`${what}: timed out after ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([f(ac.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
+
+/** URL of a compiled fixture scenario (test/fixtures/NAME.ts). */
+export function fixtureUrl(name: string): string {
+  return new URL(`./fixtures/${name}.js`, import.meta.url).href;
+}
+
+export async function loadScenario(url: string): Promise<Scenario> {
+  const mod = (await import(url)) as { default?: unknown };
+  if (!isScenario(mod.default)) throw new Error(`${url} is not a scenario module`);
+  return mod.default;
+}
+
+export interface RunResult {
+  readonly summary: StressSummary;
+  readonly failures: FailureRecord[];
+  readonly iterations: IterationInfo[];
+}
+
+export interface RunOpts extends Partial<Omit<StressOptions, 'scenario' | 'scenarioUrl' | 'variant' | 'strategy'>> {
+  /** Built-in scenario name, or a fixture URL from fixtureUrl(). */
+  readonly scenario: string;
+  readonly variant?: string;
+  readonly strategy?: 'none' | 'random' | 'pct';
+  /** Keep each iteration's schedule (controlled mode) for comparisons. */
+  readonly keepSchedules?: boolean;
+  /** Test timeout in ms (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+/** Run a scenario through the real harness and pool, bounded by iterations and a timeout. */
+export async function run(o: RunOpts): Promise<RunResult> {
+  const url = o.scenario.startsWith('file:') ? o.scenario : builtinByName(o.scenario)?.url;
+  if (!url) throw new Error(`no scenario ${o.scenario}`);
+  const sc = await loadScenario(url);
+  const variant = o.variant ? sc.variants.find((v) => v.name === o.variant) : sc.variants[0];
+  if (!variant) throw new Error(`no variant ${o.variant} in ${sc.name}`);
+  const failures: FailureRecord[] = [];
+  const iterations: IterationInfo[] = [];
+  const params: Params = { ...(sc.params ?? {}), ...(o.params ?? {}) };
+  return withTimeout(`${sc.name}/${variant.name}`, o.timeoutMs ?? 60_000, async (stop) => {
+    const summary = await runStress({
+      scenario: sc,
+      scenarioUrl: url,
+      variant,
+      threads: o.threads ?? sc.threads.default,
+      params,
+      iterations: o.iterations === undefined ? 50 : o.iterations,
+      seconds: o.seconds ?? null,
+      seed: o.seed ?? 1,
+      shard: o.shard ?? null,
+      mode: o.mode ?? 'parallel',
+      strategy: strategyByName(o.strategy ?? 'random')!,
+      depth: o.depth ?? 3,
+      perturbPermille: o.perturbPermille ?? 100,
+      stopOnFailure: o.stopOnFailure ?? false,
+      logDir: o.logDir ?? null,
+      hangMs: o.hangMs ?? 2000,
+      stepLimit: o.stepLimit ?? 200_000,
+      ...(o.fixedIteration !== undefined ? { fixedIteration: o.fixedIteration } : {}),
+      ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+      stop,
+      onFailure: (f) => failures.push(f),
+      onIteration: (it) => {
+        if (o.keepSchedules) {
+          const s = it.schedule();
+          iterations.push({ ...it, schedule: () => s });
+        } else iterations.push(it);
+      },
+    });
+    return { summary, failures, iterations };
+  });
+}
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
