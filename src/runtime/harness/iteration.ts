@@ -206,10 +206,18 @@ export function startIteration(hk: Kernel, st: IterationState, controlled: boole
     Atomics.store(i32, kIterState, IterState.DONE);
     return;
   }
+  // The harness holds its own busy token while it starts the tasks (as
+  // TSYNC's caller holds one in num_preparing): otherwise the first task
+  // could finish and declare the iteration done before the last is started.
+  Atomics.add(i32, kBusy, 1);
   for (const s of st.pending) wakeUpNewTask(hk, s);
   if (controlled) {
     const first = decide(hk, L_START);
     if (first >= 0) handoff(hk, first);
+  }
+  if (Atomics.sub(i32, kBusy, 1) === 1) {
+    Atomics.compareExchange(i32, kIterState, IterState.RUNNING, IterState.DONE);
+    Atomics.notify(i32, kIterState);
   }
 }
 
