@@ -83,6 +83,7 @@ export async function run(o: RunOpts): Promise<RunResult> {
       stopOnFailure: o.stopOnFailure ?? false,
       logDir: o.logDir ?? null,
       hangMs: o.hangMs ?? 2000,
+      ...(o.iterationTimeoutMs !== undefined ? { iterationTimeoutMs: o.iterationTimeoutMs } : {}),
       stepLimit: o.stepLimit ?? 200_000,
       ...(o.fixedIteration !== undefined ? { fixedIteration: o.fixedIteration } : {}),
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pattern = process.argv[2] ?? '\\.test\\.js$';
+const pattern = process.argv[2] ? `(${process.argv[2]}).*\\.test\\.js$` : '\\.test\\.js$';
 const child = spawn(process.execPath, ['node_modules/uvu/bin.js', 'dist/test', pattern, '--no-color'], {
   cwd: root,
   env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },

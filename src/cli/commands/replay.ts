@@ -104,6 +104,7 @@ export async function replayLog(path: string, runs: number, stop: AbortSignal): 
     stopOnFailure: false,
     logDir: null,
     hangMs: log.params.hangMs,
+    ...(log.params.iterationTimeoutMs !== undefined ? { iterationTimeoutMs: log.params.iterationTimeoutMs } : {}),
     stepLimit: log.params.stepLimit,
     fixedIteration: log.iteration,
     maxSteps: log.params.maxSteps,

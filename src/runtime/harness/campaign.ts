@@ -76,6 +76,8 @@ export interface StressOptions {
   readonly stopOnFailure: boolean;
   readonly logDir: string | null;
   readonly hangMs: number;
+  /** Longest an iteration may run even while it makes progress (livelock); default max(10 s, 5 x hangMs). */
+  readonly iterationTimeoutMs?: number;
   readonly stepLimit: number;
   /** First iteration number (replay runs exactly one iteration from a log). */
   readonly firstIteration?: number;
@@ -226,6 +228,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let interrupted = false;
   let tWarm = t0;
   const first = o.firstIteration ?? 0;
+  const iterLimit = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
   try {
     for (let j = first; ; j++) {
       const elapsed = (performance.now() - t0) / 1000;
@@ -256,7 +259,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         throw e;
       }
       startIteration(hk, st, o.mode === 'controlled');
-      const outcome = await waitIteration(mem, hk, o.hangMs, pool);
+      const outcome = await waitIteration(mem, hk, o.hangMs, iterLimit, pool);
       iterations++;
       let failure: { kind: number; message: string; spec: string | null; tid: number; label: string } | null = null;
       let graph: WaitGraph | null = null;
@@ -274,6 +277,12 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
           const kind = graph.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
           const why = graph.kind === 'deadlock' ? 'every task is blocked and none can wake another' : `no progress for ${o.hangMs} ms`;
           hk.reportFailure(kind, `${why}\n${graph.report}`, null);
+        } else if (outcome === 'timeout') {
+          hk.reportFailure(
+            FailKind.HANG,
+            `livelock or hang: the iteration did not finish within ${iterLimit} ms although ${i32[kSeq]} yield points were passed\n${graph.report}`,
+            null,
+          );
         }
         const kind = i32[kFailKind]!;
         let message = mem.readFailMessage(i32[kFailMsgLen]!);
@@ -391,17 +400,18 @@ function safeCheck(hk: Kernel, shape: RunShape, j: number): { message: string; s
   }
 }
 
-type Outcome = 'done' | 'failed' | 'stalled';
+type Outcome = 'done' | 'failed' | 'stalled' | 'timeout';
 
 /**
  * Wait for the iteration to end. The watchdog counts progress as the global
  * sequence number plus every executor's heartbeat: no change for `hangMs`
  * is a stall.
  */
-async function waitIteration(mem: KernelMemory, hk: Kernel, hangMs: number, pool: ExecutorPool): Promise<Outcome> {
+async function waitIteration(mem: KernelMemory, hk: Kernel, hangMs: number, limitMs: number, pool: ExecutorPool): Promise<Outcome> {
   const i32 = mem.i32;
   let last = -1;
-  let since = performance.now();
+  const start = performance.now();
+  let since = start;
   for (;;) {
     const st = Atomics.load(i32, kIterState);
     if (st === IterState.DONE) return 'done';
@@ -411,6 +421,7 @@ async function waitIteration(mem: KernelMemory, hk: Kernel, hangMs: number, pool
     if (pool.startError) return 'failed';
     const seq = Atomics.load(i32, kSeq);
     const now = performance.now();
+    if (now - start > limitMs) return 'timeout';
     if (seq !== last) {
       last = seq;
       since = now;
@@ -515,6 +526,7 @@ function buildLog(
       perturbPermille: o.perturbPermille,
       stepLimit: o.stepLimit,
       hangMs: o.hangMs,
+      iterationTimeoutMs: o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs),
       scenarioParams: { ...o.params },
       shard: o.shard,
     },

@@ -44,6 +44,7 @@ export interface SeedLogParams {
   readonly perturbPermille: number;
   readonly stepLimit: number;
   readonly hangMs: number;
+  readonly iterationTimeoutMs?: number;
   readonly scenarioParams: Readonly<Record<string, number | boolean | string>>;
   readonly shard: readonly [number, number] | null;
 }
