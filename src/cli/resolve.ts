@@ -4,7 +4,7 @@ import { UsageError } from '../runtime/errors.js';
 import { MAX_TASKS_CAPACITY } from '../runtime/layout.js';
 import { parseSeed } from '../runtime/prng.js';
 import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/scenario.js';
-import { STRATEGIES, strategyByName } from '../runtime/scheduler/index.js';
+import { STRATEGIES } from '../runtime/scheduler/index.js';
 import type { Strategy } from '../runtime/scheduler/types.js';
 import { intFlag, strFlag, type Flags } from './args.js';
 import { loadBuiltin, loadScenarioFile, type LoadedScenario } from './catalog.js';
@@ -66,7 +66,7 @@ export function resolveParams(sc: Scenario, flags: Flags): Params {
 
 export function resolveStrategy(flags: Flags, fallback: string): Strategy {
   const name = strFlag(flags, 'strategy') ?? fallback;
-  const s = strategyByName(name);
+  const s = STRATEGIES.find((x) => x.name === name);
   if (!s) throw new UsageError(`--strategy: "${name}" is not one of ${STRATEGIES.map((x) => x.name).join(', ')}`);
   return s;
 }

@@ -118,21 +118,24 @@ export class Kernel {
     if (this.isHarness) return;
     const i32 = this.i32;
     if (Atomics.load(i32, kAbort) !== 0) throw ABORT;
-    const seq = Atomics.add(i32, kSeq, 1);
-    this.record(seq, Ev.YIELD, lbl, obj, 0);
     if (this.exec >= 0) i32[this.L.executors + this.exec * EXEC_WORDS + X_BEAT]!++;
     if (this.controlled) {
+      this.record(Atomics.add(i32, kSeq, 1), Ev.YIELD, lbl, obj, 0);
       this.scheduler!.yieldPoint(this, lbl);
       return;
     }
-    // Parallel mode: the ticket order is the recorded global order that
-    // replay turns into a controlled schedule.
+    // Parallel mode: perturb first, then take the ticket, so that the ticket
+    // order (the recorded global order that replay turns into a controlled
+    // schedule) is as close as possible to the order of the accesses that
+    // follow the yield points.
+    if (this.perturber !== null) this.perturber.perturb(this, Atomics.load(i32, kSeq));
+    const seq = Atomics.add(i32, kSeq, 1);
     if (seq < this.schedSteps) {
       const e = this.L.schedLog + seq * SCHED_ENTRY_WORDS;
       i32[e + SL_WHO] = this.cur + 1;
       i32[e + SL_LABEL] = lbl;
     }
-    if (this.perturber !== null) this.perturber.perturb(this, seq);
+    this.record(seq, Ev.YIELD, lbl, obj, 0);
   }
 
   /** Throw if the harness aborted the iteration (used after every wake). */

@@ -85,6 +85,11 @@ export const kSchedOverflow = 55;
 export const kEpochWord = 56; // 56..57 (8-byte aligned)
 /** tasklist_lock (SPINLOCK_WORDS): exit_notify, reparenting, release_task. */
 export const kTasklistLock = 58; // 58..59
+/** Replay strategies: entries in the replay log, the next global-order entry, first divergence (+1), misses. */
+export const kReplayLen = 60;
+export const kReplayPos = 61;
+export const kReplayDiverged = 62;
+export const kReplayMisses = 63;
 export const HEADER_WORDS = 64;
 
 export const IterState = {
@@ -163,8 +168,8 @@ export const T_YIELDING = 33;
 export const T_TIMED = 34;
 /** Group-exit code / SIGKILL marker for do_group_exit. */
 export const T_GROUP_EXIT = 35;
-/** Restart block: the syscall number being restarted (diagnostics only). */
-export const T_RESTART = 36;
+/** Controlled mode: label of the yield point the task is parked at (0: not parked at one). */
+export const T_AT_YIELD = 36;
 /** Number of children not yet reaped (for wait4 -ECHILD). */
 export const T_CHILDREN = 37;
 /** task->pi_lock (SPINLOCK_WORDS), which task_work_cancel and task_work_run order on. */
@@ -203,6 +208,8 @@ export const EV_TIME = 5;
 export const SCHED_ENTRY_WORDS = 2;
 export const SL_WHO = 0;
 export const SL_LABEL = 1;
+/** Flag in SL_WHO (controlled mode): this decision preempted a runnable task. */
+export const SL_PREEMPT = 1 << 16;
 
 // ---------------------------------------------------------------------------
 // Executors: the warm pool's workers, each with a mailbox.
@@ -421,6 +428,8 @@ export interface Layout {
   readonly ringStride: number;
   /** Schedule log: SCHED_ENTRY_WORDS per step. */
   readonly schedLog: number;
+  /** The schedule a replay strategy follows (same shape as the schedule log). */
+  readonly replayLog: number;
   readonly caches: readonly CacheLayout[];
   /** Cache layouts indexed by cache id. */
   readonly cacheById: readonly (CacheLayout | undefined)[];
@@ -441,6 +450,8 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   const ringStride = config.ringEvents * EV_WORDS;
   w += config.maxTasks * ringStride;
   const schedLog = w;
+  w += config.schedLogSteps * SCHED_ENTRY_WORDS;
+  const replayLog = w;
   w += config.schedLogSteps * SCHED_ENTRY_WORDS;
   const caches: CacheLayout[] = [];
   const cacheById: (CacheLayout | undefined)[] = [];
@@ -466,6 +477,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     rings,
     ringStride,
     schedLog,
+    replayLog,
     caches,
     cacheById,
     scenario,

@@ -10,50 +10,19 @@
  * *before* it is torn down, then aborted: every parked task is woken and
  * unwinds; an executor stuck in code without yield points is replaced.
  */
-import { FAIL_KIND_NAMES, FailKind, TASK_DEAD } from '../constants.js';
-import { KernelFailure } from '../errors.js';
+import { join } from 'node:path';
 import { fingerprint } from '../fingerprint.js';
-import { Kernel } from '../kernel.js';
-import { label, labelText } from '../labels.js';
-import {
-  DEFAULT_LAYOUT_CONFIG,
-  fnv1a,
-  IterState,
-  kAbort,
-  kBusy,
-  kFailKind,
-  kFailLabel,
-  kFailMsgLen,
-  kFailSet,
-  kFailSpec,
-  kFailTid,
-  kIterState,
-  kMode,
-  kMutants,
-  kNextSlot,
-  kSchedDecisions,
-  kSchedHash,
-  kSchedOverflow,
-  kSchedPreemptions,
-  kSchedStep,
-  kSeq,
-  kStrategy,
-  SCHED_ENTRY_WORDS,
-  SL_LABEL,
-  SL_WHO,
-  T_PARK,
-  type LayoutConfig,
-} from '../layout.js';
-import { KernelMemory } from '../memory.js';
-import { mutantMask } from '../mutants.js';
+import { fnv1a } from '../layout.js';
+import type { LayoutConfig } from '../layout.js';
 import { deriveSeed, formatSeed } from '../prng.js';
-import { variantMutants, type Params, type Scenario, type VariantDef } from '../scenario.js';
+import type { Params, Scenario, VariantDef } from '../scenario.js';
 import type { Strategy } from '../scheduler/types.js';
-import { collectTrace } from '../trace.js';
-import { allParked, buildWaitGraph, type WaitGraph } from '../waitgraph.js';
-import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
-import { ExecutorPool } from './pool.js';
-import { SEED_LOG_FORMAT, writeSeedLog, type SeedLog, type SeedLogSchedule } from './seedlog.js';
+import type { WaitGraph } from '../waitgraph.js';
+import { convertParallel, pctMissBound, shrinkSchedule, type Conversion, type PctBound, type ShrinkOptions, type ShrinkResult } from './hunt.js';
+import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogSchedule } from './seedlog.js';
+import { Session, type IterationRequest, type IterationResult, type ReplayInput } from './session.js';
+
+export { layoutFor } from './layoutfor.js';
 
 export interface StressOptions {
   readonly scenario: Scenario;
@@ -95,6 +64,15 @@ export interface StressOptions {
   readonly stop?: AbortSignal;
   /** Extra layout settings (tests shrink the rings). */
   readonly layout?: Partial<LayoutConfig>;
+  /** Follow this schedule (strategy replay or replay-order). */
+  readonly replay?: ReplayInput;
+  /**
+   * Convert parallel failures to controlled schedules and shrink controlled
+   * ones. Default: for failures that get a seed log; false: never; true:
+   * always (even without a log directory).
+   */
+  readonly hunt?: boolean;
+  readonly shrink?: ShrinkOptions;
 }
 
 export interface IterationInfo {
@@ -105,6 +83,8 @@ export interface IterationInfo {
   readonly scheduleHash: string | null;
   readonly steps: number;
   readonly preemptions: number;
+  /** Replay strategies: first step that could not be followed (-1: none). */
+  readonly divergedAt: number;
   schedule(): SeedLogSchedule;
 }
 
@@ -151,23 +131,10 @@ export interface StressSummary {
   readonly firstFailureIteration: number | null;
   /** Iterations per second after the first iteration (which includes warming the pool). */
   readonly steadyItersPerSec: number;
-}
-
-const TICK_MS = 25;
-/** A deadlock where every task is parked is declared after this much quiet. */
-const QUIET_MS = 60;
-/** How long aborted tasks get to unwind before their workers are replaced. */
-const UNWIND_MS = 1500;
-
-export function layoutFor(sc: Scenario, threads: number, params: Params, extra: Partial<LayoutConfig> = {}): LayoutConfig {
-  const maxTasks = sc.maxTasks ? sc.maxTasks(threads, params) : threads + 1;
-  return {
-    ...DEFAULT_LAYOUT_CONFIG,
-    maxTasks: Math.max(DEFAULT_LAYOUT_CONFIG.maxTasks, maxTasks + 2),
-    maxExecutors: maxTasks,
-    scenarioWords: Math.max(DEFAULT_LAYOUT_CONFIG.scenarioWords, sc.sharedWords),
-    ...extra,
-  };
+  /** Parallel failures turned into controlled replays, and how many reproduced. */
+  readonly conversions?: { readonly tried: number; readonly reproduced: number };
+  /** Clean controlled PCT runs: the miss-probability bound for the depth used. */
+  readonly pctBound?: PctBound;
 }
 
 export function reproCommand(o: {
@@ -187,31 +154,18 @@ export function reproCommand(o: {
 
 export async function runStress(o: StressOptions): Promise<StressSummary> {
   const sc = o.scenario;
-  // Register every body and handler name so reports can print them.
-  for (const name of Object.keys(sc.bodies)) label(name);
-  for (const name of Object.keys(sc.handlers ?? {})) label(`handler:${name}`);
-  const layout = layoutFor(sc, o.threads, o.params, o.layout);
-  const mem = KernelMemory.create(layout);
-  const i32 = mem.i32;
-  const hk = new Kernel(mem, true);
-  i32[kMode] = o.mode === 'controlled' ? 1 : 0;
-  i32[kStrategy] = o.strategy.id;
-  const mask = mutantMask(variantMutants(o.variant));
-  for (let w = 0; w < 4; w++) i32[kMutants + w] = mask[w]!;
-  const pool = new ExecutorPool(
-    mem,
-    {
-      sab: mem.sab,
-      layout,
-      scenarioUrl: o.scenarioUrl,
-      variant: o.variant.name,
-      params: { ...o.params },
-      threads: o.threads,
-    },
-    layout.maxExecutors,
-  );
-  pool.start();
-  const shape: RunShape = { scenario: sc, variant: o.variant.name, params: o.params, threads: o.threads };
+  const iterationTimeoutMs = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
+  const session = new Session({
+    scenario: sc,
+    scenarioUrl: o.scenarioUrl,
+    variant: o.variant,
+    threads: o.threads,
+    params: o.params,
+    hangMs: o.hangMs,
+    iterationTimeoutMs,
+    stepLimit: o.stepLimit,
+    ...(o.layout ? { layout: o.layout } : {}),
+  });
   const seedText = formatSeed(o.seed);
   const [shardIndex, shardCount] = o.shard ?? [0, 1];
   const logs: string[] = [];
@@ -219,6 +173,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let failures = 0;
   let iterations = 0;
   let steps = 0;
+  let maxStepsSeen = 0;
   let maxSteps = o.maxSteps ?? 256;
   let runHash = fnv1a(`${sc.name}/${o.variant.name}/${seedText}`);
   let firstFailureSeconds: number | null = null;
@@ -227,8 +182,9 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let lastProgress = t0;
   let interrupted = false;
   let tWarm = t0;
+  let converted = 0;
+  let conversions = 0;
   const first = o.firstIteration ?? 0;
-  const iterLimit = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
   try {
     for (let j = first; ; j++) {
       const elapsed = (performance.now() - t0) / 1000;
@@ -238,10 +194,9 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         interrupted = true;
         break;
       }
-      if (pool.startError) throw pool.startError;
       const jj = o.fixedIteration ?? j;
       const iterSeed = o.shard ? deriveSeed(o.seed, shardIndex, shardCount, jj) : deriveSeed(o.seed, jj);
-      const p = {
+      const req: IterationRequest = {
         iteration: jj,
         iterSeed,
         mode: o.mode,
@@ -249,80 +204,52 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         depth: o.depth,
         maxSteps,
         perturbPermille: o.perturbPermille,
-        stepLimit: o.stepLimit,
+        ...(o.replay ? { replay: o.replay } : {}),
       };
-      let st;
-      try {
-        st = beginIteration(hk, shape, p);
-      } catch (e) {
-        if (e instanceof KernelFailure) throw new Error(`scenario setup failed: ${e.message}`);
-        throw e;
-      }
-      startIteration(hk, st, o.mode === 'controlled');
-      const outcome = await waitIteration(mem, hk, o.hangMs, iterLimit, pool);
+      const res = await session.run(req);
       iterations++;
-      let failure: { kind: number; message: string; spec: string | null; tid: number; label: string } | null = null;
-      let graph: WaitGraph | null = null;
-      if (outcome === 'done' && Atomics.load(i32, kFailSet) === 0) {
-        const bad = safeCheck(hk, shape, jj);
-        if (bad) failure = { kind: FailKind.INVARIANT, message: bad.message, spec: bad.spec, tid: 0, label: '' };
-        else {
-          const leak = teardownIteration(hk, st);
-          if (leak) failure = { kind: leak.kind, message: leak.message, spec: leak.spec, tid: 0, label: '' };
-        }
-      } else {
-        // Analyse before tearing anything down: the breadcrumbs are the evidence.
-        graph = buildWaitGraph(hk);
-        if (outcome === 'stalled') {
-          const kind = graph.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
-          const why = graph.kind === 'deadlock' ? 'every task is blocked and none can wake another' : `no progress for ${o.hangMs} ms`;
-          hk.reportFailure(kind, `${why}\n${graph.report}`, null);
-        } else if (outcome === 'timeout') {
-          hk.reportFailure(
-            FailKind.HANG,
-            `livelock or hang: the iteration did not finish within ${iterLimit} ms although ${i32[kSeq]} yield points were passed\n${graph.report}`,
-            null,
-          );
-        }
-        const kind = i32[kFailKind]!;
-        let message = mem.readFailMessage(i32[kFailMsgLen]!);
-        if (kind === FailKind.DEADLOCK && outcome !== 'stalled') message = `${message}\n${graph.report}`;
-        const specId = i32[kFailSpec]!;
-        failure = {
-          kind,
-          message,
-          spec: specId ? labelText(specId) : null,
-          tid: i32[kFailTid]!,
-          label: labelText(i32[kFailLabel]!),
-        };
-        await abortIteration(mem, hk, pool);
-      }
-      steps = o.mode === 'controlled' ? i32[kSchedStep]! : i32[kSeq]!;
+      steps = res.steps;
+      maxStepsSeen = Math.max(maxStepsSeen, steps);
+      // PCT draws its change points over the step bound k, learned as Shuttle does.
       if (steps > maxSteps && o.maxSteps === undefined) maxSteps = steps;
-      const iterHash = o.mode === 'controlled' ? (i32[kSchedHash]! >>> 0).toString(16).padStart(8, '0') : null;
-      if (iterHash !== null) runHash = fnv1a(iterHash, runHash);
+      if (res.scheduleHash !== null) runHash = fnv1a(res.scheduleHash, runHash);
       o.onIteration?.({
         iteration: jj,
-        failed: failure !== null,
-        kind: failure ? (FAIL_KIND_NAMES[failure.kind] ?? 'crash') : null,
-        scheduleHash: iterHash,
+        failed: res.failure !== null,
+        kind: res.failure?.kind ?? null,
+        scheduleHash: res.scheduleHash,
         steps,
-        preemptions: i32[kSchedPreemptions]!,
-        schedule: () => buildSchedule(hk, o.mode),
+        preemptions: res.preemptions,
+        divergedAt: res.divergedAt,
+        schedule: res.schedule,
       });
-      if (failure) {
+      if (res.failure) {
+        const failure = res.failure;
         failures++;
-        const kindName = FAIL_KIND_NAMES[failure.kind] ?? 'crash';
-        kinds[kindName] = (kinds[kindName] ?? 0) + 1;
+        kinds[failure.kind] = (kinds[failure.kind] ?? 0) + 1;
         if (firstFailureSeconds === null) {
           firstFailureSeconds = (performance.now() - t0) / 1000;
           firstFailureIteration = jj;
         }
-        const log = buildLog(hk, o, failure, graph, jj, iterSeed, maxSteps, seedText);
+        const wantLog = o.logDir !== null && logs.length < (o.maxLogs ?? 20);
+        // Conversion and shrinking cost extra iterations: done for failures that get a log.
+        let conversion: Conversion | null = null;
+        let shrunk: ShrinkResult | null = null;
+        if (wantLog || o.hunt === true) {
+          if (o.mode === 'parallel' && o.hunt !== false) {
+            conversion = await convertParallel(session, res);
+            conversions++;
+            if (conversion.reproduced) converted++;
+          }
+          const controlledRun = o.mode === 'controlled' ? res : conversion?.reproduced ? conversion.result : null;
+          if (controlledRun && o.hunt !== false && !controlledRun.schedule().overflow) {
+            shrunk = await shrinkSchedule(session, { ...req, mode: 'controlled' }, controlledRun, o.shrink ?? {});
+          }
+        }
+        const log = buildLog(o, res, maxSteps, seedText, session, conversion, shrunk);
         let logPath: string | null = null;
-        if (o.logDir && logs.length < (o.maxLogs ?? 20)) {
-          logPath = writeSeedLog(o.logDir, log);
-          logs.push(logPath);
+        if (wantLog) {
+          logPath = join(o.logDir!, seedLogName(log));
         }
         const repro = reproCommand({
           logPath,
@@ -334,16 +261,19 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
           mode: o.mode,
           strategy: o.strategy.name,
         });
-        const withRepro = { ...log, repro };
-        if (logPath) writeSeedLog(o.logDir!, withRepro);
+        const withRepro: SeedLog = { ...log, repro };
+        if (wantLog) {
+          writeSeedLog(o.logDir!, withRepro);
+          logs.push(logPath!);
+        }
         o.onFailure?.({
           iteration: jj,
-          kind: kindName,
+          kind: failure.kind,
           message: failure.message,
           spec: failure.spec,
           logPath,
           repro,
-          graph,
+          graph: res.graph,
           log: withRepro,
         });
         if (o.stopOnFailure) break;
@@ -356,10 +286,14 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
       }
     }
   } finally {
-    await pool.close();
+    await session.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   o.onProgress?.({ iterations, failures, elapsed: seconds, target: { iterations: o.iterations, seconds: o.seconds } });
+  const bound =
+    o.mode === 'controlled' && o.strategy.name === 'pct' && failures === 0 && iterations > 0
+      ? pctMissBound(o.threads, maxStepsSeen, o.depth, iterations)
+      : null;
   return {
     type: 'summary',
     scenario: sc.name,
@@ -371,7 +305,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
     failures,
     seconds: round3(seconds),
     itersPerSec: round3(iterations / Math.max(seconds, 1e-9)),
-    workersSpawned: pool.spawned,
+    workersSpawned: session.workersSpawned,
     ...(o.mode === 'controlled' ? { scheduleHash: (runHash >>> 0).toString(16).padStart(8, '0') } : {}),
     logs,
     failureKinds: kinds,
@@ -383,139 +317,25 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
     firstFailureIteration,
     steadyItersPerSec:
       iterations > 1 ? round3((iterations - 1) / Math.max((performance.now() - tWarm) / 1000, 1e-9)) : round3(iterations / Math.max(seconds, 1e-9)),
-  };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-function safeCheck(hk: Kernel, shape: RunShape, j: number): { message: string; spec: string | null } | null {
-  try {
-    return checkIteration(hk, shape, j);
-  } catch (e) {
-    if (e instanceof KernelFailure) return { message: e.message, spec: e.spec };
-    const err = e instanceof Error ? e : new Error(String(e));
-    return { message: `invariant check threw: ${err.stack ?? err.message}`, spec: null };
-  }
-}
-
-type Outcome = 'done' | 'failed' | 'stalled' | 'timeout';
-
-/**
- * Wait for the iteration to end. The watchdog counts progress as the global
- * sequence number plus every executor's heartbeat: no change for `hangMs`
- * is a stall.
- */
-async function waitIteration(mem: KernelMemory, hk: Kernel, hangMs: number, limitMs: number, pool: ExecutorPool): Promise<Outcome> {
-  const i32 = mem.i32;
-  let last = -1;
-  const start = performance.now();
-  let since = start;
-  for (;;) {
-    const st = Atomics.load(i32, kIterState);
-    if (st === IterState.DONE) return 'done';
-    if (st === IterState.FAILED) return 'failed';
-    const r = Atomics.waitAsync(i32, kIterState, st, TICK_MS);
-    if (r.async) await r.value;
-    if (pool.startError) return 'failed';
-    const seq = Atomics.load(i32, kSeq);
-    const now = performance.now();
-    if (now - start > limitMs) return 'timeout';
-    if (seq !== last) {
-      last = seq;
-      since = now;
-    } else if (now - since > hangMs) {
-      return 'stalled';
-    } else if (now - since > QUIET_MS && allParked(hk)) {
-      // Every live task is parked and nobody can wake it: no need to wait
-      // out the whole hang budget.
-      return 'stalled';
-    }
-  }
-}
-
-/**
- * Stop the iteration: raise the abort flag and wake every task (each one
- * throws AbortIteration at its next yield point or wake-up and unwinds to
- * its executor's idle loop). Executors that do not come back in time run
- * code with no yield point: their workers are replaced.
- */
-async function abortIteration(mem: KernelMemory, hk: Kernel, pool: ExecutorPool): Promise<void> {
-  const i32 = mem.i32;
-  Atomics.store(i32, kAbort, 1);
-  const wakeAll = (): void => {
-    const n = Atomics.load(i32, kNextSlot);
-    for (let s = 0; s < n && s < mem.L.config.maxTasks; s++) {
-      const pw = hk.base(s) + T_PARK;
-      Atomics.store(i32, pw, 1);
-      Atomics.notify(i32, pw);
-    }
-  };
-  wakeAll();
-  const deadline = performance.now() + UNWIND_MS;
-  while (Atomics.load(i32, kBusy) > 0 && performance.now() < deadline) {
-    wakeAll();
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  if (Atomics.load(i32, kBusy) > 0) {
-    const stuck = pool.busy();
-    await pool.replace(stuck);
-    Atomics.store(i32, kBusy, 0);
-  }
-  // A task that died mid-exit leaves its slot inconsistent; the next
-  // iteration resets all of it.
-  void TASK_DEAD;
-}
-
-export function buildSchedule(hk: Kernel, mode: 'parallel' | 'controlled'): SeedLogSchedule {
-  const i32 = hk.i32;
-  const L = hk.L;
-  const total = mode === 'controlled' ? i32[kSchedStep]! : i32[kSeq]!;
-  const n = Math.min(total, L.config.schedLogSteps);
-  const labels: string[] = [];
-  const index = new Map<number, number>();
-  const tids: number[] = [];
-  const at: number[] = [];
-  for (let s = 0; s < n; s++) {
-    const e = L.schedLog + s * SCHED_ENTRY_WORDS;
-    const who = i32[e + SL_WHO]!;
-    const lbl = i32[e + SL_LABEL]!;
-    let li = index.get(lbl);
-    if (li === undefined) {
-      li = labels.length;
-      labels.push(labelText(lbl));
-      index.set(lbl, li);
-    }
-    tids.push(mode === 'controlled' ? hk.tid(who) : who);
-    at.push(li);
-  }
-  return {
-    kind: mode === 'controlled' ? 'decisions' : 'global-order',
-    length: n,
-    overflow: total > L.config.schedLogSteps || i32[kSchedOverflow] !== 0,
-    tids,
-    at,
-    labels,
-    ...(mode === 'controlled' ? { preemptions: i32[kSchedPreemptions]! } : {}),
+    ...(conversions > 0 ? { conversions: { tried: conversions, reproduced: converted } } : {}),
+    ...(bound ? { pctBound: bound } : {}),
   };
 }
 
 function buildLog(
-  hk: Kernel,
   o: StressOptions,
-  f: { kind: number; message: string; spec: string | null; tid: number; label: string },
-  graph: WaitGraph | null,
-  iteration: number,
-  iterSeed: number,
+  res: IterationResult,
   maxSteps: number,
   seedText: string,
+  session: Session,
+  conversion: Conversion | null,
+  shrunk: ShrinkResult | null,
 ): SeedLog {
-  const kind = FAIL_KIND_NAMES[f.kind] ?? 'crash';
-  const cycle = graph?.cycle ?? null;
+  const f = res.failure!;
+  const cycle = res.graph?.cycle ?? null;
   return {
     format: SEED_LOG_FORMAT,
-    fingerprint: fingerprint(hk.L.hash),
+    fingerprint: fingerprint(session.mem.L.hash),
     scenario: o.scenario.name,
     ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
     variant: o.variant.name,
@@ -526,31 +346,57 @@ function buildLog(
       perturbPermille: o.perturbPermille,
       stepLimit: o.stepLimit,
       hangMs: o.hangMs,
-      iterationTimeoutMs: o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs),
+      iterationTimeoutMs: session.cfg.iterationTimeoutMs,
       scenarioParams: { ...o.params },
       shard: o.shard,
     },
     mode: o.mode,
     strategy: o.strategy.name,
     seed: seedText,
-    iteration,
-    iterSeed,
+    iteration: res.request.iteration,
+    iterSeed: res.request.iterSeed,
     failure: {
-      kind,
+      kind: f.kind,
       message: f.message,
       ...(f.spec ? { spec: f.spec } : {}),
-      ...(cycle && (kind === 'deadlock' || kind === 'hang') ? { cycle } : {}),
+      ...(cycle && (f.kind === 'deadlock' || f.kind === 'hang') ? { cycle } : {}),
       ...(f.tid ? { tid: f.tid } : {}),
       ...(f.label ? { label: f.label } : {}),
     },
-    ...(o.mode === 'controlled'
-      ? { scheduleHash: ((hk.i32[kSchedHash]! >>> 0).toString(16).padStart(8, '0')) }
+    ...(res.scheduleHash ? { scheduleHash: res.scheduleHash } : {}),
+    schedule: res.schedule(),
+    ...(conversion
+      ? {
+          conversion: {
+            reproduced: conversion.reproduced,
+            kind: conversion.kind,
+            misses: conversion.misses,
+            divergedAt: conversion.divergedAt,
+            scheduleHash: conversion.scheduleHash,
+            schedule: conversion.schedule,
+          },
+        }
       : {}),
-    schedule: buildSchedule(hk, o.mode),
-    trace: collectTrace(hk),
+    ...(shrunk
+      ? {
+          minimized: {
+            schedule: shrunk.schedule,
+            scheduleHash: shrunk.scheduleHash,
+            preemptions: shrunk.preemptions,
+            steps: shrunk.steps,
+            fromPreemptions: shrunk.fromPreemptions,
+            fromSteps: shrunk.fromSteps,
+            attempts: shrunk.attempts,
+            depth: shrunk.depth,
+          },
+        }
+      : {}),
+    trace: res.trace(),
     repro: '',
     recordedAt: new Date().toISOString(),
   };
 }
 
-export { kSchedDecisions };
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

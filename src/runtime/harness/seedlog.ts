@@ -35,6 +35,8 @@ export interface SeedLogSchedule {
   readonly at: readonly number[];
   readonly labels: readonly string[];
   readonly preemptions?: number;
+  /** Controlled mode: the steps whose decision preempted a runnable task. */
+  readonly preemptAt?: readonly number[];
 }
 
 export interface SeedLogParams {
@@ -65,6 +67,26 @@ export interface SeedLog {
   readonly failure: SeedLogFailure;
   readonly scheduleHash?: string;
   readonly schedule: SeedLogSchedule;
+  /** Parallel failures: the controlled replay of the recorded global order. */
+  readonly conversion?: {
+    readonly reproduced: boolean;
+    readonly kind: string | null;
+    readonly misses: number;
+    readonly divergedAt: number;
+    readonly scheduleHash: string | null;
+    readonly schedule: SeedLogSchedule;
+  };
+  /** The shrunk schedule (fewest preemptions, then steps) and the bug depth it shows. */
+  readonly minimized?: {
+    readonly schedule: SeedLogSchedule;
+    readonly scheduleHash: string | null;
+    readonly preemptions: number;
+    readonly steps: number;
+    readonly fromPreemptions: number;
+    readonly fromSteps: number;
+    readonly attempts: number;
+    readonly depth: number;
+  };
   readonly trace: Trace;
   readonly repro: string;
   readonly recordedAt: string;

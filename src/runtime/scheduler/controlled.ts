@@ -27,7 +27,9 @@ import {
   kStrategy,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
+  SL_PREEMPT,
   SL_WHO,
+  T_AT_YIELD,
   T_EXECUTOR,
   T_PARK,
   T_STATE,
@@ -80,7 +82,7 @@ export function decide(k: Kernel, lbl: number): number {
     const timed = sleepingSlots(k, true);
     if (timed.length > 0) {
       // Nothing else can run, so time passes: a timed sleeper's timeout fires.
-      const s = strategy.pick(k, timed, -1, i32[kSchedStep]!);
+      const s = strategy.name.startsWith('replay') ? timed[0]! : strategy.pick(k, timed, -1, i32[kSchedStep]!, lbl);
       k.tset(s, T_TIMED, 1);
       k.tset(s, T_STATE, TASK_RUNNING);
       runnable = [s];
@@ -103,12 +105,13 @@ export function decide(k: Kernel, lbl: number): number {
     return -1;
   }
   const cur = k.cur >= 0 && runnable.includes(k.cur) ? k.cur : -1;
-  const next = runnable.length === 1 ? runnable[0]! : strategy.pick(k, runnable, cur, step);
+  const next = runnable.length === 1 && !strategy.name.startsWith('replay') ? runnable[0]! : strategy.pick(k, runnable, cur, step, lbl);
   i32[kSchedStep] = step + 1;
   const L = k.L;
   if (step < L.config.schedLogSteps) {
     const at = L.schedLog + step * SCHED_ENTRY_WORDS;
-    i32[at + SL_WHO] = next;
+    // The chosen slot, flagged when choosing it preempted a runnable task.
+    i32[at + SL_WHO] = next | (cur >= 0 && next !== cur ? SL_PREEMPT : 0);
     i32[at + SL_LABEL] = lbl;
   } else {
     i32[kSchedOverflow] = 1;
@@ -151,8 +154,12 @@ function switchTo(k: Kernel, next: number): void {
 export const controlled: ControlledScheduler = {
   yieldPoint(k, lbl) {
     const next = decide(k, lbl);
-    if (next >= 0 && next !== k.cur) switchTo(k, next);
-    else if (next < 0) {
+    if (next >= 0 && next !== k.cur) {
+      // Parked at a yield point: the access after it is still to come.
+      Atomics.store(k.i32, k.curBase + T_AT_YIELD, lbl);
+      switchTo(k, next);
+      Atomics.store(k.i32, k.curBase + T_AT_YIELD, 0);
+    } else if (next < 0) {
       // A failure was reported (livelock): wait for the harness to abort us.
       Atomics.store(k.i32, k.curBase + T_PARK, 0);
       waitBaton(k);

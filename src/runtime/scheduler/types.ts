@@ -14,7 +14,7 @@
 import type { Kernel } from '../kernel.js';
 import type { KernelMemory } from '../memory.js';
 
-export type StrategyName = 'none' | 'random' | 'pct' | 'replay';
+export type StrategyName = 'none' | 'random' | 'pct' | 'replay' | 'replay-order';
 
 export interface ParallelPerturber {
   perturb(k: Kernel, seq: number): void;
@@ -41,9 +41,10 @@ export interface Strategy {
   onCreate(k: Kernel, slot: number): void;
   /**
    * Controlled mode: choose the next slot among `runnable` (sorted, non-empty).
-   * `cur` is the deciding task's slot (-1 when it is blocked or gone).
+   * `cur` is the deciding task's slot (-1 when it is blocked or gone); `lbl`
+   * the label of the decision point.
    */
-  pick(k: Kernel, runnable: readonly number[], cur: number, step: number): number;
+  pick(k: Kernel, runnable: readonly number[], cur: number, step: number, lbl: number): number;
 }
 
 /** What the controlled core exposes to Kernel.yieldPoint and to schedule(). */

@@ -1,0 +1,381 @@
+/**
+ * A session: one SAB and one warm pool for a scenario, variant and thread
+ * count, running one iteration at a time. Each iteration may use a
+ * different mode and strategy (the executors read both from the header when
+ * a task starts), which is what lets a parallel failure be converted into a
+ * controlled replay, and a controlled schedule be shrunk, on the same warm
+ * workers right after the failure is found.
+ *
+ * Per iteration: reset the SAB, create init and the scenario's tasks, start
+ * them, then wait (Atomics.waitAsync: the main event loop stays free for
+ * progress output and Ctrl-C) until the last task is done, a task reports a
+ * failure, or the watchdog fires. A stalled or failed iteration is analysed
+ * from the breadcrumbs *before* it is torn down, then aborted: every parked
+ * task is woken and unwinds; an executor stuck in code without yield
+ * points is replaced.
+ */
+import { FAIL_KIND_NAMES, FailKind, type FailKindName } from '../constants.js';
+import { KernelFailure } from '../errors.js';
+import { Kernel } from '../kernel.js';
+import { label, labelText } from '../labels.js';
+import {
+  fnv1a,
+  IterState,
+  kAbort,
+  kBusy,
+  kFailKind,
+  kFailLabel,
+  kFailMsgLen,
+  kFailSet,
+  kFailSpec,
+  kFailTid,
+  kIterState,
+  kMode,
+  kMutants,
+  kNextSlot,
+  kReplayDiverged,
+  kReplayLen,
+  kReplayMisses,
+  kReplayPos,
+  kSchedHash,
+  kSchedOverflow,
+  kSchedPreemptions,
+  kSchedStep,
+  kSeq,
+  kStrategy,
+  SCHED_ENTRY_WORDS,
+  SL_LABEL,
+  SL_PREEMPT,
+  SL_WHO,
+  T_PARK,
+  type LayoutConfig,
+} from '../layout.js';
+import { KernelMemory } from '../memory.js';
+import { mutantMask } from '../mutants.js';
+import { variantMutants, type Params, type Scenario, type VariantDef } from '../scenario.js';
+import type { Strategy } from '../scheduler/types.js';
+import { collectTrace, type Trace } from '../trace.js';
+import { allParked, buildWaitGraph, type WaitGraph } from '../waitgraph.js';
+import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
+import { layoutFor } from './layoutfor.js';
+import { ExecutorPool } from './pool.js';
+import type { SeedLogSchedule } from './seedlog.js';
+
+const TICK_MS = 25;
+/** A deadlock where every task is parked is declared after this much quiet. */
+const QUIET_MS = 60;
+/** How long aborted tasks get to unwind before their workers are replaced. */
+const UNWIND_MS = 1500;
+
+export interface SessionConfig {
+  readonly scenario: Scenario;
+  readonly scenarioUrl: string;
+  readonly variant: VariantDef;
+  readonly threads: number;
+  readonly params: Params;
+  readonly hangMs: number;
+  readonly iterationTimeoutMs: number;
+  readonly stepLimit: number;
+  readonly layout?: Partial<LayoutConfig>;
+}
+
+/** A schedule to follow: the `replay` strategy reads decisions, `replay-order` a global order. */
+export interface ReplayInput {
+  readonly tids: readonly number[];
+  readonly labels: readonly string[];
+  readonly at: readonly number[];
+}
+
+export interface IterationRequest {
+  readonly iteration: number;
+  readonly iterSeed: number;
+  readonly mode: 'parallel' | 'controlled';
+  readonly strategy: Strategy;
+  readonly depth: number;
+  readonly maxSteps: number;
+  readonly perturbPermille: number;
+  readonly replay?: ReplayInput;
+}
+
+export interface Failure {
+  readonly kind: FailKindName;
+  readonly message: string;
+  readonly spec: string | null;
+  readonly tid: number;
+  readonly label: string;
+}
+
+export interface IterationResult {
+  readonly request: IterationRequest;
+  readonly failure: Failure | null;
+  readonly graph: WaitGraph | null;
+  /** Controlled: scheduling decisions; parallel: yield-point tickets. */
+  readonly steps: number;
+  readonly preemptions: number;
+  readonly scheduleHash: string | null;
+  /** Replay strategies: first step where the schedule could not be followed (-1: none), and how many steps missed. */
+  readonly divergedAt: number;
+  readonly replayMisses: number;
+  /** Read the schedule log; valid until the next iteration starts (eager for failures). */
+  schedule(): SeedLogSchedule;
+  trace(): Trace;
+}
+
+export class Session {
+  readonly mem: KernelMemory;
+  readonly hk: Kernel;
+  readonly pool: ExecutorPool;
+  private readonly shape: RunShape;
+
+  constructor(readonly cfg: SessionConfig) {
+    const sc = cfg.scenario;
+    // Register every body and handler name so reports can print them.
+    for (const name of Object.keys(sc.bodies)) label(name);
+    for (const name of Object.keys(sc.handlers ?? {})) label(`handler:${name}`);
+    const layout = layoutFor(sc, cfg.threads, cfg.params, cfg.layout);
+    this.mem = KernelMemory.create(layout);
+    this.hk = new Kernel(this.mem, true);
+    const mask = mutantMask(variantMutants(cfg.variant));
+    for (let w = 0; w < 4; w++) this.mem.i32[kMutants + w] = mask[w]!;
+    this.pool = new ExecutorPool(
+      this.mem,
+      {
+        sab: this.mem.sab,
+        layout,
+        scenarioUrl: cfg.scenarioUrl,
+        variant: cfg.variant.name,
+        params: { ...cfg.params },
+        threads: cfg.threads,
+      },
+      layout.maxExecutors,
+    );
+    this.pool.start();
+    this.shape = { scenario: sc, variant: cfg.variant.name, params: cfg.params, threads: cfg.threads };
+  }
+
+  get workersSpawned(): number {
+    return this.pool.spawned;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private loadReplay(r: ReplayInput | undefined): void {
+    const i32 = this.mem.i32;
+    const L = this.mem.L;
+    i32[kReplayPos] = 0;
+    i32[kReplayDiverged] = 0;
+    i32[kReplayMisses] = 0;
+    if (!r) {
+      i32[kReplayLen] = 0;
+      return;
+    }
+    const n = Math.min(r.tids.length, L.config.schedLogSteps);
+    const ids = r.labels.map((t) => label(t));
+    for (let s = 0; s < n; s++) {
+      const e = L.replayLog + s * SCHED_ENTRY_WORDS;
+      i32[e + SL_WHO] = r.tids[s]!;
+      i32[e + SL_LABEL] = ids[r.at[s]!] ?? 0;
+    }
+    i32[kReplayLen] = n;
+  }
+
+  async run(req: IterationRequest): Promise<IterationResult> {
+    const { mem, hk, cfg } = this;
+    const i32 = mem.i32;
+    if (this.pool.startError) throw this.pool.startError;
+    i32[kMode] = req.mode === 'controlled' ? 1 : 0;
+    i32[kStrategy] = req.strategy.id;
+    this.loadReplay(req.replay);
+    let st;
+    try {
+      st = beginIteration(hk, this.shape, {
+        iteration: req.iteration,
+        iterSeed: req.iterSeed,
+        mode: req.mode,
+        strategy: req.strategy,
+        depth: req.depth,
+        maxSteps: req.maxSteps,
+        perturbPermille: req.perturbPermille,
+        stepLimit: cfg.stepLimit,
+      });
+    } catch (e) {
+      if (e instanceof KernelFailure) throw new Error(`scenario setup failed: ${e.message}`);
+      throw e;
+    }
+    startIteration(hk, st, req.mode === 'controlled');
+    const outcome = await this.wait();
+    let failure: Failure | null = null;
+    let graph: WaitGraph | null = null;
+    if (outcome === 'done' && Atomics.load(i32, kFailSet) === 0) {
+      const bad = safeCheck(hk, this.shape, req.iteration);
+      if (bad) failure = { kind: 'invariant', message: bad.message, spec: bad.spec, tid: 0, label: '' };
+      else {
+        const leak = teardownIteration(hk, st);
+        if (leak) failure = { kind: FAIL_KIND_NAMES[leak.kind] ?? 'crash', message: leak.message, spec: leak.spec, tid: 0, label: '' };
+      }
+    } else {
+      // Analyse before tearing anything down: the breadcrumbs are the evidence.
+      graph = buildWaitGraph(hk);
+      if (outcome === 'stalled') {
+        const kind = graph.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
+        const why = graph.kind === 'deadlock' ? 'every task is blocked and none can wake another' : `no progress for ${cfg.hangMs} ms`;
+        hk.reportFailure(kind, `${why}\n${graph.report}`, null);
+      } else if (outcome === 'timeout') {
+        hk.reportFailure(
+          FailKind.HANG,
+          `livelock or hang: the iteration did not finish within ${cfg.iterationTimeoutMs} ms although ${i32[kSeq]} yield points were passed\n${graph.report}`,
+          null,
+        );
+      }
+      const kind = i32[kFailKind]!;
+      let message = mem.readFailMessage(i32[kFailMsgLen]!);
+      if (kind === FailKind.DEADLOCK && outcome !== 'stalled') message = `${message}\n${graph.report}`;
+      const specId = i32[kFailSpec]!;
+      failure = {
+        kind: FAIL_KIND_NAMES[kind] ?? 'crash',
+        message,
+        spec: specId ? labelText(specId) : null,
+        tid: i32[kFailTid]!,
+        label: labelText(i32[kFailLabel]!),
+      };
+      await this.abort();
+    }
+    const controlled = req.mode === 'controlled';
+    const steps = controlled ? i32[kSchedStep]! : i32[kSeq]!;
+    const scheduleHash = controlled ? (i32[kSchedHash]! >>> 0).toString(16).padStart(8, '0') : null;
+    const schedule = (): SeedLogSchedule => buildSchedule(hk, req.mode);
+    const trace = (): Trace => collectTrace(hk);
+    // Failures keep their evidence: read it now, before another iteration resets the SAB.
+    const kept = failure ? { s: schedule(), t: trace() } : null;
+    return {
+      request: req,
+      failure,
+      graph,
+      steps,
+      preemptions: i32[kSchedPreemptions]!,
+      scheduleHash,
+      divergedAt: i32[kReplayDiverged]! - 1,
+      replayMisses: i32[kReplayMisses]!,
+      schedule: kept ? () => kept.s : schedule,
+      trace: kept ? () => kept.t : trace,
+    };
+  }
+
+  /**
+   * Wait for the iteration to end. No change of the global sequence number
+   * for `hangMs` is a stall; every task parked with nobody to wake it is a
+   * stall after a short quiet period; an iteration longer than
+   * `iterationTimeoutMs` is a livelock even if it makes progress.
+   */
+  private async wait(): Promise<'done' | 'failed' | 'stalled' | 'timeout'> {
+    const { mem, hk, cfg, pool } = this;
+    const i32 = mem.i32;
+    let last = -1;
+    const start = performance.now();
+    let since = start;
+    for (;;) {
+      const st = Atomics.load(i32, kIterState);
+      if (st === IterState.DONE) return 'done';
+      if (st === IterState.FAILED) return 'failed';
+      const r = Atomics.waitAsync(i32, kIterState, st, TICK_MS);
+      if (r.async) await r.value;
+      if (pool.startError) return 'failed';
+      const seq = Atomics.load(i32, kSeq);
+      const now = performance.now();
+      if (now - start > cfg.iterationTimeoutMs) return 'timeout';
+      if (seq !== last) {
+        last = seq;
+        since = now;
+      } else if (now - since > cfg.hangMs) {
+        return 'stalled';
+      } else if (now - since > QUIET_MS && allParked(hk)) {
+        return 'stalled';
+      }
+    }
+  }
+
+  /**
+   * Stop the iteration: raise the abort flag and wake every task (each one
+   * throws AbortIteration at its next yield point or wake-up and unwinds to
+   * its executor's idle loop). Executors that do not come back in time run
+   * code with no yield point: their workers are replaced.
+   */
+  private async abort(): Promise<void> {
+    const { mem, hk, pool } = this;
+    const i32 = mem.i32;
+    Atomics.store(i32, kAbort, 1);
+    const wakeAll = (): void => {
+      const n = Math.min(Atomics.load(i32, kNextSlot), mem.L.config.maxTasks);
+      for (let s = 0; s < n; s++) {
+        const pw = hk.base(s) + T_PARK;
+        Atomics.store(i32, pw, 1);
+        Atomics.notify(i32, pw);
+      }
+    };
+    wakeAll();
+    const deadline = performance.now() + UNWIND_MS;
+    while (Atomics.load(i32, kBusy) > 0 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2));
+      wakeAll();
+    }
+    if (Atomics.load(i32, kBusy) > 0) {
+      await pool.replace(pool.busy());
+      Atomics.store(i32, kBusy, 0);
+    }
+  }
+}
+
+function safeCheck(hk: Kernel, shape: RunShape, j: number): { message: string; spec: string | null } | null {
+  try {
+    return checkIteration(hk, shape, j);
+  } catch (e) {
+    if (e instanceof KernelFailure) return { message: e.message, spec: e.spec };
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { message: `invariant check threw: ${err.stack ?? err.message}`, spec: null };
+  }
+}
+
+export function buildSchedule(hk: Kernel, mode: 'parallel' | 'controlled'): SeedLogSchedule {
+  const i32 = hk.i32;
+  const L = hk.L;
+  const total = mode === 'controlled' ? i32[kSchedStep]! : i32[kSeq]!;
+  const n = Math.min(total, L.config.schedLogSteps);
+  const labels: string[] = [];
+  const index = new Map<number, number>();
+  const tids: number[] = [];
+  const at: number[] = [];
+  const preemptAt: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const e = L.schedLog + s * SCHED_ENTRY_WORDS;
+    let who = i32[e + SL_WHO]!;
+    if (mode === 'controlled' && (who & SL_PREEMPT) !== 0) {
+      preemptAt.push(s);
+      who &= ~SL_PREEMPT;
+    }
+    const lbl = i32[e + SL_LABEL]!;
+    let li = index.get(lbl);
+    if (li === undefined) {
+      li = labels.length;
+      labels.push(labelText(lbl));
+      index.set(lbl, li);
+    }
+    tids.push(mode === 'controlled' ? hk.tid(who) : who);
+    at.push(li);
+  }
+  return {
+    kind: mode === 'controlled' ? 'decisions' : 'global-order',
+    length: n,
+    overflow: total > L.config.schedLogSteps || i32[kSchedOverflow] !== 0,
+    tids,
+    at,
+    labels,
+    ...(mode === 'controlled' ? { preemptions: i32[kSchedPreemptions]!, preemptAt } : {}),
+  };
+}
+
+/** Fold per-iteration hashes into one run hash. */
+export function foldHash(run: number, iterHash: string): number {
+  return fnv1a(iterHash, run);
+}

@@ -1,0 +1,44 @@
+/**
+ * `replay`: follow a recorded list of controlled-mode decisions (the seed
+ * log's `schedule`), step by step. Where the recorded task is not runnable
+ * or the decision point's label differs, the replay has diverged: the first
+ * such step is kept for the report, and the default policy takes over
+ * (keep running the current task, else the lowest runnable slot). Past the
+ * end of the list the default policy runs alone, which is also what the
+ * shrinker relies on: a shortened schedule means "no more preemptions".
+ */
+import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO } from '../layout.js';
+import type { Kernel } from '../kernel.js';
+import type { Strategy } from './types.js';
+
+export function markDivergence(k: Kernel, step: number): void {
+  const i32 = k.i32;
+  if (i32[kReplayDiverged] === 0) i32[kReplayDiverged] = step + 1;
+  i32[kReplayMisses]!++;
+}
+
+export function defaultPolicy(runnable: readonly number[], cur: number): number {
+  return cur >= 0 && runnable.includes(cur) ? cur : runnable[0]!;
+}
+
+export const replay: Strategy = {
+  name: 'replay',
+  id: 3,
+  beginIteration() {},
+  perturber() {
+    return null;
+  },
+  onCreate() {},
+  pick(k, runnable, cur, step, lbl) {
+    const i32 = k.i32;
+    if (step >= i32[kReplayLen]!) return defaultPolicy(runnable, cur);
+    const e = k.L.replayLog + step * SCHED_ENTRY_WORDS;
+    const want = k.slotOf(i32[e + SL_WHO]!);
+    if (runnable.includes(want)) {
+      if (i32[e + SL_LABEL] !== lbl) markDivergence(k, step);
+      return want;
+    }
+    markDivergence(k, step);
+    return defaultPolicy(runnable, cur);
+  },
+};
