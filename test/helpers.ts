@@ -87,6 +87,8 @@ export async function run(o: RunOpts): Promise<RunResult> {
       stepLimit: o.stepLimit ?? 200_000,
       ...(o.fixedIteration !== undefined ? { fixedIteration: o.fixedIteration } : {}),
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+      ...(o.hunt !== undefined ? { hunt: o.hunt } : {}),
+      ...(o.maxLogs !== undefined ? { maxLogs: o.maxLogs } : {}),
       stop,
       onFailure: (f) => failures.push(f),
       onIteration: (it) => {

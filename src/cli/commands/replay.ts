@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../runtime/errors.js';
 import { fingerprint, fingerprintDiff } from '../../runtime/fingerprint.js';
 import { layoutFor, runStress, type IterationInfo } from '../../runtime/harness/campaign.js';
-import { firstDivergence, formatDivergence, type Divergence } from '../../runtime/harness/divergence.js';
+import { divergenceAt, firstDivergence, formatDivergence, type Divergence } from '../../runtime/harness/divergence.js';
 import { parseSeedLog, SeedLogError, type SeedLog } from '../../runtime/harness/seedlog.js';
 import { computeLayout } from '../../runtime/layout.js';
 import { parseSeed } from '../../runtime/prng.js';
@@ -125,8 +125,13 @@ export async function replayLog(path: string, runs: number, stop: AbortSignal, u
       replay: { tids: sched.tids, labels: sched.labels, at: sched.at },
       onIteration: (it: IterationInfo) => {
         if (it.failed && it.kind === log.failure.kind) reproduced++;
-        if (it.scheduleHash !== null && it.scheduleHash === want) identical++;
-        else if (divergence === null) divergence = firstDivergence(sched, it.schedule());
+        const same = it.scheduleHash !== null && it.scheduleHash === want && it.divergedAt < 0;
+        if (same) identical++;
+        else if (divergence === null) {
+          // The replay strategy notices where it could not follow (wrong label, task not runnable);
+          // otherwise compare the two schedules step by step.
+          divergence = it.divergedAt >= 0 ? divergenceAt(sched, it.schedule(), it.divergedAt) : firstDivergence(sched, it.schedule());
+        }
       },
     });
   } else {

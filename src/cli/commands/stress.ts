@@ -5,6 +5,7 @@ import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '
 import { makeProgress, table } from '../progress.js';
 import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
 import { emit, type Output } from '../output.js';
+import { formatPctBound } from '../../runtime/harness/hunt.js';
 
 export const stressSpec: CommandSpec = {
   name: 'stress',
@@ -110,15 +111,40 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
       } else {
         progress.log(`FAIL iteration ${f.iteration}: ${f.kind}${f.spec ? ` (${f.spec})` : ''}: ${f.message.split('\n')[0]}`);
         for (const line of f.message.split('\n').slice(1, 12)) progress.log(`    ${line}`);
+        for (const line of huntLines(f)) progress.log(`  ${line}`);
         progress.log(`  repro: ${f.repro}`);
       }
     },
   });
   progress.done();
   if (json) emit(out, summary);
-  else out.write(`${formatSummary([summary])}\n`);
+  else {
+    out.write(`${formatSummary([summary])}\n`);
+    if (summary.pctBound) out.write(`${formatPctBound(summary.pctBound)}\n`);
+    if (summary.conversions) {
+      out.write(`parallel failures converted to exact controlled schedules: ${summary.conversions.reproduced}/${summary.conversions.tried}\n`);
+    }
+  }
   if (summary.failures > 0) return 1;
   return summary.interrupted ? 130 : 0;
+}
+
+/** What the hunt made of a failure: conversion to an exact schedule, shrinking, bug depth. */
+export function huntLines(f: FailureRecord): string[] {
+  const out: string[] = [];
+  const c = f.log.conversion;
+  if (c) {
+    out.push(
+      c.reproduced
+        ? `recorded global order replayed in controlled mode: same failure (exact schedule, ${c.misses} order entries skipped)`
+        : `recorded global order replayed in controlled mode: ${c.kind ? `a different failure (${c.kind})` : 'no failure'}; use replay --runs K for a reproduction rate`,
+    );
+  }
+  const m = f.log.minimized;
+  if (m) {
+    out.push(`shrunk from ${m.fromPreemptions} to ${m.preemptions} preemption(s), ${m.steps} steps, in ${m.attempts} runs: bug depth ${m.depth}`);
+  }
+  return out;
 }
 
 export function formatSummary(rows: readonly StressSummary[]): string {

@@ -17,6 +17,13 @@ export function firstDivergence(recorded: SeedLogSchedule, seen: SeedLogSchedule
   return null;
 }
 
+/** The divergence at a known step (where the replay strategy could not follow). */
+export function divergenceAt(recorded: SeedLogSchedule, seen: SeedLogSchedule, step: number): Divergence {
+  const entry = (s: SeedLogSchedule): { tid: number; label: string } | null =>
+    step < s.length ? { tid: s.tids[step]!, label: s.labels[s.at[step]!] ?? '' } : null;
+  return { step, expected: entry(recorded), seen: entry(seen) };
+}
+
 export function formatDivergence(d: Divergence): string {
   const f = (x: { tid: number; label: string } | null): string => (x ? `tid ${x.tid} at "${x.label}"` : 'the end of the schedule');
   return `first divergent step ${d.step}: expected ${f(d.expected)}, saw ${f(d.seen)}`;
