@@ -74,6 +74,7 @@ export const EXIT_ZOMBIE = 0x0020;
 // thread_info flags
 export const TIF_SIGPENDING = 1 << 0;
 export const TIF_NOTIFY_SIGNAL = 1 << 1;
+export const TIF_NOTIFY_RESUME = 1 << 2;
 
 // Signals (asm-generic/signal.h)
 export const SIGHUP = 1;

@@ -20,6 +20,7 @@ import {
   sigmask,
   TASK_INTERRUPTIBLE,
   TASK_WAKEKILL,
+  TIF_NOTIFY_RESUME,
   TIF_NOTIFY_SIGNAL,
   TIF_SIGPENDING,
   NSIG,
@@ -277,6 +278,12 @@ export function exitToUserMode(k: Kernel, ret: number, runHandler: UserHandlerRu
   let out = ret;
   for (;;) {
     const tif = k.tget(slot, T_TIF);
+    if ((tif & TIF_NOTIFY_RESUME) !== 0) {
+      // resume_user_mode_work(): TWA_RESUME task_work.
+      k.tand(slot, T_TIF, ~TIF_NOTIFY_RESUME);
+      taskWorkRun(k);
+      continue;
+    }
     if ((tif & (TIF_SIGPENDING | TIF_NOTIFY_SIGNAL)) === 0) break;
     // get_signal(): clear_notify_signal(), run pending task_work first.
     if ((tif & TIF_NOTIFY_SIGNAL) !== 0) {

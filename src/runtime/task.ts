@@ -68,8 +68,9 @@ import {
 } from './layout.js';
 import { strategyById } from './scheduler/index.js';
 import { scheduleExit } from './scheduler/controlled.js';
-import { lockSiglock, sighandOf, signalOf, unlockSiglock } from './signal.js';
-import { deref, kget, kmemCacheAlloc, kput, setCacheRelease } from './slab.js';
+import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
+import { fatalSignalPending } from './sigpending.js';
+import { deref, kget, kmemCacheAlloc, kput } from './slab.js';
 import { spinLock, spinUnlock } from './sync/spinlock.js';
 import { waitEvent, wakeUpAll } from './sync/waitqueue.js';
 import { taskWorkRun } from './taskwork.js';
@@ -113,10 +114,6 @@ export const exitHooks: ExitHooks = {
   releaseTask: [],
   copyProcess: [],
 };
-
-// The thread group's shared structs go when their last thread is released.
-setCacheRelease(CACHE.signal_struct, () => {});
-setCacheRelease(CACHE.sighand_struct, () => {});
 
 export interface CloneArgs {
   readonly flags: number;
@@ -182,7 +179,7 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
     i32[b + T_SIGHAND] = sh;
     Atomics.store(i32, deref(k, sig) + SIG_LEADER, tid);
     // fork copies the parent's signal actions (sighand is duplicated).
-    if (k.tget(parentSlot, T_SIGHAND) !== 0) {
+    if (parentSlot !== 0 && k.tget(parentSlot, T_SIGHAND) !== 0) {
       const src = sighandOf(k, parentSlot);
       const dst = deref(k, sh);
       for (let w = 2; w < SIGHAND_WORDS; w++) i32[dst + w] = Atomics.load(i32, src + w);
@@ -194,7 +191,7 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
   const locked = !k.isHarness;
   if (locked) lockSiglock(k, parentSlot, L_LINK);
   try {
-    if (locked && (k.tget(parentSlot, T_FLAGS) & PF_EXITING) !== 0 && thread) {
+    if (locked && thread && ((k.tget(parentSlot, T_FLAGS) & PF_EXITING) !== 0 || fatalSignalPending(k, parentSlot))) {
       // The group is dying (fatal_signal_pending in copy_process): refuse.
       Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
       Atomics.store(i32, b + T_STATE, TASK_DEAD);
@@ -264,12 +261,10 @@ function parentIgnoresSigchld(k: Kernel, parentTid: number): boolean {
  */
 function doNotifyParent(k: Kernel, slot: number): boolean {
   const parent = k.tget(slot, T_PARENT);
-  if (parentIgnoresSigchld(k, parent)) return true;
-  const ps = k.slotOf(parent);
-  // SIGCHLD's default action is to ignore it: only the wait queue matters here.
-  const sa = signalOf(k, ps);
-  wakeUpAll(k, sa + SIG_WAIT_CHLDEXIT, L_EXIT_NOTIFY);
-  return false;
+  const autoreap = parentIgnoresSigchld(k, parent);
+  // __wake_up_parent() runs whether or not the child is autoreaped.
+  if (parent !== INIT_TID) wakeUpAll(k, signalOf(k, k.slotOf(parent)) + SIG_WAIT_CHLDEXIT, L_EXIT_NOTIFY);
+  return autoreap;
 }
 
 /**
@@ -343,6 +338,15 @@ function exitNotify(k: Kernel, groupDead: boolean): void {
   }
   lockTasklist(k);
   try {
+    if (reaper === 0 && !groupDead) {
+      // find_alive_thread(): while the group lives, its children stay in it.
+      for (const t of threadsOf(k, tgid)) {
+        if (t !== slot && (k.tget(t, T_FLAGS) & PF_EXITING) === 0) {
+          reaper = k.tid(t);
+          break;
+        }
+      }
+    }
     if (reaper === 0) reaper = INIT_TID;
     const n = Atomics.load(i32, kNextSlot);
     for (let s = 1; s < n; s++) {
@@ -424,15 +428,16 @@ export function doWait(k: Kernel, pid: number): WaitResult | number {
   if (r === -ERESTARTSYS) return -ERESTARTSYS;
   if (found === null) return -ECHILD;
   const f: WaitResult = found;
+  let raced = false;
   lockTasklist(k);
   try {
     const s = k.slotOf(f.pid);
-    if (k.tget(s, T_EXIT_STATE) !== EXIT_ZOMBIE) return doWait(k, pid); // raced with autoreap
-    releaseTask(k, s);
+    if (k.tget(s, T_EXIT_STATE) !== EXIT_ZOMBIE) raced = true; // reaped by another waiter or autoreaped
+    else releaseTask(k, s);
   } finally {
     if (!k.aborted) unlockTasklist(k);
   }
-  return f;
+  return raced ? doWait(k, pid) : f;
 }
 
 /** Harness: reap whatever zombies init inherited, after the iteration. */

@@ -18,7 +18,7 @@
  * A SAB holds numbers, not closures, so callbacks are named functions that
  * subsystems register at module load; a callback_head stores the id.
  */
-import { ESRCH, PF_EXITING, TASK_INTERRUPTIBLE, TIF_NOTIFY_SIGNAL, TWA_SIGNAL } from './constants.js';
+import { ESRCH, PF_EXITING, TASK_INTERRUPTIBLE, TIF_NOTIFY_RESUME, TIF_NOTIFY_SIGNAL, TWA_RESUME, TWA_SIGNAL } from './constants.js';
 import { bug } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { label, labelText } from './labels.js';
@@ -70,6 +70,7 @@ export function taskWorkAdd(k: Kernel, slot: number, cb: number, notify: number,
   }
   Atomics.store(i32, a + CB_QUEUED_ON, k.tid(slot));
   if (notify === TWA_SIGNAL) setNotifySignal(k, slot);
+  else if (notify === TWA_RESUME) k.tor(slot, T_TIF, TIF_NOTIFY_RESUME); // set_notify_resume()
   return 0;
 }
 
