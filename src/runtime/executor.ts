@@ -30,6 +30,7 @@ import {
   T_TGID,
   X_BUSY,
   X_MAILBOX,
+  X_READY,
   X_RUNS,
   kIterState,
   type LayoutConfig,
@@ -93,6 +94,8 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
   const xb = mem.L.executors + args.exec * EXEC_WORDS;
   const mb = xb + X_MAILBOX;
   let runs = 0;
+  Atomics.store(i32, xb + X_READY, 1);
+  Atomics.notify(i32, xb + X_READY);
   for (;;) {
     let m = Atomics.load(i32, mb);
     if (m === EXEC_IDLE) {

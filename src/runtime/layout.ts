@@ -13,7 +13,7 @@
  * against another layout is refused at replay with the difference named.
  */
 
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 export const LAYOUT_MAGIC = 0x4c4b5354; // "LKST"
 
 // ---------------------------------------------------------------------------
@@ -90,7 +90,12 @@ export const kReplayLen = 60;
 export const kReplayPos = 61;
 export const kReplayDiverged = 62;
 export const kReplayMisses = 63;
-export const HEADER_WORDS = 64;
+/** Words 64..127: kernel-wide state of subsystems (each declares its words here). */
+/** Landlock is not initialised at boot (landlock_restrict_self returns -EOPNOTSUPP). */
+export const kLandlockDisabled = 64;
+/** Next Landlock domain id (audit-style identity of a domain). */
+export const kLandlockNextId = 65;
+export const HEADER_WORDS = 128;
 
 export const IterState = {
   IDLE: 0,
@@ -223,6 +228,8 @@ export const X_BUSY = 1;
 export const X_RUNS = 2;
 /** Heartbeat: increments at every yield point of the task it runs (watchdog). */
 export const X_BEAT = 3;
+/** 1 once the executor has loaded the scenario and entered its loop. */
+export const X_READY = 4;
 export const EXEC_IDLE = -1;
 export const EXEC_QUIT = -2;
 
@@ -284,6 +291,10 @@ export const CRED_EUID = 1;
 export const CRED_CAPS = 2;
 /** Words from CRED_SUBSYS on are the LSM blob (Landlock state ...). */
 export const CRED_SUBSYS = 4;
+/** landlock_cred(cred)->domain: handle of a landlock_ruleset that is a domain, or 0. */
+export const CRED_LL_DOMAIN = 4;
+export const CRED_LL_LOG_SUBDOMAINS_OFF = 5;
+export const CRED_LL_DOMAIN_EXEC = 6;
 export const CRED_WORDS = 16;
 
 // ----- cache: callback_head (task_work items) -----------------------------------
@@ -305,6 +316,13 @@ export const SIG_EXEC_UPDATE_LOCK = 6; // RWSEM_WORDS
 export const SIG_WAIT_CHLDEXIT = 9; // WAITQ_WORDS: parent sleeps here in wait4
 export const SIG_LEADER = 10; // tid of the group leader
 export const SIG_SUBSYS = 12;
+/** A small file descriptor table (fds 3..10): handles of `file` objects. */
+export const SIG_FDTABLE = 12; // 12..19
+export const FDTABLE_SIZE = 8;
+export const FD_BASE = 3;
+/** Landlock: TSYNC calls of this thread group inside S2..S5 right now (I-LL8), and the most seen. */
+export const SIG_LL_TSYNC_ACTIVE = 20;
+export const SIG_LL_TSYNC_MAX = 21;
 export const SIGNAL_WORDS = 24;
 
 // ----- cache: sighand_struct --------------------------------------------------------
@@ -318,8 +336,59 @@ export const SH_RESTART = 4; // mask of handlers installed with SA_RESTART
 export const SH_HANDLER = 5; // 5..35
 export const SIGHAND_WORDS = 40;
 
-// ----- cache: kobj (scenario-owned generic objects: rulesets, test payloads) ----------
+// ----- cache: kobj (scenario-owned generic objects, test payloads) ----------
 export const KOBJ_WORDS = 16;
+
+// ----- cache: file (what a file descriptor refers to) ----------------------
+export const FILE_KIND = 0; // FileKind
+export const FILE_MODE = 1; // FMODE_* bits
+export const FILE_OBJ = 2; // handle of the object (a landlock_ruleset ...)
+export const FILE_WORDS = 4;
+export const FileKind = { RULESET: 1, REGULAR: 2 } as const;
+export const FMODE_READ = 1;
+export const FMODE_CAN_READ = 2;
+
+// ----- cache: landlock_ruleset (rulesets and domains) ------------------------
+export const LR_IS_DOMAIN = 0;
+export const LR_NUM_LAYERS = 1;
+/** Domains: the parent domain (handle) this one stacks on. */
+export const LR_PARENT = 2;
+export const LR_ACCESS_FS = 3;
+/** LANDLOCK_SCOPE_* handled by this ruleset / this domain's top layer. */
+export const LR_SCOPE = 4;
+export const LR_ID = 5;
+/** Hierarchy logging flags of the top layer (log_same_exec, log_new_exec). */
+export const LR_LOG = 6;
+export const LR_WORDS = 8;
+
+// ----- cache: tsync_shared_context (on the TSYNC caller's stack) ---------------
+export const TS_OLD_CRED = 0;
+export const TS_NEW_CRED = 1;
+export const TS_SET_NNP = 2;
+export const TS_PREP_ERROR = 3;
+export const TS_NUM_PREPARING = 4;
+export const TS_ALL_PREPARED = 5; // COMPLETION_WORDS
+export const TS_READY_TO_COMMIT = 7; // COMPLETION_WORDS
+export const TS_NUM_UNFINISHED = 9;
+export const TS_ALL_FINISHED = 10; // COMPLETION_WORDS
+export const TS_CALLER = 12;
+/** Instrumentation for I-LL4: the caller has executed S3. */
+export const TS_S3_DONE = 13;
+/** Instrumentation for I-LL6: times all_finished was completed. */
+export const TS_FINISHED_COUNT = 14;
+export const TS_WORDS = 16;
+
+// ----- cache: tsync_work (one per sibling) ---------------------------------------
+export const TW_TASK = 0; // tid, 0 after trim
+export const TW_SHARED = 1; // handle of the tsync_shared_context
+export const TW_CB = 2; // handle of its callback_head
+/** Progress of the work, for the wait-for graph: 1 queued, 2 prepared (past T2), 3 finished. */
+export const TW_STATE = 3;
+export const TW_WORDS = 4;
+
+// ----- cache: tsync_works_array (struct tsync_works' pointer array) ---------------
+export const TWA_MAX = 256;
+export const TWA_WORDS = TWA_MAX;
 
 export interface CacheSpec {
   readonly id: number;
@@ -371,6 +440,29 @@ export const CACHES: readonly CacheSpec[] = [
     fields: { [SH_SIGLOCK]: 'siglock' },
   },
   { id: 6, name: 'kobj', words: KOBJ_WORDS, capacity: 1024, fields: {} },
+  { id: 7, name: 'file', words: FILE_WORDS, capacity: 256, fields: { [FILE_OBJ]: 'private_data' } },
+  {
+    id: 8,
+    name: 'landlock_ruleset',
+    words: LR_WORDS,
+    capacity: 1024,
+    fields: { [LR_NUM_LAYERS]: 'num_layers', [LR_PARENT]: 'parent' },
+  },
+  {
+    id: 9,
+    name: 'tsync_shared_context',
+    words: TS_WORDS,
+    capacity: 64,
+    fields: {
+      [TS_NUM_PREPARING]: 'num_preparing',
+      [TS_ALL_PREPARED]: 'all_prepared',
+      [TS_READY_TO_COMMIT]: 'ready_to_commit',
+      [TS_NUM_UNFINISHED]: 'num_unfinished',
+      [TS_ALL_FINISHED]: 'all_finished',
+    },
+  },
+  { id: 10, name: 'tsync_work', words: TW_WORDS, capacity: 1024, fields: { [TW_TASK]: 'task' } },
+  { id: 11, name: 'tsync_works_array', words: TWA_WORDS, capacity: 64, fields: {} },
 ];
 
 export const CACHE = {
@@ -380,6 +472,11 @@ export const CACHE = {
   signal_struct: 4,
   sighand_struct: 5,
   kobj: 6,
+  file: 7,
+  landlock_ruleset: 8,
+  tsync_shared_context: 9,
+  tsync_work: 10,
+  tsync_works_array: 11,
 } as const;
 
 // ---------------------------------------------------------------------------

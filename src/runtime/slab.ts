@@ -39,14 +39,17 @@ import {
 } from './layout.js';
 
 type Release = (k: Kernel, h: number) => void;
-const releases = new Map<number, Release>();
+const releases = new Map<number, Release[]>();
 
 /**
  * Register what happens when an object's last reference is put (e.g. a
- * cred puts its Landlock domain). Called at module load by subsystems.
+ * cred puts its Landlock domain). Called at module load by subsystems;
+ * several subsystems may hook the same cache (they run in registration order).
  */
 export function setCacheRelease(cacheId: number, fn: Release): void {
-  releases.set(cacheId, fn);
+  const list = releases.get(cacheId) ?? [];
+  list.push(fn);
+  releases.set(cacheId, list);
 }
 
 const L_ALLOC = label('kmem_cache_alloc');
@@ -102,6 +105,14 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   i32[c.ctl + C_LIVE]!++;
   unlockCache(i32, c.ctl);
   const at = c.base + slot * c.stride;
+  if (Atomics.load(i32, at + S_STATE) === ObjState.POISONED) {
+    // SLUB's "Poison overwritten": someone wrote through a stale pointer after the free.
+    const bad = firstUnpoisoned(i32, at, c.stride);
+    if (bad >= 0) {
+      const field = c.spec.fields[bad] ?? `+${bad}`;
+      throw k.fail(kasan(`use-after-free write: ${c.spec.name}#${slot}.${field} was modified after it was freed`));
+    }
+  }
   let gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
   if (gen === 0) gen = 1;
   i32.fill(0, at + SLAB_HDR_WORDS, at + c.stride);
@@ -110,6 +121,11 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   Atomics.store(i32, at + S_NEXT, lbl);
   Atomics.store(i32, at + S_STATE, ObjState.LIVE);
   return makeHandle(c.spec.id, gen, slot);
+}
+
+function firstUnpoisoned(i32: Int32Array, at: number, stride: number): number {
+  for (let w = SLAB_HDR_WORDS; w < stride; w++) if (i32[at + w] !== POISON) return w - SLAB_HDR_WORDS;
+  return -1;
 }
 
 /** Describe a handle for reports: "cred#12". */
@@ -178,6 +194,33 @@ export function kget(k: Kernel, h: number, lbl = L_GET): number {
   return h;
 }
 
+/**
+ * Take a reference only if the object is still live (refcount_inc_not_zero
+ * under RCU): false, without a report, when the handle went stale or the
+ * count already reached zero. For readers of another task's pointer, which
+ * may be replaced and freed at any moment (get_task_cred()).
+ */
+export function ktryget(k: Kernel, h: number, lbl = L_GET): boolean {
+  k.yieldPoint(lbl);
+  if (h === 0) return false;
+  const c = k.L.cacheById[handleCache(h)];
+  const slot = handleSlot(h);
+  if (!c || slot >= c.spec.capacity) return false;
+  const at = c.base + slot * c.stride;
+  const i32 = k.i32;
+  for (;;) {
+    if (Atomics.load(i32, at + S_STATE) !== ObjState.LIVE || (Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) !== handleGen(h)) return false;
+    const r = Atomics.load(i32, at + S_REF);
+    if (r <= 0) return false;
+    if (Atomics.compareExchange(i32, at + S_REF, r, r + 1) === r) {
+      // Re-check: the slot may have been freed and reused between the loads and the CAS.
+      if ((Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h)) return true;
+      Atomics.sub(i32, at + S_REF, 1);
+      return false;
+    }
+  }
+}
+
 /** Drop a reference; the last one runs the cache's release hook and frees. */
 export function kput(k: Kernel, h: number, lbl = L_PUT): void {
   k.yieldPoint(lbl);
@@ -187,8 +230,7 @@ export function kput(k: Kernel, h: number, lbl = L_PUT): void {
   const old = Atomics.sub(k.i32, at + S_REF, 1);
   if (old <= 0) throw k.fail(kasan(`refcount_t: underflow for ${describeHandle(k, h)}`));
   if (old === 1) {
-    const rel = releases.get(handleCache(h));
-    if (rel) rel(k, h);
+    for (const rel of releases.get(handleCache(h)) ?? []) rel(k, h);
     kfree(k, h);
   }
 }
@@ -227,6 +269,22 @@ export interface Leak {
   readonly handle: number;
   readonly refs: number;
   readonly site: string;
+}
+
+/** Freed objects that were written after their free (checked at the end of every iteration). */
+export function findPoisonOverwrites(k: Kernel): string[] {
+  const i32 = k.i32;
+  const out: string[] = [];
+  for (const c of k.L.caches) {
+    const bump = i32[c.ctl + C_BUMP]!;
+    for (let s = 0; s < bump; s++) {
+      const at = c.base + s * c.stride;
+      if (i32[at + S_STATE] !== ObjState.POISONED) continue;
+      const bad = firstUnpoisoned(i32, at, c.stride);
+      if (bad >= 0) out.push(`${c.spec.name}#${s}.${c.spec.fields[bad] ?? `+${bad}`}`);
+    }
+  }
+  return out;
 }
 
 /** Objects still allocated (the harness calls this after teardown). */

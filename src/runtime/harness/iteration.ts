@@ -22,6 +22,7 @@ import {
   CRED_EUID,
   CRED_UID,
   fnv1a,
+  HEADER_WORDS,
   IterState,
   kAbort,
   kBusy,
@@ -64,7 +65,7 @@ import { mix32, localRng } from '../prng.js';
 import { sharedAddr, type CheckContext, type Params, type Scenario, type SetupContext, type TaskInfo } from '../scenario.js';
 import type { Strategy } from '../scheduler/types.js';
 import { decide, handoff } from '../scheduler/controlled.js';
-import { deref, findLeaks, kfree, kmemCacheAlloc, kput, peek } from '../slab.js';
+import { deref, findLeaks, findPoisonOverwrites, kfree, kmemCacheAlloc, kput, peek } from '../slab.js';
 import { copyProcess, reapOrphans, wakeUpNewTask } from '../task.js';
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM } from '../constants.js';
 
@@ -117,6 +118,8 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationParams):
   i32[kTasklistLock] = 0;
   i32[kTasklistLock + 1] = 0;
   i32[kSchedHash] = fnv1a('');
+  // Kernel-wide subsystem state (header words 64..127) starts afresh too.
+  i32.fill(0, 64, HEADER_WORDS);
   i32[kStepLimit] = p.stepLimit;
   i32[kNextSlot] = 1;
   Atomics.store(i32, kIterState, IterState.IDLE);
@@ -287,6 +290,10 @@ export function teardownIteration(hk: Kernel, st: IterationState): KernelFailure
     kput(hk, hk.i32[b + T_SIGHAND]!);
     for (const h of st.syncObjects) kfree(hk, h);
     for (const h of st.creds) kput(hk, h);
+    const overwritten = findPoisonOverwrites(hk);
+    if (overwritten.length > 0) {
+      return new KernelFailure(FailKind.KASAN, `use-after-free write: freed object(s) modified after their free: ${overwritten.slice(0, 8).join(', ')}`);
+    }
     const leaks = findLeaks(hk);
     if (leaks.length > 0) {
       const list = leaks

@@ -9,7 +9,7 @@
  * (which replaces the worker) and a fresh executor is started in its place.
  */
 import { Piscina } from 'piscina';
-import { EXEC_IDLE, EXEC_QUIT, EXEC_WORDS, X_BUSY, X_MAILBOX } from '../layout.js';
+import { EXEC_IDLE, EXEC_QUIT, EXEC_WORDS, X_BUSY, X_MAILBOX, X_READY } from '../layout.js';
 import type { KernelMemory } from '../memory.js';
 import type { ExecutorArgs, ExecutorResult } from '../executor.js';
 
@@ -51,11 +51,30 @@ export class ExecutorPool {
     for (let x = 0; x < this.size; x++) this.launch(x);
   }
 
+  /**
+   * Wait until every executor has started (loaded the scenario, entered its
+   * loop): before that, a task handed to it would look like a hang.
+   */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const i32 = this.mem.i32;
+    const deadline = performance.now() + timeoutMs;
+    for (let x = 0; x < this.size; x++) {
+      const w = this.mem.L.executors + x * EXEC_WORDS + X_READY;
+      while (Atomics.load(i32, w) === 0) {
+        if (this.startError) throw this.startError;
+        if (performance.now() > deadline) throw new Error(`executor ${x} did not start within ${timeoutMs / 1000} s`);
+        const r = Atomics.waitAsync(i32, w, 0, 50);
+        if (r.async) await r.value;
+      }
+    }
+  }
+
   private launch(x: number): void {
     const i32 = this.mem.i32;
     const xb = this.mem.L.executors + x * EXEC_WORDS;
     Atomics.store(i32, xb + X_MAILBOX, EXEC_IDLE);
     Atomics.store(i32, xb + X_BUSY, 0);
+    Atomics.store(i32, xb + X_READY, 0);
     const ac = new AbortController();
     this.aborts[x] = ac;
     this.runs[x] = this.pool.run({ ...this.base, exec: x }, { signal: ac.signal }).then(
@@ -83,6 +102,7 @@ export class ExecutorPool {
       await this.runs[x];
       this.launch(x);
     }
+    await this.ready();
   }
 
   /** Ask every executor to return, then destroy the pool. */

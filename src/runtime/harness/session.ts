@@ -181,9 +181,15 @@ export class Session {
     i32[kReplayLen] = n;
   }
 
+  private started = false;
+
   async run(req: IterationRequest): Promise<IterationResult> {
     const { mem, hk, cfg } = this;
     const i32 = mem.i32;
+    if (!this.started) {
+      await this.pool.ready();
+      this.started = true;
+    }
     if (this.pool.startError) throw this.pool.startError;
     i32[kMode] = req.mode === 'controlled' ? 1 : 0;
     i32[kStrategy] = req.strategy.id;
