@@ -1,0 +1,34 @@
+/**
+ * tsync_test.c competing_enablement: two threads call restrict_self(fd,
+ * TSYNC) at the same time (plus an idle third thread, the shape of the
+ * syzbot report): both must return 0, with no deadlock and no leaked 513.
+ */
+import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
+import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+
+export default tsyncScenario({
+  name: 'landlock-competing-enablement',
+  description: 'tsync_test.c competing_enablement: two threads enable TSYNC concurrently (and a third idles); both return 0.',
+  threads: { default: 3, min: 3, max: 16 },
+  variants: [
+    MAINLINE,
+    mutant('L5', 'uninterruptible wait for all_prepared, no serialisation (v2)', ['L5']),
+    mutant('L6', 'after an interruption, cancel then wait for all_prepared (rc1), no serialisation', ['L6', 'L7']),
+    mutant('L7', 'no serialisation of concurrent TSYNC callers (rc1)'),
+    mutant('L8', 'serialise with down_write_killable (fix v1/v2)'),
+    mutant('L9', 'trylock failure returns -ERESTARTNOINTR directly (fix v3)'),
+  ],
+  dropCaps: true,
+  nnp: 'before-siblings',
+  competitors: 1,
+  steps: [{ fd: 'ruleset', flags: TSYNC, expect: 0 }],
+  verifyOnline: false,
+  siblingNnp: true,
+  check(c, r) {
+    // Each TSYNC overrides every thread: whichever committed last, the
+    // process ends in one domain (I-LL1 over the final state).
+    const all = new Set([r.mainDomain, ...r.sibDomain, ...r.compDomain]);
+    if (all.size !== 1 || r.mainDomain === 0) c.fail(`after two successful TSYNC calls the threads are in ${all.size} domains: ${[...all].join(', ')}`, 'I-LL1');
+  },
+  hangMs: 1500,
+});

@@ -1,0 +1,142 @@
+/**
+ * struct cred (kernel/cred.c): refcounted, immutable once committed.
+ *
+ * prepare_creds() copies current's committed cred into a new object
+ * (taking references on what it points to, through the LSM hooks below);
+ * commit_creds() installs it as task->cred and drops the old one;
+ * abort_creds() drops a prepared cred that was never committed. ENOMEM is
+ * injected through the slab's fault injection (failNthAlloc on the cred
+ * cache).
+ */
+import {
+  CACHE,
+  CAP_SYS_ADMIN,
+  capMask,
+  deref,
+  kget,
+  kmemCacheAlloc,
+  kput,
+  ktryget,
+  label,
+  setCacheRelease,
+  type Kernel,
+} from '../../runtime/index.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED } from '../../runtime/layout.js';
+
+const L_PREPARE = label('prepare_creds');
+const L_COMMIT = label('commit_creds');
+const L_ABORT = label('abort_creds');
+const L_GET = label('get_cred');
+
+/** LSM hooks on the cred blob: take references when a cred is copied, drop them when it is freed. */
+export interface CredHooks {
+  /** security_prepare_creds(): `dst` is a fresh copy of `src`; take references for dst. */
+  prepare(k: Kernel, dst: number, src: number): void;
+  /** security_cred_free(): drop the blob's references. */
+  free(k: Kernel, cred: number): void;
+}
+
+const hooks: CredHooks[] = [];
+
+export function registerCredHooks(h: CredHooks): void {
+  hooks.push(h);
+}
+
+setCacheRelease(CACHE.cred, (k, h) => {
+  for (const hook of hooks) hook.free(k, h);
+});
+
+/** current_cred(). */
+export function currentCred(k: Kernel): number {
+  return k.tget(k.cur, T_CRED);
+}
+
+export function taskCred(k: Kernel, slot: number): number {
+  return k.tget(slot, T_CRED);
+}
+
+/**
+ * get_task_cred(): a counted reference to another task's current cred. The
+ * task may commit a new cred (and free the old one) at any moment, so this
+ * retries until it takes a reference on a cred that is still live.
+ */
+export function getTaskCred(k: Kernel, slot: number, lbl = L_GET): number {
+  for (;;) {
+    const c = k.tget(slot, T_CRED);
+    if (ktryget(k, c, lbl)) return c;
+  }
+}
+
+/** get_cred(): another reference to a cred. */
+export function getCred(k: Kernel, cred: number, lbl = L_GET): number {
+  return kget(k, cred, lbl);
+}
+
+export function putCred(k: Kernel, cred: number, lbl = L_ABORT): void {
+  kput(k, cred, lbl);
+}
+
+/** prepare_creds(): a modifiable copy of current's cred, or 0 on -ENOMEM. */
+export function prepareCreds(k: Kernel, lbl = L_PREPARE): number {
+  const old = currentCred(k);
+  const c = kmemCacheAlloc(k, CACHE.cred, lbl);
+  if (c === 0) return 0;
+  const src = deref(k, old, 'prepare_creds: current_cred()');
+  const dst = deref(k, c);
+  for (let w = 0; w < CRED_WORDS; w++) Atomics.store(k.i32, dst + w, Atomics.load(k.i32, src + w));
+  for (const hook of hooks) hook.prepare(k, c, old);
+  return c;
+}
+
+/** commit_creds(): install `cred` as current's cred (consumes the caller's reference). */
+export function commitCreds(k: Kernel, cred: number, lbl = L_COMMIT): number {
+  k.yieldPoint(lbl);
+  const old = k.tget(k.cur, T_CRED);
+  k.tset(k.cur, T_CRED, cred);
+  kput(k, old, lbl);
+  return 0;
+}
+
+/** abort_creds(): discard a prepared, uncommitted cred. */
+export function abortCreds(k: Kernel, cred: number, lbl = L_ABORT): void {
+  kput(k, cred, lbl);
+}
+
+export function credUid(k: Kernel, cred: number): number {
+  return Atomics.load(k.i32, deref(k, cred) + CRED_UID);
+}
+
+export function credEuid(k: Kernel, cred: number): number {
+  return Atomics.load(k.i32, deref(k, cred) + CRED_EUID);
+}
+
+/** ns_capable(current_user_ns(), cap) on the current cred. */
+export function capable(k: Kernel, cap: number): boolean {
+  return (Atomics.load(k.i32, deref(k, currentCred(k)) + CRED_CAPS) & capMask(cap)) !== 0;
+}
+
+export function hasCapSysAdmin(k: Kernel): boolean {
+  return capable(k, CAP_SYS_ADMIN);
+}
+
+/**
+ * A per-thread raw setresuid(): this thread alone gets a new cred with
+ * other ids (glibc would broadcast it to every thread; a raw syscall does
+ * not). Returns 0 or -ENOMEM.
+ */
+export function setresuidThread(k: Kernel, uid: number): number {
+  const c = prepareCreds(k);
+  if (c === 0) return -12;
+  const a = deref(k, c);
+  Atomics.store(k.i32, a + CRED_UID, uid);
+  Atomics.store(k.i32, a + CRED_EUID, uid);
+  return commitCreds(k, c);
+}
+
+/** capset() dropping every capability of this thread (the selftests' disable_caps()). */
+export function dropCaps(k: Kernel): number {
+  const c = prepareCreds(k);
+  if (c === 0) return -12;
+  Atomics.store(k.i32, deref(k, c) + CRED_CAPS, 0);
+  return commitCreds(k, c);
+}

@@ -1,0 +1,146 @@
+/**
+ * landlock_create_ruleset(2) and landlock_restrict_self(2)
+ * (security/landlock/syscalls.c), steps 1–10 of spec §1c.
+ */
+import {
+  deref,
+  E2BIG,
+  EBADF,
+  EBADFD,
+  EINVAL,
+  ENOMEM,
+  EOPNOTSUPP,
+  EPERM,
+  kget,
+  kput,
+  label,
+  PFA_NO_NEW_PRIVS,
+  type Kernel,
+} from '../../runtime/index.js';
+import {
+  CRED_LL_DOMAIN,
+  CRED_LL_DOMAIN_EXEC,
+  CRED_LL_LOG_SUBDOMAINS_OFF,
+  FileKind,
+  FMODE_CAN_READ,
+  FMODE_READ,
+  kLandlockDisabled,
+  LR_LOG,
+  T_ATOMIC_FLAGS,
+} from '../../runtime/layout.js';
+import { abortCreds, commitCreds, currentCred, hasCapSysAdmin, prepareCreds } from '../cred/cred.js';
+import { fdget, fdInstallNew, fileKind, fileMode, fileObj, fput, setFileRelease } from '../file/fdtable.js';
+import {
+  LANDLOCK_MASK_RESTRICT_SELF,
+  LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON,
+  LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF,
+  LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF,
+  LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS,
+  LANDLOCK_RESTRICT_SELF_TSYNC,
+} from './consts.js';
+import { createRulesetObject, landlockCred, landlockMergeRuleset, numLayers } from './domain.js';
+import { landlockRestrictSiblingThreads } from './tsync.js';
+
+const L_RESTRICT = label('landlock_restrict_self');
+const L_CREATE = label('landlock_create_ruleset');
+
+setFileRelease(FileKind.RULESET, (k, r) => kput(k, r, L_RESTRICT));
+
+function nnp(k: Kernel): boolean {
+  return (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
+}
+
+/** landlock_create_ruleset(attr): a ruleset fd, or -errno. */
+export function landlockCreateRuleset(k: Kernel, accessFs: number, scope: number): number {
+  k.yieldPoint(L_CREATE);
+  if (Atomics.load(k.i32, kLandlockDisabled) !== 0) return -EOPNOTSUPP;
+  const r = createRulesetObject(k, accessFs, scope);
+  if (r === 0) return -ENOMEM;
+  return fdInstallNew(k, FileKind.RULESET, FMODE_READ | FMODE_CAN_READ, r);
+}
+
+/** A plain file fd (for the -EBADFD case: an fd that is not a ruleset). */
+export function openRegularFile(k: Kernel, readable = true): number {
+  return fdInstallNew(k, FileKind.REGULAR, readable ? FMODE_READ | FMODE_CAN_READ : 0, 0);
+}
+
+/** get_ruleset_from_fd(fd, FMODE_CAN_READ): a ruleset reference, or -errno. */
+function getRulesetFromFd(k: Kernel, fd: number): number {
+  const f = fdget(k, fd);
+  if (f === 0) return -EBADF;
+  try {
+    if (fileKind(k, f) !== FileKind.RULESET) return -EBADFD;
+    if ((fileMode(k, f) & FMODE_CAN_READ) === 0) return -EPERM;
+    return kget(k, fileObj(k, f), L_RESTRICT);
+  } finally {
+    fput(k, f);
+  }
+}
+
+/** landlock_restrict_self(ruleset_fd, flags). */
+export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): number {
+  k.yieldPoint(L_RESTRICT);
+  // 1.
+  if (Atomics.load(k.i32, kLandlockDisabled) !== 0) return -EOPNOTSUPP;
+  // 2. Privilege: NNP or CAP_SYS_ADMIN. The NO_NEW_PRIVS flag (ABI 11) asks
+  // for NNP to be set by the call itself ([UNVERIFIED] implementation, 1e).
+  const wantsNnp = (flags & LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS) !== 0;
+  if (!nnp(k) && !wantsNnp && !hasCapSysAdmin(k)) return -EPERM;
+  // 3.
+  if ((flags & ~LANDLOCK_MASK_RESTRICT_SELF) !== 0) return -EINVAL;
+  // 4.
+  const logSameExec = (flags & LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF) === 0;
+  const logNewExec = (flags & LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON) !== 0;
+  const logSubdomains = (flags & LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF) === 0;
+  const tsync = (flags & LANDLOCK_RESTRICT_SELF_TSYNC) !== 0;
+  // 5. fd == -1 is allowed only to mute subdomain logs (with or without TSYNC).
+  let ruleset = 0;
+  const muteOnly = fd === -1 && (flags & ~LANDLOCK_RESTRICT_SELF_TSYNC) === LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
+  if (!muteOnly) {
+    const r = getRulesetFromFd(k, fd);
+    if (r < 0) return r;
+    ruleset = r;
+  }
+  if (wantsNnp && k.mutant('L13A')) {
+    // L13A (spec 1g): NNP taken before anything can still fail.
+    k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
+  }
+  try {
+    // 6.
+    const oldCred = currentCred(k);
+    const newCred = prepareCreds(k, L_RESTRICT);
+    if (newCred === 0) return -ENOMEM;
+    const a = deref(k, newCred);
+    // 7. Once muted, always muted.
+    const oldOff = Atomics.load(k.i32, a + CRED_LL_LOG_SUBDOMAINS_OFF);
+    Atomics.store(k.i32, a + CRED_LL_LOG_SUBDOMAINS_OFF, oldOff !== 0 || !logSubdomains ? 1 : 0);
+    // 8.
+    if (ruleset !== 0) {
+      const parent = landlockCred(k, newCred).domain;
+      const dom = landlockMergeRuleset(k, parent, ruleset);
+      if (dom < 0) {
+        abortCreds(k, newCred, L_RESTRICT);
+        return dom === -E2BIG ? -E2BIG : dom;
+      }
+      const logFlags = (logSameExec ? 1 : 0) | (logNewExec ? 2 : 0) | (oldOff !== 0 ? 4 : 0);
+      Atomics.store(k.i32, deref(k, dom) + LR_LOG, logFlags);
+      if (parent !== 0) kput(k, parent, L_RESTRICT);
+      Atomics.store(k.i32, a + CRED_LL_DOMAIN, dom);
+      const layers = numLayers(k, dom);
+      Atomics.store(k.i32, a + CRED_LL_DOMAIN_EXEC, Atomics.load(k.i32, a + CRED_LL_DOMAIN_EXEC) | (1 << (layers - 1)));
+    }
+    // 9. L17 (spec 1g, v2): TSYNC forgotten on the fd == -1 muting path.
+    if (tsync && !(ruleset === 0 && k.mutant('L17'))) {
+      const err = landlockRestrictSiblingThreads(k, oldCred, newCred, wantsNnp);
+      if (err !== 0) {
+        abortCreds(k, newCred, L_RESTRICT);
+        return err;
+      }
+    }
+    // 10. The caller commits last, after every sibling.
+    if (wantsNnp) k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
+    return commitCreds(k, newCred, L_RESTRICT);
+  } finally {
+    if (ruleset !== 0) kput(k, ruleset, L_RESTRICT);
+  }
+}

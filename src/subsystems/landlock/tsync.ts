@@ -1,0 +1,599 @@
+/**
+ * LANDLOCK_RESTRICT_SELF_TSYNC (security/landlock/tsync.c): enforce the
+ * caller's new Landlock configuration on every sibling thread, all or
+ * nothing. Steps S0–S7 (caller) and T1–T6 (each sibling, in its own
+ * task_work) follow spec §1c, labels included; the planted bugs of §1g sit
+ * beside the code they break, each behind `k.mutant('Ln')`.
+ *
+ * The caller's `struct tsync_shared_context` lives on its kernel stack; here
+ * it is a slab object freed (poisoned) when the function returns, so any
+ * sibling access after that is a KASAN report (I-LL5).
+ */
+import {
+  atomicDecReturn,
+  atomicInc,
+  atomicRead,
+  atomicSet,
+  CACHE,
+  completeAll,
+  deref,
+  downWriteKillable,
+  downWriteTrylock,
+  EINTR,
+  ENOMEM,
+  EOVERFLOW,
+  ERESTARTNOINTR,
+  ESRCH,
+  initCompletion,
+  invariant,
+  kasan,
+  kfree,
+  kmemCacheAlloc,
+  label,
+  ld,
+  PF_EXITING,
+  PFA_NO_NEW_PRIVS,
+  registerTaskWork,
+  registerWaitResolver,
+  reinitCompletion,
+  restartSyscall,
+  signalOf,
+  st,
+  taskWorkAdd,
+  taskWorkCancel,
+  threadsOf,
+  TWA_SIGNAL,
+  upWrite,
+  waitForCompletion,
+  waitForCompletionInterruptible,
+  type Kernel,
+} from '../../runtime/index.js';
+import {
+  CB_DATA,
+  CB_FUNC,
+  handleCache,
+  makeHandle,
+  S_GEN,
+  SIG_EXEC_UPDATE_LOCK,
+  SIG_LL_TSYNC_ACTIVE,
+  SIG_LL_TSYNC_MAX,
+  SLAB_HDR_WORDS,
+  T_ATOMIC_FLAGS,
+  T_FLAGS,
+  T_TGID,
+  TS_ALL_FINISHED,
+  TS_ALL_PREPARED,
+  TS_CALLER,
+  TS_FINISHED_COUNT,
+  TS_NEW_CRED,
+  TS_NUM_PREPARING,
+  TS_NUM_UNFINISHED,
+  TS_OLD_CRED,
+  TS_PREP_ERROR,
+  TS_READY_TO_COMMIT,
+  TS_S3_DONE,
+  TS_SET_NNP,
+  TW_CB,
+  TW_SHARED,
+  TW_STATE,
+  TW_TASK,
+  TWA_MAX,
+} from '../../runtime/layout.js';
+import { abortCreds, commitCreds, currentCred, getCred, prepareCreds } from '../cred/cred.js';
+import { landlockCredCopy } from './domain.js';
+
+// Step labels (spec §1c). Every yield point inside TSYNC carries one.
+const L = {
+  S0: label('tsync:S0:init shared'),
+  S1: label('tsync:S1:down_write_trylock exec_update_lock'),
+  S2count: label('tsync:S2:count_additional_threads'),
+  S2grow: label('tsync:S2:tsync_works_grow_by'),
+  S2prep: label('tsync:S2:num_preparing = 1'),
+  S2sched: label('tsync:S2:schedule_task_work'),
+  S2add: label('tsync:S2:task_work_add'),
+  S2wait: label('tsync:S2:wait all_prepared'),
+  S2cancel: label('tsync:S2:cancel_tsync_works'),
+  S3: label('tsync:S3:complete_all ready_to_commit'),
+  S4: label('tsync:S4:wait all_finished'),
+  S5: label('tsync:S5:tsync_works_release'),
+  S6: label('tsync:S6:up_write exec_update_lock'),
+  S7: label('tsync:S7:return preparation_error'),
+  T1: label('tsync:T1:prepare cred'),
+  T2: label('tsync:T2:num_preparing--'),
+  T3: label('tsync:T3:wait ready_to_commit'),
+  T4: label('tsync:T4:read preparation_error'),
+  T5: label('tsync:T5:set no_new_privs'),
+  T6: label('tsync:T6:commit_creds'),
+  OUT: label('tsync:OUT:num_unfinished--'),
+};
+
+/** tsync_work progress (TW_STATE), read by the wait-for graph. */
+const QUEUED = 1;
+const PREPARED = 2;
+const FINISHED = 3;
+
+function field(k: Kernel, shared: number, f: number, what: string): number {
+  return deref(k, shared, what) + f;
+}
+
+/** atomic_dec_return on a counter of the shared context, with the I-LL6 check. */
+function decCounter(k: Kernel, shared: number, f: number, lbl: number, what: string): number {
+  const v = atomicDecReturn(k, field(k, shared, f, what), lbl);
+  if (v < 0) throw k.fail(invariant(`${what} went negative (${v})`, 'I-LL6'));
+  return v;
+}
+
+function completeAllFinished(k: Kernel, shared: number, lbl: number): void {
+  const count = atomicInc(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished'), lbl);
+  void count;
+  if (Atomics.load(k.i32, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
+    throw k.fail(invariant('num_unfinished reached 0 more than once', 'I-LL6'));
+  }
+  completeAll(k, field(k, shared, TS_ALL_FINISHED, 'complete_all(all_finished)'), lbl);
+}
+
+// ---------------------------------------------------------------------------
+// Sibling side: restrict_one_thread() in the sibling's own task_work.
+// ---------------------------------------------------------------------------
+
+function restrictOneThread(k: Kernel, shared: number, work: number): void {
+  // T1: prepare. A sibling that shares the caller's cred object takes the
+  // caller's new cred (re-wiring: no allocation); any other prepares its own.
+  const oldCred = ld(k, shared, TS_OLD_CRED, L.T1);
+  const newCred = ld(k, shared, TS_NEW_CRED, L.T1);
+  // I-LL4: no prepare after S3 unless the call has already failed (a work
+  // dequeued before an interruption may start late; it will abort at T4).
+  if (ld(k, shared, TS_S3_DONE, L.T1) !== 0 && ld(k, shared, TS_PREP_ERROR, L.T1) === 0) {
+    throw k.fail(invariant(`tid ${k.curTid} prepares after the caller's S3 of a call that is committing`, 'I-LL4'));
+  }
+  let cred: number;
+  if (currentCred(k) === oldCred || k.mutant('L14')) {
+    // L14 (spec 1g): re-wiring applied unconditionally hands a sibling with
+    // other uid/caps the caller's whole cred, not just its Landlock state.
+    cred = getCred(k, newCred, L.T1);
+  } else {
+    cred = prepareCreds(k, L.T1);
+    if (cred === 0) {
+      atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ENOMEM, L.T1);
+      if (decCounter(k, shared, TS_NUM_PREPARING, L.T2, 'num_preparing') === 0) {
+        completeAll(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.T2);
+      }
+      finish(k, shared, work);
+      return;
+    }
+    landlockCredCopy(k, cred, newCred, L.T1);
+  }
+  // L15 (spec 1g): reading the error before the ready_to_commit barrier lets
+  // this sibling commit although another one fails later.
+  const earlyError = k.mutant('L15') ? atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T1) : 0;
+
+  // T2: prepared.
+  if (decCounter(k, shared, TS_NUM_PREPARING, L.T2, 'num_preparing') === 0) {
+    completeAll(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.T2);
+  }
+  st(k, work, TW_STATE, PREPARED, L.T2);
+
+  // T3: wait for the caller's go, uninterruptibly (D state): the shared
+  // context lives on the caller's stack and the decision is all or nothing.
+  if (k.mutant('L18')) {
+    // L18 (spec 1g): an interruptible wait lets a signal end it early.
+    waitForCompletionInterruptible(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.T3);
+  } else {
+    waitForCompletion(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.T3);
+  }
+  if (ld(k, shared, TS_S3_DONE, L.T4) === 0) {
+    throw k.fail(invariant(`tid ${k.curTid} passed T3 before the caller executed S3`, 'I-LL4'));
+  }
+
+  // T4: the error is final now.
+  const setNnp = ld(k, shared, TS_SET_NNP, L.T4) !== 0;
+  if (k.mutant('L13A') && setNnp) {
+    // L13A (spec 1g): NNP set before the error check survives a failed call.
+    k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
+  }
+  const err = k.mutant('L15') ? earlyError : atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T4);
+  if (err !== 0) {
+    abortCreds(k, cred, L.T4);
+    finish(k, shared, work);
+    return;
+  }
+  // T5: NNP iff the caller had it. L13B (spec 1g): never set it.
+  k.yieldPoint(L.T5);
+  if (setNnp && !k.mutant('L13B')) k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
+  // T6
+  commitCreds(k, cred, L.T6);
+  finish(k, shared, work);
+}
+
+function finish(k: Kernel, shared: number, work: number): void {
+  st(k, work, TW_STATE, FINISHED, L.OUT);
+  if (decCounter(k, shared, TS_NUM_UNFINISHED, L.OUT, 'num_unfinished') === 0) completeAllFinished(k, shared, L.OUT);
+}
+
+/** restrict_one_thread_callback(): container_of(work) -> the tsync_work -> its shared context. */
+const RESTRICT_ONE_THREAD = registerTaskWork('landlock:restrict_one_thread_callback', (k, _cb, work) => {
+  const shared = ld(k, work, TW_SHARED, L.T1);
+  restrictOneThread(k, shared, work);
+});
+
+// ---------------------------------------------------------------------------
+// struct tsync_works: a growable array of pointers to individually
+// allocated works (they must not move once queued; L12 breaks that).
+// ---------------------------------------------------------------------------
+
+class TsyncWorks {
+  /** Handle of the pointer array (tsync_works_array), or 0. */
+  arr = 0;
+  size = 0;
+  capacity = 0;
+  constructor(private readonly k: Kernel) {}
+
+  at(i: number): number {
+    return Atomics.load(this.k.i32, deref(this.k, this.arr, 'works->works') + i);
+  }
+  private set(i: number, v: number): void {
+    Atomics.store(this.k.i32, deref(this.k, this.arr, 'works->works') + i, v);
+  }
+
+  /** Allocate one tsync_work with its embedded callback_head (one kzalloc in the kernel). */
+  private allocWork(): number {
+    const k = this.k;
+    const w = kmemCacheAlloc(k, CACHE.tsync_work, L.S2grow);
+    if (w === 0) return 0;
+    const cb = kmemCacheAlloc(k, CACHE.callback_head, L.S2grow);
+    if (cb === 0) {
+      kfree(k, w, L.S2grow);
+      return 0;
+    }
+    Atomics.store(k.i32, deref(k, cb) + CB_DATA, w);
+    Atomics.store(k.i32, deref(k, w) + TW_CB, cb);
+    return w;
+  }
+
+  private freeWork(w: number): void {
+    const k = this.k;
+    kfree(k, ld(k, w, TW_CB, L.S5), L.S5);
+    kfree(k, w, L.S5);
+  }
+
+  /** tsync_works_grow_by(): room for n more works. 0, -ENOMEM or -EOVERFLOW. */
+  growBy(n: number): number {
+    const k = this.k;
+    // L11 (spec 1g, v2): growing to capacity + n instead of size + n.
+    const newCapacity = k.mutant('L11') ? this.capacity + n : this.size + n;
+    if (newCapacity > TWA_MAX) return -EOVERFLOW;
+    if (newCapacity <= this.capacity) return 0;
+    // krealloc_array(): a new pointer array, the old pointers copied over.
+    const arr = kmemCacheAlloc(k, CACHE.tsync_works_array, L.S2grow);
+    if (arr === 0) return -ENOMEM;
+    if (this.arr !== 0) {
+      for (let i = 0; i < this.capacity; i++) Atomics.store(k.i32, deref(k, arr) + i, this.at(i));
+      kfree(k, this.arr, L.S2grow);
+    }
+    this.arr = arr;
+    if (k.mutant('L12')) {
+      // L12 (spec 1g): a flat array of structs; krealloc moves the works,
+      // including callback_heads already queued on siblings.
+      for (let i = 0; i < this.size; i++) {
+        const moved = this.allocWork();
+        if (moved === 0) return -ENOMEM;
+        const old = this.at(i);
+        const oa = deref(k, old);
+        const na = deref(k, moved);
+        for (const f of [TW_TASK, TW_SHARED, TW_STATE]) Atomics.store(k.i32, na + f, Atomics.load(k.i32, oa + f));
+        this.freeWork(old);
+        this.set(i, moved);
+      }
+    }
+    for (let i = this.capacity; i < newCapacity; i++) {
+      const w = this.allocWork();
+      if (w === 0) {
+        if (k.mutant('L11')) {
+          // L11 (spec 1g): IS_ERR() on a kzalloc result misses the NULL: the
+          // NULL is stored and later used as a work.
+          this.set(i, 0);
+          continue;
+        }
+        // Leave the array consistent, but report the error.
+        this.capacity = i;
+        return -ENOMEM;
+      }
+      this.set(i, w);
+    }
+    this.capacity = newCapacity;
+    return 0;
+  }
+
+  /** tsync_works_provide(): the next preallocated work, bound to `tid`; null if none is left. */
+  provide(tid: number): number | null {
+    if (this.size >= this.capacity) return null;
+    const w = this.at(this.size);
+    this.size++;
+    st(this.k, w, TW_TASK, tid, L.S2sched); // get_task_struct(); a NULL work (L11) faults here
+    return w;
+  }
+
+  /** tsync_works_trim(): give back the last provided work after task_work_add() failed. */
+  trim(w: number): void {
+    st(this.k, w, TW_TASK, 0, L.S2add);
+    st(this.k, w, TW_SHARED, 0, L.S2add);
+    this.size--;
+  }
+
+  contains(tid: number): boolean {
+    for (let i = 0; i < this.size; i++) {
+      const w = this.at(i);
+      if (w !== 0 && Atomics.load(this.k.i32, deref(this.k, w) + TW_TASK) === tid) return true;
+    }
+    return false;
+  }
+
+  /** tsync_works_release(): drop task references, free every work and the array. */
+  release(): void {
+    const k = this.k;
+    for (let i = 0; i < this.capacity; i++) {
+      const w = this.at(i);
+      if (w !== 0) this.freeWork(w);
+    }
+    if (this.arr !== 0) kfree(k, this.arr, L.S5);
+    this.arr = 0;
+    this.size = 0;
+    this.capacity = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Caller side.
+// ---------------------------------------------------------------------------
+
+function isExiting(k: Kernel, slot: number): boolean {
+  return (k.tget(slot, T_FLAGS) & PF_EXITING) !== 0;
+}
+
+/** count_additional_threads(): siblings not yet in `works` (RCU walk). */
+function countAdditionalThreads(k: Kernel, works: TsyncWorks): number {
+  k.yieldPoint(L.S2count);
+  let n = 0;
+  for (const t of threadsOf(k, k.tget(k.cur, T_TGID))) {
+    if (t === k.cur) continue;
+    // L16 (spec 1g): not skipping PF_EXITING threads.
+    if (isExiting(k, t) && !k.mutant('L16')) continue;
+    if (works.contains(k.tid(t))) continue;
+    n++;
+  }
+  return n;
+}
+
+/** schedule_task_work(): queue a work on every new sibling; true if any sibling was found. */
+function scheduleTaskWork(k: Kernel, works: TsyncWorks, shared: number): boolean {
+  k.yieldPoint(L.S2sched);
+  let foundMore = false;
+  for (const t of threadsOf(k, k.tget(k.cur, T_TGID))) {
+    if (t === k.cur) continue;
+    if (isExiting(k, t) && !k.mutant('L16')) continue;
+    if (works.contains(k.tid(t))) continue;
+    foundMore = true;
+    const w = works.provide(k.tid(t));
+    if (w === null) break; // threads appeared since the count: another round
+    st(k, w, TW_SHARED, shared, L.S2sched);
+    atomicInc(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), L.S2sched);
+    atomicInc(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S2sched);
+    const cb = ld(k, w, TW_CB, L.S2add);
+    Atomics.store(k.i32, deref(k, cb) + CB_FUNC, RESTRICT_ONE_THREAD); // init_task_work()
+    st(k, w, TW_STATE, QUEUED, L.S2add);
+    const err = taskWorkAdd(k, t, cb, TWA_SIGNAL, L.S2add);
+    if (err !== 0) {
+      // The sibling is past exit_task_work(): it raced into exit. Not an error.
+      if (k.mutant('L4') || k.mutant('L16')) {
+        // L4 / L16 (spec 1g): recording it as the call's error.
+        atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ESRCH, L.S2add);
+      }
+      if (k.mutant('L10')) {
+        // L10 (spec 1g, rc1): NULL the task but keep the slot counted.
+        st(k, w, TW_TASK, 0, L.S2add);
+        st(k, w, TW_STATE, FINISHED, L.S2add);
+      } else {
+        st(k, w, TW_STATE, 0, L.S2add);
+        works.trim(w);
+      }
+      decCounter(k, shared, TS_NUM_PREPARING, L.S2add, 'num_preparing');
+      decCounter(k, shared, TS_NUM_UNFINISHED, L.S2add, 'num_unfinished');
+    }
+  }
+  checkWorks(k, works);
+  return foundMore;
+}
+
+/** I-LL7, online: size <= capacity, no sibling twice, no NULL task in mainline. */
+function checkWorks(k: Kernel, works: TsyncWorks): void {
+  if (works.size > works.capacity) throw k.fail(invariant(`works.size ${works.size} > capacity ${works.capacity}`, 'I-LL7'));
+  const seen = new Set<number>();
+  for (let i = 0; i < works.size; i++) {
+    const w = works.at(i);
+    if (w === 0) continue; // L11's NULL: caught where it is used
+    const tid = Atomics.load(k.i32, deref(k, w) + TW_TASK);
+    if (tid === 0) {
+      if (k.mutant('L10')) continue; // its crash comes at cancel time
+      throw k.fail(invariant(`works[${i}] has a NULL task`, 'I-LL7'));
+    }
+    if (seen.has(tid)) throw k.fail(invariant(`tid ${tid} queued twice in one call`, 'I-LL7'));
+    seen.add(tid);
+  }
+}
+
+/** cancel_tsync_works(): cancel what is still queued and account for it as if it had run. */
+function cancelTsyncWorks(k: Kernel, works: TsyncWorks, shared: number): void {
+  for (let i = 0; i < works.size; i++) {
+    const w = works.at(i);
+    if (w === 0) throw k.fail(kasan('NULL dereference: cancel_tsync_works on a NULL work (works array entry)'));
+    const tid = ld(k, w, TW_TASK, L.S2cancel);
+    if (tid === 0) {
+      // What the L10 code does next: task_work_cancel(NULL, ...).
+      throw k.fail(kasan('NULL dereference: task_work_cancel(NULL, ...) on a trimmed work whose slot was kept (L10)', 'L10'));
+    }
+    if (!taskWorkCancel(k, k.slotOf(tid), ld(k, w, TW_CB, L.S2cancel), L.S2cancel)) continue;
+    st(k, w, TW_STATE, FINISHED, L.S2cancel);
+    if (decCounter(k, shared, TS_NUM_PREPARING, L.S2cancel, 'num_preparing') === 0) {
+      completeAll(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2cancel);
+    }
+    if (decCounter(k, shared, TS_NUM_UNFINISHED, L.S2cancel, 'num_unfinished') === 0) completeAllFinished(k, shared, L.S2cancel);
+  }
+}
+
+/**
+ * landlock_restrict_sibling_threads(old_cred, new_cred): 0, or the error
+ * that aborts the whole call (every sibling aborted too). `forceNnp`:
+ * LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS asks for NNP on every thread even if
+ * the caller does not have it yet.
+ */
+export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCred: number, forceNnp = false): number {
+  const i32 = k.i32;
+  // S0: the shared context on our stack.
+  k.yieldPoint(L.S0);
+  const shared = kmemCacheAlloc(k, CACHE.tsync_shared_context, L.S0);
+  if (shared === 0) throw new Error('tsync_shared_context cache exhausted');
+  const sa = deref(k, shared);
+  Atomics.store(i32, sa + TS_OLD_CRED, oldCred);
+  Atomics.store(i32, sa + TS_NEW_CRED, newCred);
+  Atomics.store(i32, sa + TS_SET_NNP, forceNnp || (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0 ? 1 : 0);
+  Atomics.store(i32, sa + TS_CALLER, k.curTid);
+  // L3 (spec 1g, v2): no caller token in num_unfinished.
+  Atomics.store(i32, sa + TS_NUM_UNFINISHED, k.mutant('L3') ? 0 : 1);
+  initCompletion(k, sa + TS_ALL_PREPARED);
+  initCompletion(k, sa + TS_READY_TO_COMMIT);
+  initCompletion(k, sa + TS_ALL_FINISHED);
+  const sig = signalOf(k, k.cur);
+  const lock = sig + SIG_EXEC_UPDATE_LOCK;
+  // S1: serialise concurrent TSYNC calls of this process.
+  if (!k.mutant('L7') && !k.mutant('L5')) {
+    if (k.mutant('L8')) {
+      // L8 (spec 1g, fix v1/v2): a killable down_write. The loser sleeps
+      // here and never returns to user mode to run the winner's task_work.
+      if (downWriteKillable(k, lock, L.S1) !== 0) {
+        kfree(k, shared, L.S1);
+        return -EINTR;
+      }
+    } else if (!downWriteTrylock(k, lock, L.S1)) {
+      kfree(k, shared, L.S1);
+      // L9 (spec 1g, fix v3): -ERESTARTNOINTR without TIF_SIGPENDING leaks to user space.
+      return k.mutant('L9') ? -ERESTARTNOINTR : restartSyscall(k);
+    }
+  }
+  // I-LL8 instrumentation: TSYNC calls of this process inside S2..S5.
+  const active = Atomics.add(i32, sig + SIG_LL_TSYNC_ACTIVE, 1) + 1;
+  for (;;) {
+    const m = Atomics.load(i32, sig + SIG_LL_TSYNC_MAX);
+    if (active <= m || Atomics.compareExchange(i32, sig + SIG_LL_TSYNC_MAX, m, active) === m) break;
+  }
+
+  const works = new TsyncWorks(k);
+  // S2: discovery, repeated until a round finds no new thread.
+  let foundMore = false;
+  do {
+    const n = countAdditionalThreads(k, works);
+    if (n === 0) break;
+    const err = works.growBy(n);
+    if (err !== 0) {
+      atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), err, L.S2grow);
+      break;
+    }
+    // L2 (spec 1g): no caller token in num_preparing.
+    atomicSet(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), k.mutant('L2') ? 0 : 1, L.S2prep);
+    reinitCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2prep);
+    foundMore = scheduleTaskWork(k, works, shared);
+    const pending = k.mutant('L2')
+      ? atomicRead(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), L.S2wait)
+      : decCounter(k, shared, TS_NUM_PREPARING, L.S2wait, 'num_preparing');
+    if (pending > 0) {
+      if (k.mutant('L5')) {
+        // L5 (spec 1g, v2): uninterruptible; two concurrent callers wait on each other forever.
+        waitForCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait);
+      } else if (waitForCompletionInterruptible(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait) !== 0) {
+        // Interrupted (a signal, or a competing TSYNC's task_work): retry the syscall.
+        atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ERESTARTNOINTR, L.S2cancel);
+        cancelTsyncWorks(k, works, shared);
+        if (k.mutant('L6')) {
+          // L6 (spec 1g, rc1): wait for works that were dequeued but not started.
+          waitForCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2cancel);
+        } else {
+          break;
+        }
+      }
+    }
+    // L1 (spec 1g): a single discovery pass.
+    if (k.mutant('L1')) break;
+  } while (foundMore && atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.S2count) === 0);
+
+  // S3: release every prepared sibling (commit or abort).
+  atomicSet(k, field(k, shared, TS_S3_DONE, 'S3'), 1, L.S3);
+  completeAll(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.S3);
+
+  // S4: wait for every sibling to finish (uninterruptible: the context is on our stack).
+  if (k.mutant('L3')) {
+    // L3 (spec 1g, v2): no caller token, so "nothing left" can be seen
+    // between a sibling's decrement and its complete_all().
+    if (atomicRead(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S4) > 0) {
+      waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
+    }
+  } else if (decCounter(k, shared, TS_NUM_UNFINISHED, L.S4, 'num_unfinished') > 0) {
+    waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
+  } else {
+    completeAllFinishedIfZero(k, shared);
+  }
+
+  // S5
+  k.yieldPoint(L.S5);
+  works.release();
+  Atomics.sub(i32, sig + SIG_LL_TSYNC_ACTIVE, 1);
+  // S6
+  if (!k.mutant('L7') && !k.mutant('L5')) upWrite(k, lock, L.S6);
+  // S7: read the result, then the stack frame (and the shared context) is gone.
+  const err = atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.S7);
+  kfree(k, shared, L.S7);
+  return err;
+}
+
+/** The caller's own token brought num_unfinished to 0: count that completion for I-LL6. */
+function completeAllFinishedIfZero(k: Kernel, shared: number): void {
+  atomicInc(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished'), L.S4);
+  if (Atomics.load(k.i32, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
+    throw k.fail(invariant('num_unfinished reached 0 more than once', 'I-LL6'));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Wait-for graph: who can complete each of the shared context's completions.
+// ---------------------------------------------------------------------------
+
+function sharedHandleOf(k: Kernel, addr: number): number {
+  const c = k.L.cacheById[CACHE.tsync_shared_context]!;
+  const slot = Math.floor((addr - c.base) / c.stride);
+  const gen = Atomics.load(k.i32, c.base + slot * c.stride + S_GEN);
+  return makeHandle(c.spec.id, gen, slot);
+}
+
+/** Tids of siblings whose work for `shared` is queued (below `upTo`) and not yet past that stage. */
+function worksBelow(k: Kernel, shared: number, upTo: number): number[] {
+  const c = k.L.cacheById[CACHE.tsync_work]!;
+  const out: number[] = [];
+  const bump = Atomics.load(k.i32, c.ctl + 1);
+  for (let s = 0; s < bump; s++) {
+    const a = c.base + s * c.stride + SLAB_HDR_WORDS;
+    if (Atomics.load(k.i32, c.base + s * c.stride) !== 1) continue; // not live
+    if (Atomics.load(k.i32, a + TW_SHARED) !== shared) continue;
+    const state = Atomics.load(k.i32, a + TW_STATE);
+    const tid = Atomics.load(k.i32, a + TW_TASK);
+    if (state >= QUEUED && state < upTo && tid !== 0) out.push(tid);
+  }
+  return out;
+}
+
+registerWaitResolver('tsync_shared_context#', (k, _slot, obj) => {
+  const shared = sharedHandleOf(k, obj);
+  if (handleCache(shared) !== CACHE.tsync_shared_context) return null;
+  const off = obj - (deref(k, shared) as number);
+  if (off === TS_ALL_PREPARED) return { releasers: worksBelow(k, shared, PREPARED), why: 'siblings whose task_work has not prepared yet' };
+  if (off === TS_READY_TO_COMMIT) return { releasers: [Atomics.load(k.i32, deref(k, shared) + TS_CALLER)], why: 'the TSYNC caller (S3)' };
+  if (off === TS_ALL_FINISHED) return { releasers: worksBelow(k, shared, FINISHED), why: 'siblings whose task_work has not finished' };
+  return null;
+});
