@@ -4,13 +4,13 @@
  * the call returns 0; the restarts are invisible to user space.
  */
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { MAINLINE, tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-tsync-interrupt',
   description: 'tsync_test.c tsync_interrupt: many idle threads, a signaller hammering the caller; TSYNC still returns 0.',
   threads: { default: 12, min: 3, max: 60 },
-  variants: [MAINLINE, mutant('L9', 'trylock failure returns -ERESTARTNOINTR directly (fix v3)')],
+  variants: [MAINLINE],
   dropCaps: true,
   nnp: 'before-siblings',
   signaller: { target: 'caller', signals: 40 },
