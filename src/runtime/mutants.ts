@@ -7,6 +7,8 @@
  * Runtime-level calibration mutants (prefix "RT-") break lockstep's own
  * primitives, so that the checkers can be shown to catch them.
  */
+import { label } from './labels.js';
+
 const IDS: readonly string[] = [
   ...range('L', 18),
   'L13A',
@@ -24,6 +26,21 @@ function range(prefix: string, n: number): string[] {
 }
 
 const BIT = new Map<string, number>(IDS.map((id, i) => [id, i]));
+
+/** Invariant IDs of the spec (section d of each protocol). */
+const INVARIANTS: readonly string[] = [
+  ...range('I-LL', 10),
+  ...range('I-SC', 7),
+  'I-RT1',
+  'I-RT2',
+  'I-PN1',
+  'I-PN2',
+  ...range('I-SRCU', 4),
+];
+
+// Spec IDs travel through the SAB as label ids; registering them here, in
+// every thread, lets the harness print the ID a worker reported.
+for (const id of [...IDS, ...INVARIANTS]) label(id);
 
 export function mutantBit(id: string): number {
   const b = BIT.get(id);

@@ -23,7 +23,8 @@ import {
 import { TaskExit } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { label } from './labels.js';
-import { T_ATOMIC_FLAGS, T_TGID } from './layout.js';
+import { T_ATOMIC_FLAGS, T_TGID, T_YIELDING } from './layout.js';
+import { YIELD_RETRY } from './scheduler/controlled.js';
 import { finishWait, prepareToWait, schedule, scheduleTimeout, wakeUp } from './sched.js';
 import {
   doGroupExit,
@@ -74,9 +75,14 @@ export class Sys {
       const ret = fn();
       const out = exitToUserMode(k, ret, this.host.runHandler);
       if (out !== RESTART) {
+        k.tset(k.cur, T_YIELDING, 0);
         k.event(Ev.SYSRET, lbl, 0, out);
         return out;
       }
+      // A restarted syscall is a retry loop (a TSYNC loser retrying the
+      // trylock): tell the scheduler, so PCT does not let it starve the
+      // task it waits for (Shuttle's yield hint).
+      k.tset(k.cur, T_YIELDING, YIELD_RETRY);
     }
   }
 
@@ -161,6 +167,7 @@ export class Sys {
 
   schedYield(): number {
     return this.call(L_YIELD, () => {
+      this.k.tset(this.k.cur, T_YIELDING, YIELD_RETRY);
       this.k.yieldPoint(L_YIELD);
       return 0;
     });

@@ -12,6 +12,7 @@ import {
   CACHE,
   CAP_SYS_ADMIN,
   capMask,
+  EXIT_DEAD,
   deref,
   kget,
   kmemCacheAlloc,
@@ -21,7 +22,7 @@ import {
   setCacheRelease,
   type Kernel,
 } from '../../runtime/index.js';
-import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED } from '../../runtime/layout.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED, T_EXIT_STATE } from '../../runtime/layout.js';
 
 const L_PREPARE = label('prepare_creds');
 const L_COMMIT = label('commit_creds');
@@ -64,6 +65,9 @@ export function getTaskCred(k: Kernel, slot: number, lbl = L_GET): number {
   for (;;) {
     const c = k.tget(slot, T_CRED);
     if (ktryget(k, c, lbl)) return c;
+    // release_task() dropped the cred of a task that is gone (the kernel
+    // keeps it until the task_struct is freed): nothing left to read.
+    if (k.tget(slot, T_EXIT_STATE) === EXIT_DEAD) return 0;
   }
 }
 

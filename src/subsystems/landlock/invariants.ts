@@ -26,8 +26,9 @@ function nnpOf(k: Kernel, slot: number): boolean {
   return (k.tget(slot, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
 }
 
-function snapOne(k: Kernel, slot: number): ThreadSnap {
+function snapOne(k: Kernel, slot: number): ThreadSnap | null {
   const c = getTaskCred(k, slot);
+  if (c === 0) return null; // released meanwhile
   try {
     return { tid: k.tid(slot), cred: c, nnp: nnpOf(k, slot), uid: credUid(k, c), ll: landlockCred(k, c) };
   } finally {
@@ -40,7 +41,8 @@ export function snapshotThreads(k: Kernel): ThreadSnap[] {
   const out: ThreadSnap[] = [];
   for (const s of threadsOf(k, k.tget(k.cur, T_TGID))) {
     if ((k.tget(s, T_FLAGS) & PF_EXITING) !== 0) continue;
-    out.push(snapOne(k, s));
+    const snap = snapOne(k, s);
+    if (snap) out.push(snap);
   }
   return out;
 }

@@ -32,6 +32,7 @@ registerKillHook((k, targetSlot) => {
   k.yieldPoint(L_SCOPE);
   const client = landlockCred(k, k.tget(k.cur, T_CRED)).domain;
   const tcred = getTaskCred(k, targetSlot, L_SCOPE);
+  if (tcred === 0) return 0; // the target is gone; delivery finds nothing to do
   try {
     return signalAllowed(k, client, landlockCred(k, tcred).domain) ? 0 : -EPERM;
   } finally {

@@ -40,6 +40,8 @@ import {
 } from './consts.js';
 import { createRulesetObject, landlockCred, landlockMergeRuleset, numLayers } from './domain.js';
 import { landlockRestrictSiblingThreads } from './tsync.js';
+// The LSM's hooks come with its syscalls: signal scoping (security_task_kill).
+import './scope.js';
 
 const L_RESTRICT = label('landlock_restrict_self');
 const L_CREATE = label('landlock_create_ruleset');
