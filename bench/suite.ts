@@ -10,13 +10,32 @@ import { fingerprint } from '../src/runtime/fingerprint.js';
 import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/layout.js';
 import { handoffBench } from './handoff.js';
 import { stressBench, type StressCase } from './stress.js';
+import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
+const TSYNC_SIBLINGS = [1, 2, 4, 8, 16, 32, 64];
+
 /** Which baseline each figure is compared with. */
-const BASELINES: Readonly<Record<string, string>> = {
+const BASELINES: Record<string, string> = {
   'runtime park/unpark (completion ping-pong)': 'raw Atomics.wait/notify ping-pong',
   'raw spin ping-pong': 'raw Atomics.wait/notify ping-pong',
 };
+for (const n of TSYNC_SIBLINGS) {
+  BASELINES[tsyncCaseName({ siblings: n, how: 'tsync', ownCreds: false })] = 'raw broadcast-ack to 8 waiters';
+  BASELINES[tsyncCaseName({ siblings: n, how: 'libpsx', ownCreds: false })] = tsyncCaseName({ siblings: n, how: 'tsync', ownCreds: false });
+}
+BASELINES[tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: true })] = tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false });
+
+const credCounts: CredCount[] = [];
+
+function tsyncCases(quick: boolean): TsyncCase[] {
+  const ns = quick ? [1, 8, 32] : TSYNC_SIBLINGS;
+  return [
+    ...ns.map((siblings) => ({ siblings, how: 'tsync' as const, ownCreds: false })),
+    { siblings: 8, how: 'tsync' as const, ownCreds: true },
+    ...ns.map((siblings) => ({ siblings, how: 'libpsx' as const, ownCreds: false })),
+  ];
+}
 
 const STRESS_CASES: readonly StressCase[] = [
   { scenario: 'tw-barrier', threads: 4, mode: 'parallel', strategy: 'none' },
@@ -71,6 +90,8 @@ export interface SuiteReport {
   readonly quick: boolean;
   readonly startedAt: string;
   readonly results: readonly BenchResult[];
+  /** Creds allocated by one TSYNC call (1 with re-wiring; 1 + N when siblings have their own creds). */
+  readonly credsPerCall: readonly CredCount[];
 }
 
 export async function runSuite(o: BenchOptions, log: (line: string) => void): Promise<SuiteReport> {
@@ -80,24 +101,30 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   all.push(...results('handoff', await handoffBench(o), 'us'));
   log('stress: steady iterations per second on the warm pool ...');
   all.push(...results('stress', await stressBench(o, STRESS_CASES), 'ms'));
+  log('tsync: Landlock TSYNC and libpsx latency by parked siblings, with the broadcast-ack floor ...');
+  const creds: CredCount[] = [];
+  all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us'));
+  credCounts.push(...creds);
   return {
     fingerprint: fingerprint(computeLayout(DEFAULT_LAYOUT_CONFIG).hash),
     quick: o.quick,
     startedAt,
     results: withRatios(all),
+    credsPerCall: [...credCounts],
   };
 }
 
 export function formatReport(r: SuiteReport): string {
   const rows = r.results.map((x) => {
-    const rate = x.group === 'stress' ? `${x.opsPerSec.toFixed(0)}/s` : `${x.opsPerSec.toFixed(0)} rt/s`;
+    const rate = x.group === 'stress' ? `${x.opsPerSec.toFixed(0)}/s` : x.group === 'tsync' ? `${x.opsPerSec.toFixed(0)} calls/s` : `${x.opsPerSec.toFixed(0)} rt/s`;
     const ratio = x.ratio !== undefined ? `${x.ratio.toFixed(2)}x ${x.baseline}` : '';
     return [x.name, `${x.median.toFixed(2)} ${x.unit}`, `${x.p99.toFixed(2)} ${x.unit}`, `${(x.spread * 100).toFixed(0)}%`, String(x.samples), rate, ratio];
   });
   const header = ['benchmark', 'median', 'p99', 'IQR/med', 'samples', 'rate', 'vs baseline (median ratio)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (row: readonly string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', `machine: node ${r.fingerprint.node}, ${r.fingerprint.cores} cores, lockstep ${r.fingerprint.version}`].join('\n');
+  const creds = r.credsPerCall.map((c) => `  ${c.name}: ${c.credsPerCall} cred(s) allocated per call`);
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', 'creds per TSYNC call:', ...creds, '', `machine: node ${r.fingerprint.node}, ${r.fingerprint.cores} cores, lockstep ${r.fingerprint.version}`].join('\n');
 }
 
 export function writeReport(path: string, r: SuiteReport): void {

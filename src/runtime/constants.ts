@@ -120,8 +120,6 @@ export const WaitKind = {
   CHILD_EXIT: 7,
   /** A timed sleep (schedule_timeout, msleep). */
   TIMEOUT: 8,
-  /** An executor waiting for the baton in controlled mode (not a kernel wait). */
-  BATON: 9,
 } as const;
 export type WaitKindT = (typeof WaitKind)[keyof typeof WaitKind];
 
@@ -135,7 +133,6 @@ export const WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
   6: 'waitqueue',
   7: 'child exit',
   8: 'timeout',
-  9: 'baton',
 };
 
 /** Event kinds in the rings. */

@@ -10,6 +10,7 @@
  * the kernel does), the thread body, do_exit(). No Worker is spawned per
  * iteration or per clone; the dispatch is one futex wake.
  */
+import { availableParallelism } from 'node:os';
 import { Ev, FailKind } from './constants.js';
 import { AbortIteration, KernelFailure, TaskExit } from './errors.js';
 import { Kernel } from './kernel.js';
@@ -27,6 +28,7 @@ import {
   kStrategy,
   T_ARG,
   T_BODY,
+  T_CPU,
   T_TGID,
   X_BUSY,
   X_MAILBOX,
@@ -63,6 +65,8 @@ const L_USER = label('user');
 const L_EXIT = label('sys_exit');
 
 const SPIN = 2000;
+/** Simulated CPUs: as many as the machine has cores. */
+export const NR_CPUS = availableParallelism();
 
 const scenarios = new Map<string, Scenario>();
 
@@ -139,6 +143,8 @@ function runTask(
   const iterSeed = Atomics.load(i32, kIterSeed);
   const tid = k.tid(slot);
   k.perturber = k.controlled ? null : strategyById(Atomics.load(i32, kStrategy)).perturber(iterSeed, tid);
+  // Each executor stands for one simulated CPU among NR_CPUS.
+  k.tset(slot, T_CPU, args.exec % NR_CPUS);
   const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
   try {
     k.event(Ev.START, k.tget(slot, T_BODY));

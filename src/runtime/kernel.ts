@@ -38,6 +38,7 @@ import {
   SCHED_ENTRY_WORDS,
   SL_LABEL,
   SL_WHO,
+  T_CPU,
   T_NIVCSW,
   T_RING_HEAD,
   T_STATE,
@@ -183,6 +184,11 @@ export class Kernel {
   /** Preemption accounting for RCU Tasks (an involuntary switch). */
   notePreempted(slot: number): void {
     Atomics.add(this.i32, this.base(slot) + T_NIVCSW, 1);
+  }
+
+  /** smp_processor_id(): the simulated CPU the current task runs on. */
+  smpProcessorId(): number {
+    return this.tget(this.cur, T_CPU);
   }
 
   isRunnable(slot: number): boolean {

@@ -62,8 +62,6 @@ export const kSchedStep = 26;
 export const kSchedRng = 27; // 27..30
 /** Controlled mode: FNV hash of the event sequence (tid, label) so far. */
 export const kSchedHash = 31;
-/** Controlled mode: step bound k used for PCT change points. */
-export const kSchedMaxSteps = 32;
 /** Controlled mode: number of scheduling decisions recorded. */
 export const kSchedDecisions = 33;
 /** Controlled mode: number of preemptions (switch away from a runnable task). */
@@ -128,7 +126,7 @@ export const T_ON_RQ = 8;
 export const T_NVCSW = 9;
 /** Involuntary switches (preemption at a yield point). */
 export const T_NIVCSW = 10;
-/** Simulated CPU the task last ran on. */
+/** Simulated CPU the task runs on (its executor's CPU; smp_processor_id()). */
 export const T_CPU = 11;
 /** task->atomic_flags: PFA_NO_NEW_PRIVS ... */
 export const T_ATOMIC_FLAGS = 12;
@@ -171,8 +169,6 @@ export const T_PRIO = 32;
 export const T_YIELDING = 33;
 /** Set when a timed sleep expired (controlled mode treats the timeout as elapsed). */
 export const T_TIMED = 34;
-/** Group-exit code / SIGKILL marker for do_group_exit. */
-export const T_GROUP_EXIT = 35;
 /** Controlled mode: label of the yield point the task is parked at (0: not parked at one). */
 export const T_AT_YIELD = 36;
 /** Number of children not yet reaped (for wait4 -ECHILD). */

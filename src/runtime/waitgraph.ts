@@ -298,6 +298,22 @@ export function allParked(k: Kernel): boolean {
   return parked > 0;
 }
 
+/**
+ * Every runnable task was woken but is still inside park() (on_rq = 0, park
+ * word 1): the OS has not run it yet. On an oversubscribed machine that can
+ * last a while; it is not a hang of the protocol.
+ */
+export function onlyWaitingForCpu(k: Kernel): boolean {
+  const n = Atomics.load(k.i32, kNextSlot);
+  let waiting = 0;
+  for (let s = 1; s < n; s++) {
+    if (k.tget(s, T_STATE) !== TASK_RUNNING || k.tget(s, T_EXIT_STATE) !== 0) continue;
+    if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) === 0) return false;
+    waiting++;
+  }
+  return waiting > 0;
+}
+
 export function graphFailKind(g: WaitGraph): number {
   return g.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
 }

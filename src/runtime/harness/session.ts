@@ -55,7 +55,7 @@ import { mutantMask } from '../mutants.js';
 import { variantMutants, type Params, type Scenario, type VariantDef } from '../scenario.js';
 import type { Strategy } from '../scheduler/types.js';
 import { collectTrace, type Trace } from '../trace.js';
-import { allParked, buildWaitGraph, type WaitGraph } from '../waitgraph.js';
+import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../waitgraph.js';
 import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
 import { layoutFor } from './layoutfor.js';
 import { ExecutorPool } from './pool.js';
@@ -295,7 +295,9 @@ export class Session {
         last = seq;
         since = now;
       } else if (now - since > cfg.hangMs) {
-        return 'stalled';
+        // Woken tasks the OS has not scheduled yet are not a hang: wait on,
+        // within the iteration time limit.
+        if (!onlyWaitingForCpu(hk)) return 'stalled';
       } else if (now - since > QUIET_MS && allParked(hk)) {
         return 'stalled';
       }

@@ -3,6 +3,7 @@
  * controlled mode runs the current task until it blocks or exits, then the
  * lowest runnable slot: one fixed, preemption-free schedule.
  */
+import { defaultPolicy } from './replay.js';
 import type { Strategy } from './types.js';
 
 export const none: Strategy = {
@@ -13,7 +14,7 @@ export const none: Strategy = {
     return null;
   },
   onCreate() {},
-  pick(_k, runnable, cur) {
-    return cur >= 0 && runnable.includes(cur) ? cur : runnable[0]!;
+  pick(k, runnable, cur) {
+    return defaultPolicy(runnable, cur, k);
   },
 };

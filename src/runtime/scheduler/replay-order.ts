@@ -34,7 +34,7 @@ export const replayOrder: Strategy = {
       let p = i32[kReplayPos]!;
       while (p < n && i32[L.replayLog + p * SCHED_ENTRY_WORDS + SL_WHO] === 0) p++;
       i32[kReplayPos] = p;
-      if (p >= n) return defaultPolicy(runnable, cur);
+      if (p >= n) return defaultPolicy(runnable, cur, k);
       const e = L.replayLog + p * SCHED_ENTRY_WORDS;
       const want = k.slotOf(i32[e + SL_WHO]!);
       const wantLabel = i32[e + SL_LABEL]!;
@@ -59,8 +59,8 @@ export const replayOrder: Strategy = {
         i32[kReplayPos] = p + 1;
         continue;
       }
-      return defaultPolicy(runnable, cur);
+      return defaultPolicy(runnable, cur, k);
     }
-    return defaultPolicy(runnable, cur);
+    return defaultPolicy(runnable, cur, k);
   },
 };

@@ -7,7 +7,7 @@
  * end of the list the default policy runs alone, which is also what the
  * shrinker relies on: a shortened schedule means "no more preemptions".
  */
-import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO } from '../layout.js';
+import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_YIELDING } from '../layout.js';
 import type { Kernel } from '../kernel.js';
 import type { Strategy } from './types.js';
 
@@ -17,8 +17,18 @@ export function markDivergence(k: Kernel, step: number): void {
   i32[kReplayMisses]!++;
 }
 
-export function defaultPolicy(runnable: readonly number[], cur: number): number {
-  return cur >= 0 && runnable.includes(cur) ? cur : runnable[0]!;
+/**
+ * Keep running the current task, else the lowest runnable slot; but a task
+ * in a retry loop (a restarted syscall, sched_yield) gives way, or a
+ * non-preemptive schedule would spin it forever against the holder it waits for.
+ */
+export function defaultPolicy(runnable: readonly number[], cur: number, k?: Kernel): number {
+  if (cur >= 0 && runnable.includes(cur)) {
+    if (!k || k.tget(cur, T_YIELDING) === 0) return cur;
+    const other = runnable.find((s) => s !== cur && k.tget(s, T_YIELDING) === 0);
+    return other ?? cur;
+  }
+  return runnable[0]!;
 }
 
 export const replay: Strategy = {
@@ -31,7 +41,7 @@ export const replay: Strategy = {
   onCreate() {},
   pick(k, runnable, cur, step, lbl) {
     const i32 = k.i32;
-    if (step >= i32[kReplayLen]!) return defaultPolicy(runnable, cur);
+    if (step >= i32[kReplayLen]!) return defaultPolicy(runnable, cur, k);
     const e = k.L.replayLog + step * SCHED_ENTRY_WORDS;
     const want = k.slotOf(i32[e + SL_WHO]!);
     if (runnable.includes(want)) {
@@ -39,6 +49,6 @@ export const replay: Strategy = {
       return want;
     }
     markDivergence(k, step);
-    return defaultPolicy(runnable, cur);
+    return defaultPolicy(runnable, cur, k);
   },
 };
