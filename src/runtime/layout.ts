@@ -93,6 +93,8 @@ export const kReplayMisses = 63;
 export const kLandlockDisabled = 64;
 /** Next Landlock domain id (audit-style identity of a domain). */
 export const kLandlockNextId = 65;
+/** Next seccomp filter id. */
+export const kSeccompNextId = 66;
 export const HEADER_WORDS = 128;
 
 export const IterState = {
@@ -177,6 +179,15 @@ export const T_CHILDREN = 37;
 export const T_PI_LOCK = 38; // 38..39
 /** Words 40..63 are reserved for subsystems; each declares its fields here. */
 export const T_SUBSYS = 40;
+/** seccomp (struct seccomp): mode, filter head (handle), filter_count, SYSCALL_WORK_SECCOMP. */
+export const T_SECCOMP_MODE = 40;
+export const T_SECCOMP_FILTER = 41;
+export const T_SECCOMP_FILTER_COUNT = 42;
+export const T_SYSCALL_WORK = 43;
+/** execve in progress: set between check_unsafe_exec() and the cred commit (I-SC7). */
+export const T_IN_EXEC = 44;
+/** What check_unsafe_exec() sampled (LSM_UNSAFE_NO_NEW_PRIVS ...). */
+export const T_EXEC_UNSAFE = 45;
 
 export const SlotState = {
   FREE: 0,
@@ -340,7 +351,7 @@ export const FILE_KIND = 0; // FileKind
 export const FILE_MODE = 1; // FMODE_* bits
 export const FILE_OBJ = 2; // handle of the object (a landlock_ruleset ...)
 export const FILE_WORDS = 4;
-export const FileKind = { RULESET: 1, REGULAR: 2 } as const;
+export const FileKind = { RULESET: 1, REGULAR: 2, SECCOMP_LISTENER: 3 } as const;
 export const FMODE_READ = 1;
 export const FMODE_CAN_READ = 2;
 
@@ -381,6 +392,24 @@ export const TW_CB = 2; // handle of its callback_head
 /** Progress of the work, for the wait-for graph: 1 queued, 2 prepared (past T2), 3 finished. */
 export const TW_STATE = 3;
 export const TW_WORDS = 4;
+
+// ----- cache: seccomp_filter -------------------------------------------------------
+/** The slab refcount (S_REF) is the filter's `refs`; `users` is a payload field. */
+export const SF_USERS = 0;
+/** Handle of the previous filter in the chain (holds a refs and a users reference). */
+export const SF_PREV = 1;
+/** Filter program: the syscall number it acts on (-1: none) and the action (SECCOMP_RET_*). */
+export const SF_SYSCALL = 2;
+export const SF_ACTION = 3;
+/** Instruction count (len), for MAX_INSNS_PER_PATH. */
+export const SF_LEN = 4;
+export const SF_LOG = 5;
+/** 1 if a listener (NEW_LISTENER) is attached; the listener file holds a refs reference. */
+export const SF_HAS_LISTENER = 6;
+/** Set once users reached 0: the listener saw EPOLLHUP (__seccomp_filter_orphan). */
+export const SF_ORPHANED = 7;
+export const SF_ID = 8;
+export const SF_WORDS = 12;
 
 // ----- cache: tsync_works_array (struct tsync_works' pointer array) ---------------
 export const TWA_MAX = 256;
@@ -459,6 +488,13 @@ export const CACHES: readonly CacheSpec[] = [
   },
   { id: 10, name: 'tsync_work', words: TW_WORDS, capacity: 1024, fields: { [TW_TASK]: 'task' } },
   { id: 11, name: 'tsync_works_array', words: TWA_WORDS, capacity: 64, fields: {} },
+  {
+    id: 12,
+    name: 'seccomp_filter',
+    words: SF_WORDS,
+    capacity: 512,
+    fields: { [SF_USERS]: 'users', [SF_PREV]: 'prev' },
+  },
 ];
 
 export const CACHE = {
@@ -473,6 +509,7 @@ export const CACHE = {
   tsync_shared_context: 9,
   tsync_work: 10,
   tsync_works_array: 11,
+  seccomp_filter: 12,
 } as const;
 
 // ---------------------------------------------------------------------------
