@@ -4,11 +4,13 @@
  * its baseline as a ratio (these 2-core machines are too noisy for absolute
  * numbers to mean much; node-platform §6).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Bench } from 'tinybench';
 import { fingerprint } from '../src/runtime/fingerprint.js';
 import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/layout.js';
 import { handoffBench } from './handoff.js';
+import { lineChart } from './plot.js';
 import { stressBench, type StressCase } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
 import type { BenchOptions, BenchResult } from './types.js';
@@ -127,6 +129,24 @@ export function formatReport(r: SuiteReport): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', 'creds per TSYNC call:', ...creds, '', `machine: node ${r.fingerprint.node}, ${r.fingerprint.cores} cores, lockstep ${r.fingerprint.version}`].join('\n');
 }
 
-export function writeReport(path: string, r: SuiteReport): void {
+export function writeReport(path: string, r: SuiteReport): string[] {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, `${JSON.stringify(r, null, 1)}\n`);
+  // The scaling series as SVG next to the JSON.
+  const pick = (re: RegExp): { x: number; y: number }[] =>
+    r.results
+      .filter((x) => x.group === 'tsync' && re.test(x.name))
+      .map((x) => ({ x: Number(/(\d+) siblings/.exec(x.name)?.[1] ?? 0), y: x.median }))
+      .sort((a, b) => a.x - b.x);
+  const floor = r.results.find((x) => x.name.startsWith('raw broadcast-ack'));
+  const tsync = pick(/^Landlock TSYNC \d+ siblings$/);
+  const series = [
+    { name: 'Landlock TSYNC', points: tsync },
+    { name: 'libpsx broadcast', points: pick(/^libpsx broadcast \d+ siblings$/) },
+    ...(r.results.some((x) => /^seccomp TSYNC/.test(x.name)) ? [{ name: 'seccomp TSYNC', points: pick(/^seccomp TSYNC \d+ threads$/) }] : []),
+    ...(floor && tsync.length ? [{ name: 'broadcast-ack floor (8)', points: tsync.map((p) => ({ x: p.x, y: floor.median })), dashed: true }] : []),
+  ];
+  const svg = path.replace(/\.json$/, '') + '-tsync.svg';
+  writeFileSync(svg, `${lineChart('TSYNC latency by parked siblings (median)', 'siblings', 'latency per call', series)}\n`);
+  return [svg];
 }

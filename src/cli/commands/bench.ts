@@ -17,8 +17,8 @@ export async function benchCommand(flags: Flags, out: Output): Promise<number> {
   const report = await suite.runSuite({ quick: flags['quick'] === true }, (l: string) => out.error(`${l}\n`));
   out.write(`${suite.formatReport(report)}\n`);
   if (file) {
-    suite.writeReport(file, report);
-    out.write(`results written to ${file}\n`);
+    const plots = suite.writeReport(file, report);
+    out.write(`results written to ${file}${plots.length ? ` (plots: ${plots.join(', ')})` : ''}\n`);
   }
   return 0;
 }
