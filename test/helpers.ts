@@ -102,5 +102,34 @@ export async function run(o: RunOpts): Promise<RunResult> {
   });
 }
 
+/** The modes every runtime-semantics case is checked in. */
+export const ALL_MODES = [
+  { mode: 'parallel', strategy: 'random' },
+  { mode: 'controlled', strategy: 'random' },
+  { mode: 'controlled', strategy: 'pct' },
+] as const;
+
+/**
+ * Run fixture `fx`'s `variant` in every mode; each run must complete
+ * `iterations` iterations without a failure. `tasksFor` sizes the pool
+ * (only as many workers as the variant has tasks alive at once).
+ */
+export async function passesInEveryMode(
+  fx: string,
+  tasksFor: (variant: string, threads: number) => number,
+  variant: string,
+  iterations = 100,
+  extra: Partial<RunOpts> = {},
+): Promise<void> {
+  const threads = extra.threads ?? 4;
+  const params = { tasks: tasksFor(variant, threads), ...extra.params };
+  for (const m of ALL_MODES) {
+    const r = await run({ scenario: fx, variant, ...m, iterations, stopOnFailure: true, timeoutMs: 20_000, ...extra, threads, params });
+    const f = r.failures[0];
+    if (r.summary.failures !== 0) throw new Error(`${variant} (${m.mode}/${m.strategy}) iteration ${f?.iteration}: ${f?.kind}: ${f?.message}`);
+    if (r.summary.iterations !== iterations) throw new Error(`${variant} (${m.mode}/${m.strategy}): ${r.summary.iterations} of ${iterations} iterations ran`);
+  }
+}
+
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));

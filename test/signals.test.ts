@@ -6,29 +6,14 @@
  * never fails any of them.
  */
 import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { tasksFor } from './fixtures/sigs.js';
-import { fixtureUrl, run, type RunOpts } from './helpers.js';
+import { fixtureUrl, passesInEveryMode, type RunOpts } from './helpers.js';
 
 const FX = fixtureUrl('sigs');
 
-const MODES = [
-  { mode: 'parallel', strategy: 'random' },
-  { mode: 'controlled', strategy: 'random' },
-  { mode: 'controlled', strategy: 'pct' },
-] as const;
-
-async function passes(variant: string, iterations = 100, extra: Partial<RunOpts> = {}): Promise<void> {
-  const threads = extra.threads ?? 4;
-  // Warm only as many workers as the variant has tasks alive at once.
-  const params = { tasks: tasksFor(variant, threads), ...extra.params };
-  for (const m of MODES) {
-    const r = await run({ scenario: FX, variant, ...m, iterations, stopOnFailure: true, timeoutMs: 20_000, ...extra, threads, params });
-    const f = r.failures[0];
-    assert.is(r.summary.failures, 0, `${variant} (${m.mode}/${m.strategy}) iteration ${f?.iteration}: ${f?.kind}: ${f?.message}`);
-    assert.is(r.summary.iterations, iterations, `${variant} (${m.mode}/${m.strategy}) iterations`);
-  }
-}
+/** Run `variant` in every mode; each must complete `iterations` iterations without a failure. */
+const passes = (variant: string, iterations = 100, extra: Partial<RunOpts> = {}): Promise<void> =>
+  passesInEveryMode(FX, tasksFor, variant, iterations, extra);
 
 test('a pending SIGUSR1 wakes an interruptible sleep (-ERESTARTSYS) but not an uninterruptible one; the handler runs in each target', async () => {
   await passes('intr-wake');
