@@ -41,6 +41,10 @@ interface Entry {
 const DEMOS: readonly Entry[] = [
   { scenario: 'selftest-abba', variant: 'abba', weight: 1, demo: true },
   { scenario: 'selftest-lost-update', variant: 'racy', weight: 1, demo: true, mode: 'controlled' },
+  // Why TSYNC exists: the libpsx broadcast leaves threads in distinct domains.
+  { scenario: 'landlock-scope-signal', variant: 'libpsx', weight: 1, demo: true },
+  // The serialisation fix v1/v2 (down_write_killable) deadlocks competing callers.
+  { scenario: 'landlock-competing-enablement', variant: 'L8', weight: 1, demo: true, mode: 'controlled' },
 ];
 
 async function plan(): Promise<Entry[]> {
