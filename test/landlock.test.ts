@@ -27,6 +27,7 @@ const SCENARIOS = [
   'landlock-enomem',
   'landlock-lockstep',
   'landlock-scope-signal',
+  'landlock-errors',
 ];
 
 for (const scenario of SCENARIOS) {

@@ -30,6 +30,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-enomem', 'landlock/enomem'),
   entry('landlock-lockstep', 'landlock/lockstep'),
   entry('landlock-scope-signal', 'landlock/scope-signal'),
+  entry('landlock-errors', 'landlock/errors'),
 ];
 
 export function builtinByName(name: string): BuiltinScenario | undefined {
