@@ -1,4 +1,6 @@
 /** `lockstep bench`: the tinybench suite (bench/), with baselines measured in the same run. */
+import { writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { strFlag, type CommandSpec, type Flags } from '../args.js';
 import type { Output } from '../output.js';
 
@@ -6,8 +8,12 @@ export const benchSpec: CommandSpec = {
   name: 'bench',
   summary: 'Run the benchmark suite: runtime figures beside raw baselines measured in the same run, as ratios with their spread.',
   usage: 'lockstep bench [--quick] [--json FILE]',
-  options: { quick: { type: 'boolean' }, json: { type: 'string' } },
-  help: ['  --quick       short sampling (CI smoke: under a minute)', '  --json FILE   write every result (median, p99, spread, samples, machine fingerprint)'],
+  options: { quick: { type: 'boolean' }, json: { type: 'string' }, markdown: { type: 'string' } },
+  help: [
+    '  --quick          short sampling (CI smoke: under a minute)',
+    '  --json FILE      write every result (median, p99, spread, samples, machine fingerprint) and the SVG plots beside it',
+    '  --markdown FILE  write a BENCHMARKS.md-style report of this run (needs --json for the plots)',
+  ],
   example: 'lockstep bench --quick --json bench-results/quick.json',
 };
 
@@ -16,9 +22,17 @@ export async function benchCommand(flags: Flags, out: Output): Promise<number> {
   const file = strFlag(flags, 'json');
   const report = await suite.runSuite({ quick: flags['quick'] === true }, (l: string) => out.error(`${l}\n`));
   out.write(`${suite.formatReport(report)}\n`);
+  let plots: string[] = [];
   if (file) {
-    const plots = suite.writeReport(file, report);
+    plots = suite.writeReport(file, report);
     out.write(`results written to ${file}${plots.length ? ` (plots: ${plots.join(', ')})` : ''}\n`);
+  }
+  const md = strFlag(flags, 'markdown');
+  if (md) {
+    const { benchmarksMarkdown } = await import('../../../bench/markdown.js');
+    const rel = plots.map((p) => relative(dirname(resolve(md)), resolve(p)));
+    writeFileSync(md, benchmarksMarkdown(report, rel, `lockstep bench${flags['quick'] ? ' --quick' : ''}`));
+    out.write(`report written to ${md}\n`);
   }
   return 0;
 }
