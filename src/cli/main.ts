@@ -9,8 +9,10 @@ import { helpText, parseCommand, type CommandSpec, type Flags } from './args.js'
 import { benchCommand, benchSpec } from './commands/bench.js';
 import { campaignCommand, campaignSpec } from './commands/campaign.js';
 import { listCommand, listSpec } from './commands/list.js';
+import { mergeCommand, mergeSpec } from './commands/merge.js';
 import { replayCommand, replaySpec } from './commands/replay.js';
 import { stressCommand, stressSpec } from './commands/stress.js';
+import { traceCommand, traceSpec } from './commands/trace.js';
 import { stdio, type Output } from './output.js';
 
 type Handler = (flags: Flags, out: Output, stop: AbortSignal, positionals: string[]) => Promise<number>;
@@ -19,7 +21,9 @@ const COMMANDS: readonly { spec: CommandSpec; run: Handler }[] = [
   { spec: listSpec, run: (f, o) => listCommand(f, o) },
   { spec: stressSpec, run: (f, o, s) => stressCommand(f, o, s) },
   { spec: replaySpec, run: (f, o, s, p) => replayCommand(f, o, s, p) },
+  { spec: traceSpec, run: (f, o, _s, p) => traceCommand(f, o, p) },
   { spec: benchSpec, run: (f, o) => benchCommand(f, o) },
+  { spec: mergeSpec, run: (f, o, _s, p) => mergeCommand(f, o, p) },
   { spec: campaignSpec, run: (f, o, s) => campaignCommand(f, o, s) },
 ];
 

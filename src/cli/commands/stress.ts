@@ -6,12 +6,14 @@ import { makeProgress, table } from '../progress.js';
 import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
 import { emit, type Output } from '../output.js';
 import { formatPctBound } from '../../runtime/harness/hunt.js';
+import { graphToDot, liveGraph } from '../trace/dot.js';
+import { checkOutputPath, writeWhole } from '../trace/write.js';
 
 export const stressSpec: CommandSpec = {
   name: 'stress',
   summary: 'Run a scenario variant for K iterations or T seconds on real threads; every failure writes a seed log and prints a line that reproduces it.',
   usage:
-    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N] [--json]',
+    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N] [--dot FILE] [--json]',
   options: {
     scenario: { type: 'string' },
     'scenario-file': { type: 'string' },
@@ -30,6 +32,7 @@ export const stressSpec: CommandSpec = {
     param: { type: 'string', multiple: true },
     'hang-ms': { type: 'string' },
     perturb: { type: 'string' },
+    dot: { type: 'string' },
   },
   help: [
     '  --scenario NAME          a built-in scenario (lockstep list)',
@@ -48,6 +51,7 @@ export const stressSpec: CommandSpec = {
     '  --param name=value       override a scenario parameter (repeatable)',
     '  --hang-ms MS             watchdog: ms without progress before a hang (default 2000)',
     '  --perturb P              parallel mode: delay probability per yield point, per mille (default 50)',
+    '  --dot FILE               write the wait-for graph of the first deadlock or hang as Graphviz DOT',
     '  --json                   JSON Lines on stdout; the last line is the summary',
   ],
   example: 'lockstep stress --scenario tw-barrier --threads 4 --seconds 10 --seed 0x2a',
@@ -78,6 +82,9 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   const hangMs = intFlag(flags, 'hang-ms', sc.hangMs ?? 2000, 50, 3_600_000)!;
   const perturb = intFlag(flags, 'perturb', 50, 0, 1000)!;
   const json = flags['json'] === true;
+  const dotFile = strFlag(flags, 'dot');
+  if (dotFile !== undefined) checkOutputPath('--dot', dotFile);
+  let dotWritten = false;
   const progress = makeProgress(`${sc.name}/${variant.name}`, json ? 'none' : process.stderr.isTTY ? 'tty' : 'plain');
   const failures: FailureRecord[] = [];
   const summary = await runStress({
@@ -106,17 +113,27 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
     },
     onFailure: (f) => {
       failures.push(f);
+      const dot = dotFile !== undefined && !dotWritten && f.graph !== null && ['deadlock', 'hang', 'gp-stall'].includes(f.kind);
+      if (dot) {
+        const names = new Map(f.log.trace.tasks.map((t) => [t.tid, t.name]));
+        const title = `${f.kind}: ${f.message.split('\n')[0]}\n${sc.name}/${variant.name} ${mode} ${strategy.name} seed ${f.log.seed} iteration ${f.iteration}`;
+        writeWhole('--dot', dotFile, graphToDot(liveGraph(f.graph!), title, names));
+        dotWritten = true;
+      }
       if (json) {
+        if (dot) emit(out, { type: 'dot', iteration: f.iteration, kind: f.kind, file: dotFile });
         emit(out, { type: 'failure', iteration: f.iteration, kind: f.kind, message: f.message, spec: f.spec, log: f.logPath, repro: f.repro, ...(f.log.failure.cycle ? { cycle: f.log.failure.cycle } : {}) });
       } else {
         progress.log(`FAIL iteration ${f.iteration}: ${f.kind}${f.spec ? ` (${f.spec})` : ''}: ${f.message.split('\n')[0]}`);
         for (const line of f.message.split('\n').slice(1, 12)) progress.log(`    ${line}`);
         for (const line of huntLines(f)) progress.log(`  ${line}`);
         progress.log(`  repro: ${f.repro}`);
+        if (dot) progress.log(`  wait-for graph: ${dotFile} (dot -Tsvg ${dotFile} > graph.svg)`);
       }
     },
   });
   progress.done();
+  if (dotFile !== undefined && !dotWritten) out.error(`no deadlock or hang was found: --dot ${dotFile} not written\n`);
   if (json) emit(out, summary);
   else {
     out.write(`${formatSummary([summary])}\n`);

@@ -363,6 +363,9 @@ function buildLog(
       ...(f.tid ? { tid: f.tid } : {}),
       ...(f.label ? { label: f.label } : {}),
     },
+    ...(res.graph && (res.graph.nodes.length > 0 || res.graph.cycle || ['deadlock', 'hang', 'gp-stall'].includes(f.kind))
+      ? { graph: { kind: res.graph.kind, nodes: res.graph.nodes, runnable: res.graph.runnable, cycle: res.graph.cycle } }
+      : {}),
     ...(res.scheduleHash ? { scheduleHash: res.scheduleHash } : {}),
     schedule: res.schedule(),
     ...(conversion

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FailKindName } from '../constants.js';
 import type { Fingerprint } from '../fingerprint.js';
 import type { Trace } from '../trace.js';
-import type { CycleEntry } from '../waitgraph.js';
+import type { CycleEntry, WaitNode } from '../waitgraph.js';
 
 export const SEED_LOG_FORMAT = 'lockstep-seed-log/1';
 
@@ -21,6 +21,18 @@ export interface SeedLogFailure {
   readonly tid?: number;
   /** Label of the yield point where it was detected. */
   readonly label?: string;
+}
+
+/**
+ * The wait-for graph at the moment of the failure (from the breadcrumbs):
+ * every blocked task, who can release it, the runnable tasks and the cycle.
+ * Optional: older logs carry only `failure.cycle`.
+ */
+export interface SeedLogGraph {
+  readonly kind: 'deadlock' | 'hang';
+  readonly nodes: readonly WaitNode[];
+  readonly runnable: readonly number[];
+  readonly cycle: readonly CycleEntry[] | null;
 }
 
 export interface SeedLogSchedule {
@@ -65,6 +77,8 @@ export interface SeedLog {
   readonly iteration: number;
   readonly iterSeed: number;
   readonly failure: SeedLogFailure;
+  /** The wait-for graph when the failure left tasks blocked (`lockstep trace LOG --dot`). */
+  readonly graph?: SeedLogGraph;
   readonly scheduleHash?: string;
   readonly schedule: SeedLogSchedule;
   /** Parallel failures: the controlled replay of the recorded global order. */

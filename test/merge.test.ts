@@ -1,0 +1,215 @@
+/**
+ * `lockstep merge`: shards' --json summaries combined into one, and every
+ * kind of bad input refused with one line and exit 2.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLI, ROOT } from './helpers.js';
+
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function lockstep(args: string[], timeoutMs = 60_000): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const kill = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lockstep ${args.join(' ')}: timed out`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Summary {
+  type: string;
+  scenario: string;
+  variant: string;
+  mode: string;
+  strategy: string;
+  seed: string;
+  threads: number;
+  iterations: number;
+  failures: number;
+  seconds: number;
+  cpuSeconds: number;
+  itersPerSec: number;
+  workersSpawned: number;
+  logs: string[];
+  failureKinds: Record<string, number>;
+  shards: { file: string; iterations: number; failures: number; seconds: number; logs: number }[];
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'lockstep-merge-'));
+
+function lastLine(text: string): Summary {
+  return JSON.parse(text.trim().split('\n').at(-1)!) as Summary;
+}
+
+function summary(over: Partial<Summary> = {}): Summary {
+  return {
+    type: 'summary',
+    scenario: 'tw-barrier',
+    variant: 'mainline',
+    mode: 'parallel',
+    strategy: 'random',
+    seed: '0x00000007',
+    threads: 4,
+    iterations: 100,
+    failures: 0,
+    seconds: 2,
+    cpuSeconds: 2,
+    itersPerSec: 50,
+    workersSpawned: 5,
+    logs: [],
+    failureKinds: {},
+    shards: [],
+    ...over,
+  };
+}
+
+/** A shard result as stress --json writes it: progress lines, then the summary. */
+function shardFile(name: string, s: Partial<Summary>): string {
+  const p = join(tmp, name);
+  const { cpuSeconds: _c, shards: _s, ...rest } = summary(s);
+  writeFileSync(p, `${JSON.stringify({ type: 'progress', iterations: 1 })}\n${JSON.stringify(rest)}\n`);
+  return p;
+}
+
+test('merge --help shows its usage and an example', async () => {
+  const h = await lockstep(['merge', '--help']);
+  assert.is(h.code, 0);
+  assert.match(h.stdout, /Usage: lockstep merge RESULT\.\.\. \[--json\]/);
+  assert.match(h.stdout, /Example: lockstep merge shard-1\.json/);
+});
+
+test('merge: real shards of one run add up; failures and seed logs are kept', async () => {
+  const files: string[] = [];
+  const shards: Summary[] = [];
+  for (const i of [1, 2, 3]) {
+    const r = await lockstep([
+      'stress', '--scenario', 'selftest-lost-update', '--variant', 'racy', '--mode', 'controlled', '--strategy', 'pct',
+      '--seed', '11', '--iterations', '40', '--shard', `${i}/3`, '--json', '--log-dir', join(tmp, `logs-${i}`),
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const f = join(tmp, `shard-${i}.json`);
+    writeFileSync(f, r.stdout);
+    files.push(f);
+    shards.push(lastLine(r.stdout));
+  }
+  assert.ok(shards.some((s) => s.failures > 0), 'the racy variant fails in some shard');
+  // The shards ran different seeds: their schedules differ.
+  const r = await lockstep(['merge', ...files, '--json']);
+  assert.is(r.code, 1, `failures found -> exit 1: ${r.stderr}`);
+  assert.is(r.stdout.trim().split('\n').length, 1, 'one JSON line');
+  const m = lastLine(r.stdout);
+  const sum = (f: (s: Summary) => number): number => shards.reduce((a, s) => a + f(s), 0);
+  assert.is(m.type, 'summary');
+  assert.is(m.scenario, 'selftest-lost-update');
+  assert.is(m.variant, 'racy');
+  assert.is(m.mode, 'controlled');
+  assert.is(m.strategy, 'pct');
+  assert.is(m.seed, '0x0000000b');
+  assert.is(m.iterations, 120);
+  assert.is(m.failures, sum((s) => s.failures));
+  assert.is(m.workersSpawned, sum((s) => s.workersSpawned));
+  assert.is(m.seconds, Math.max(...shards.map((s) => s.seconds)));
+  assert.ok(Math.abs(m.cpuSeconds - sum((s) => s.seconds)) < 0.01);
+  assert.ok(Math.abs(m.itersPerSec - m.iterations / m.seconds) < 0.01);
+  assert.equal(m.logs, shards.flatMap((s) => s.logs));
+  assert.ok(m.logs.length > 0);
+  for (const l of m.logs) assert.ok(existsSync(join(ROOT, l)) || existsSync(l), `log ${l} exists`);
+  assert.is(m.failureKinds['invariant'], sum((s) => s.failureKinds['invariant'] ?? 0));
+  assert.equal(
+    m.shards.map((s) => [s.file, s.iterations, s.failures]),
+    shards.map((s, i) => [files[i], s.iterations, s.failures]),
+  );
+  // Text output: the merged row and one row per shard.
+  const t = await lockstep(['merge', ...files]);
+  assert.is(t.code, 1);
+  assert.match(t.stdout, /merged 3 result\(s\): 120 iterations/);
+  assert.match(t.stdout, /selftest-lost-update\s+racy\s+controlled\s+pct\s+2\s+120/);
+  for (const f of files) assert.match(t.stdout, new RegExp(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.match(t.stdout, /seed logs:/);
+});
+
+test('merge: synthetic shards, a pretty-printed summary, and a merged summary merged again', async () => {
+  const a = shardFile('a.json', { iterations: 100, seconds: 2, workersSpawned: 5 });
+  const b = shardFile('b.json', { iterations: 300, seconds: 4, workersSpawned: 5, failures: 2, logs: ['x.json', 'y.json'], failureKinds: { hang: 2 } });
+  const c = join(tmp, 'c.json');
+  const { cpuSeconds: _c, shards: _s, ...rest } = summary({ iterations: 50, seconds: 1, workersSpawned: 4, failures: 1, logs: ['z.json'], failureKinds: { hang: 1 } });
+  writeFileSync(c, JSON.stringify(rest, null, 2));
+  const r = await lockstep(['merge', a, b, c, '--json']);
+  assert.is(r.code, 1, r.stderr);
+  const m = lastLine(r.stdout);
+  assert.is(m.iterations, 450);
+  assert.is(m.failures, 3);
+  assert.is(m.seconds, 4);
+  assert.is(m.cpuSeconds, 7);
+  assert.is(m.itersPerSec, 112.5);
+  assert.is(m.workersSpawned, 14);
+  assert.equal(m.logs, ['x.json', 'y.json', 'z.json']);
+  assert.equal(m.failureKinds, { hang: 3 });
+  assert.is(m.shards.length, 3);
+  // A merged summary can be merged with more shards; its shards are listed, not nested.
+  const merged = join(tmp, 'merged.json');
+  writeFileSync(merged, r.stdout);
+  const d = shardFile('d.json', { iterations: 10, seconds: 9, workersSpawned: 1 });
+  const again = await lockstep(['merge', merged, d, '--json']);
+  assert.is(again.code, 1);
+  const m2 = lastLine(again.stdout);
+  assert.is(m2.iterations, 460);
+  assert.is(m2.seconds, 9);
+  assert.is(m2.cpuSeconds, 16);
+  assert.is(m2.shards.length, 4);
+  // No failures: exit 0.
+  const ok = await lockstep(['merge', a, d]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /merged 2 result\(s\): 110 iterations in 9s wall/);
+});
+
+test('merge: bad input is one line and exit 2', async () => {
+  const a = shardFile('ok.json', {});
+  const cases: [string, string[], RegExp][] = [
+    ['no files', ['merge'], /missing RESULT/],
+    ['missing file', ['merge', join(tmp, 'nope.json')], /cannot read .*nope\.json/],
+    ['empty', ['merge', write('empty.json', '')], /empty\.json is empty/],
+    ['not JSON', ['merge', write('text.json', 'hello\nworld\n')], /not a --json result: its last line is not JSON/],
+    ['truncated', ['merge', write('trunc.json', `${JSON.stringify(summary())}\n{"type":"summ`)], /its last line is truncated/],
+    ['interrupted before the summary', ['merge', write('prog.json', '{"type":"progress","iterations":3}\n')], /has type "progress", not a summary/],
+    ['summary lacking fields', ['merge', write('thin.json', '{"type":"summary","scenario":"x"}')], /the summary lacks "variant" \(string\)/],
+    ['different seed', ['merge', a, shardFile('seed.json', { seed: '0x00000008' })], /cannot merge different runs: seed "0x00000007" in .*ok\.json but "0x00000008" in .*seed\.json/],
+    ['different variant and mode', ['merge', a, shardFile('var.json', { variant: 'L1', mode: 'controlled' })], /variant "mainline" in .* but "L1" in .*; mode "parallel" in .* but "controlled"/],
+    ['different scenario', ['merge', a, shardFile('sc.json', { scenario: 'selftest-abba' })], /scenario "tw-barrier" in .* but "selftest-abba"/],
+    ['different strategy', ['merge', a, shardFile('st.json', { strategy: 'pct' })], /strategy "random" in .* but "pct"/],
+    ['the same file twice', ['merge', a, a], /ok\.json is given twice/],
+  ];
+  for (const [what, args, re] of cases) {
+    const r = await lockstep(args);
+    assert.is(r.code, 2, `${what}: ${r.stderr}`);
+    assert.match(r.stderr, re, what);
+    assert.is(r.stderr.trim().split('\n').length, 1, `${what}: one line`);
+    assert.is(r.stdout, '', `${what}: nothing on stdout`);
+  }
+});
+
+function write(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+test.run();
