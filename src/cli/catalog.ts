@@ -104,7 +104,9 @@ export async function describeInWorker(url: string, shownAs: string): Promise<Sc
     return await Promise.race([api.describe(url), timeout, died]).catch((e: unknown) => {
       if (e instanceof UsageError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
-      throw new UsageError(`scenario ${shownAs} throws at load: ${msg.split('\n')[0]}`);
+      const first = msg.split('\n')[0];
+      if (/default export is not/.test(first)) throw new UsageError(`scenario ${shownAs}: ${first}`);
+      throw new UsageError(`scenario ${shownAs} throws at load: ${first}`);
     });
   } finally {
     if (timer) clearTimeout(timer);

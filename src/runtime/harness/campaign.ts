@@ -135,6 +135,8 @@ export interface StressSummary {
   readonly conversions?: { readonly tried: number; readonly reproduced: number };
   /** Clean controlled PCT runs: the miss-probability bound for the depth used. */
   readonly pctBound?: PctBound;
+  /** `--shard I/N` of this run (1-based), for `lockstep merge`. */
+  readonly shard?: string;
 }
 
 export function reproCommand(o: {
@@ -319,6 +321,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
       iterations > 1 ? round3((iterations - 1) / Math.max((performance.now() - tWarm) / 1000, 1e-9)) : round3(iterations / Math.max(seconds, 1e-9)),
     ...(conversions > 0 ? { conversions: { tried: conversions, reproduced: converted } } : {}),
     ...(bound ? { pctBound: bound } : {}),
+    ...(o.shard ? { shard: `${o.shard[0] + 1}/${o.shard[1]}` } : {}),
   };
 }
 

@@ -106,9 +106,11 @@ export interface SeedLog {
   readonly recordedAt: string;
 }
 
-export function seedLogName(log: Pick<SeedLog, 'scenario' | 'variant' | 'seed' | 'iteration' | 'mode'>): string {
+export function seedLogName(log: Pick<SeedLog, 'scenario' | 'variant' | 'seed' | 'iteration' | 'mode'> & { params?: Pick<SeedLogParams, 'shard'> }): string {
   const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
-  return `${safe(log.scenario)}-${safe(log.variant)}-${log.mode}-${log.seed}-i${log.iteration}.json`;
+  // Shards of one seed share iteration numbers: the shard keeps their logs apart.
+  const shard = log.params?.shard ? `-s${log.params.shard[0] + 1}of${log.params.shard[1]}` : '';
+  return `${safe(log.scenario)}-${safe(log.variant)}-${log.mode}-${log.seed}${shard}-i${log.iteration}.json`;
 }
 
 export function writeSeedLog(dir: string, log: SeedLog): string {
