@@ -118,7 +118,10 @@ export class Kernel {
   yieldPoint(lbl: number, obj = 0): void {
     if (this.isHarness) return;
     const i32 = this.i32;
-    if (Atomics.load(i32, kAbort) !== 0) throw ABORT;
+    // Once the iteration has failed, nothing runs on: the state stays as the
+    // failure left it, and no task makes a scheduling decision the harness
+    // would race with (controlled replays stay exact).
+    if (Atomics.load(i32, kAbort) !== 0 || Atomics.load(i32, kFailSet) !== 0) throw ABORT;
     if (this.exec >= 0) i32[this.L.executors + this.exec * EXEC_WORDS + X_BEAT]!++;
     if (this.controlled) {
       this.record(Atomics.add(i32, kSeq, 1), Ev.YIELD, lbl, obj, 0);

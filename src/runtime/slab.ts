@@ -90,6 +90,9 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
     return 0;
   }
   let slot = i32[c.ctl + C_FREE]!;
+  // Only a slot freed in this iteration is checked for writes after free;
+  // fresh slots (bump) may hold leftovers of an earlier, aborted iteration.
+  const reused = slot >= 0;
   if (slot >= 0) {
     i32[c.ctl + C_FREE] = i32[c.base + slot * c.stride + S_NEXT]!;
   } else {
@@ -105,7 +108,7 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   i32[c.ctl + C_LIVE]!++;
   unlockCache(i32, c.ctl);
   const at = c.base + slot * c.stride;
-  if (Atomics.load(i32, at + S_STATE) === ObjState.POISONED) {
+  if (reused && Atomics.load(i32, at + S_STATE) === ObjState.POISONED) {
     // SLUB's "Poison overwritten": someone wrote through a stale pointer after the free.
     const bad = firstUnpoisoned(i32, at, c.stride);
     if (bad >= 0) {
