@@ -17,6 +17,9 @@ const IDS: readonly string[] = [
   ...range('R', 13),
   'busted',
   'busted-extend',
+  // Historical designs that differ from mainline by a delta, like a Kconfig choice.
+  'pre-6.11',
+  'force-add-2014',
   'RT-lost-wakeup',
   'RT-unlocked-add',
 ];

@@ -40,6 +40,8 @@ import {
   kStrategy,
   kTasklistLock,
   SH_IGNORED,
+  SIG_GROUP_EXIT,
+  SIG_GROUP_EXIT_CODE,
   SIG_LEADER,
   SIG_LIVE,
   SIG_NR_THREADS,
@@ -277,7 +279,11 @@ export function releaseTask(k: Kernel, slot: number): void {
   k.yieldPoint(L_RELEASE);
   const tgid = k.tget(slot, T_TGID);
   const leader = k.slotOf(tgid);
+  // __exit_signal(): the thread is unhashed under siglock (so a walk that
+  // holds siglock, like seccomp TSYNC, sees a stable thread list).
+  if (!k.isHarness) lockSiglock(k, slot, L_RELEASE);
   Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
+  if (!k.isHarness) unlockSiglock(k, slot, L_RELEASE);
   for (const hook of exitHooks.releaseTask) hook(k, slot);
   const sa = signalOf(k, slot);
   const remaining = Atomics.sub(i32, sa + SIG_NR_THREADS, 1) - 1;
@@ -415,7 +421,10 @@ export function doWait(k: Kernel, pid: number): WaitResult | number {
       if (es === EXIT_DEAD) continue;
       hasChild = true;
       if (es === EXIT_ZOMBIE && threadGroupEmpty(k, s)) {
-        found = { pid: k.tid(s), status: k.tget(s, T_EXIT_CODE) };
+        // A group exit reports the group's exit code (do_group_exit).
+        const sg = signalOf(k, s);
+        const groupExit = Atomics.load(i32, sg + SIG_GROUP_EXIT) !== 0;
+        found = { pid: k.tid(s), status: groupExit ? Atomics.load(i32, sg + SIG_GROUP_EXIT_CODE) : k.tget(s, T_EXIT_CODE) };
         return true;
       }
     }

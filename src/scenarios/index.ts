@@ -31,6 +31,22 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-lockstep', 'landlock/lockstep'),
   entry('landlock-scope-signal', 'landlock/scope-signal'),
   entry('landlock-errors', 'landlock/errors'),
+  // seccomp TSYNC (spec §2): the kernel's seccomp_bpf.c TSYNC tests (2f), then the races of 2d/2g.
+  entry('seccomp-tsync-first', 'seccomp/tsync-first'),
+  entry('seccomp-siblings-fail-prctl', 'seccomp/siblings-fail-prctl'),
+  entry('seccomp-two-siblings-with-ancestor', 'seccomp/two-siblings-with-ancestor'),
+  entry('seccomp-two-sibling-want-nnp', 'seccomp/two-sibling-want-nnp'),
+  entry('seccomp-two-siblings-with-no-filter', 'seccomp/two-siblings-with-no-filter'),
+  entry('seccomp-two-siblings-with-one-divergence', 'seccomp/two-siblings-with-one-divergence'),
+  entry('seccomp-two-siblings-with-one-divergence-no-tid-in-err', 'seccomp/two-siblings-with-one-divergence-no-tid-in-err'),
+  entry('seccomp-two-siblings-not-under-filter', 'seccomp/two-siblings-not-under-filter'),
+  entry('seccomp-detect-filter-flags', 'seccomp/detect-filter-flags'),
+  entry('seccomp-user-notification-with-tsync', 'seccomp/user-notification-with-tsync'),
+  entry('seccomp-tsync-vs-dead-thread-leader', 'seccomp/tsync-vs-dead-thread-leader'),
+  entry('seccomp-clone-race', 'seccomp/clone-race'),
+  entry('seccomp-exit-race', 'seccomp/exit-race'),
+  entry('seccomp-force-add-race', 'seccomp/force-add-race'),
+  entry('seccomp-exec-race', 'seccomp/exec-race'),
 ];
 
 export function builtinByName(name: string): BuiltinScenario | undefined {

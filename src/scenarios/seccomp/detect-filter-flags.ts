@@ -1,0 +1,83 @@
+/**
+ * seccomp_bpf.c detect_seccomp_filter_flags: every known flag with a NULL
+ * program gives EFAULT (the flag is known: the program is copied after the
+ * flag checks), all known flags together (the exclusive pair TSYNC /
+ * NEW_LISTENER one at a time) too, unknown bits and `last_flag << 1` give
+ * EINVAL. Then, beyond the selftest, the rest of spec 2e's table in the
+ * order seccomp_set_mode_filter() checks it: EACCES without NNP and
+ * CAP_SYS_ADMIN, EINVAL for len 0 and len > BPF_MAXINSNS, ENOMEM past
+ * MAX_INSNS_PER_PATH, EBUSY for a second listener in the chain; failed
+ * calls change nothing (filter_count).
+ */
+import { EACCES, EBUSY, EFAULT, EINVAL, ENOMEM, label } from '../../runtime/index.js';
+import { closeFd } from '../../subsystems/file/fdtable.js';
+import {
+  __NR_getppid,
+  BPF_MAXINSNS,
+  SECCOMP_FILTER_FLAG_LOG as LOG,
+  SECCOMP_FILTER_FLAG_NEW_LISTENER as NEW_LISTENER,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW as SPEC_ALLOW,
+  SECCOMP_FILTER_FLAG_TSYNC as TSYNC,
+  SECCOMP_FILTER_FLAG_TSYNC_ESRCH as TSYNC_ESRCH,
+  SECCOMP_RET_USER_NOTIF,
+  SECCOMP_SET_MODE_FILTER,
+} from '../../subsystems/seccomp/consts.js';
+import { prctlSetNoNewPrivs, procStatus, seccomp } from '../../subsystems/seccomp/user.js';
+import { MAINLINE, ROOT_PROG, tsyncFixture } from './kit.js';
+
+const FLAGS = [TSYNC, LOG, SPEC_ALLOW, NEW_LISTENER, TSYNC_ESRCH];
+const EXCLUSIVE = [TSYNC, NEW_LISTENER];
+const L_CLOSE = label('sys_close');
+const FILTERS_PER_PATH = 7; // 7 * (4096 + 4) + 4096 > 32768: the 8th does not fit
+
+export default tsyncFixture({
+  name: 'seccomp-detect-filter-flags',
+  description: 'seccomp_bpf.c detect_seccomp_filter_flags (EFAULT for known flags, EINVAL for unknown), plus every other error of spec 2e in check order.',
+  threads: { default: 1, min: 1, max: 1 },
+  variants: [MAINLINE],
+  main(fx) {
+    const { ctx } = fx;
+    let all = 0;
+    for (const flag of FLAGS) {
+      fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, flag, null));
+      all |= flag;
+    }
+    const exclusiveMask = EXCLUSIVE.reduce((a, b) => a | b, 0);
+    for (const ex of EXCLUSIVE) fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, (all & ~exclusiveMask) | ex, null));
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, -1 & ~exclusiveMask, null));
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, FLAGS[FLAGS.length - 1]! << 1, null));
+    // Spec 2e beyond the selftest. No NNP and no CAP_SYS_ADMIN yet:
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, ROOT_PROG));
+    prctlSetNoNewPrivs(ctx);
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, { ...ROOT_PROG, len: 0 }));
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, { ...ROOT_PROG, len: BPF_MAXINSNS + 1 }));
+    let ok = 0;
+    for (let i = 0; i < FILTERS_PER_PATH; i++) if (seccomp(ctx, SECCOMP_SET_MODE_FILTER, TSYNC, { ...ROOT_PROG, len: BPF_MAXINSNS }) === 0) ok++;
+    fx.record(ok);
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, TSYNC, { ...ROOT_PROG, len: BPF_MAXINSNS }));
+    fx.record(procStatus(ctx).filters);
+    const notif = { len: 4, nr: __NR_getppid, ret: SECCOMP_RET_USER_NOTIF };
+    const fd = seccomp(ctx, SECCOMP_SET_MODE_FILTER, NEW_LISTENER, notif);
+    fx.record(fd >= 0 ? 0 : fd);
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, NEW_LISTENER, notif));
+    fx.record(procStatus(ctx).filters);
+    if (fd >= 0) ctx.sys.call(L_CLOSE, () => closeFd(ctx.k, fd));
+    fx.quiescent('after the listener was closed');
+  },
+  rets: () => [
+    ...FLAGS.map(() => -EFAULT),
+    ...EXCLUSIVE.map(() => -EFAULT),
+    -EINVAL,
+    -EINVAL,
+    -EACCES,
+    -EINVAL,
+    -EINVAL,
+    FILTERS_PER_PATH,
+    -ENOMEM,
+    FILTERS_PER_PATH,
+    0,
+    -EBUSY,
+    FILTERS_PER_PATH + 1,
+  ],
+  retSpec: () => 'I-SC2',
+});

@@ -1,0 +1,28 @@
+/**
+ * seccomp_bpf.c TSYNC.two_siblings_with_one_divergence: the caller installs
+ * root_prog; sibling 0 re-applies root on top (its own branch of the tree);
+ * TSYNC apply_prog returns sibling 0's TID and changes nothing anywhere:
+ * both siblings survive read() (SIBLING_EXIT_UNKILLED). The 2014 force-add
+ * design (and S1) overwrites sibling 0's branch instead (I-SC3).
+ */
+import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
+import { APPLY_PROG, FORCE_ADD_2014, MAINLINE, mutant, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+
+export default tsyncFixture({
+  name: 'seccomp-two-siblings-with-one-divergence',
+  description: 'seccomp_bpf.c TSYNC.two_siblings_with_one_divergence: TSYNC returns the diverged sibling\'s TID; nothing is installed anywhere.',
+  variants: [MAINLINE, FORCE_ADD_2014, mutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten')],
+  main(fx) {
+    const { ctx } = fx;
+    prctlSetNoNewPrivs(ctx);
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, ROOT_PROG));
+    fx.startSiblings((i) => i === 0);
+    fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, TSYNC, APPLY_PROG));
+    fx.quiescent('after the failed TSYNC');
+    fx.releaseAll();
+    fx.joinAll();
+  },
+  rets: (r) => [0, r.tids[0]!],
+  status: (r) => r.tids.map(() => SIBLING_EXIT_UNKILLED),
+});

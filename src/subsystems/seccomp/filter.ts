@@ -1,0 +1,263 @@
+/**
+ * struct seccomp_filter (kernel/seccomp.c, spec 2b): refcounted filters with
+ * both `refs` (the slab refcount, S_REF) and `users` (SF_USERS), each
+ * pointing at its `prev`, so every task's chain is a singly-linked list and
+ * all chains together form a tree with edges toward the root.
+ *
+ *  - refs: +1 per directly attached task, +1 from a child filter's prev,
+ *    +1 per listener file; reaching 0 frees the filter, iterating down prev
+ *    (here: the cache's release hook puts prev).
+ *  - users: +1 per directly attached task, +1 from a dependent filter;
+ *    reaching 0 means no task can run the filter any more: the listener sees
+ *    EPOLLHUP (__seccomp_filter_orphan, SF_ORPHANED). users <= refs.
+ *
+ * A "program" is reduced to what the selftests need: one syscall number
+ * and the SECCOMP_RET_* value returned for it (RET_ALLOW for the rest), plus
+ * the instruction count `len` for the size limits.
+ */
+import {
+  CACHE,
+  CAP_SYS_ADMIN,
+  capMask,
+  deref,
+  EACCES,
+  EFAULT,
+  EINVAL,
+  ENOMEM,
+  invariant,
+  kfree,
+  kget,
+  kmemCacheAlloc,
+  kput,
+  label,
+  ld,
+  PFA_NO_NEW_PRIVS,
+  refcount,
+  setCacheRelease,
+  st,
+  type Kernel,
+} from '../../runtime/index.js';
+import {
+  C_BUMP,
+  CRED_CAPS,
+  FileKind,
+  HANDLE_GEN_MASK,
+  kSeccompNextId,
+  makeHandle,
+  ObjState,
+  S_GEN,
+  S_STATE,
+  SF_ACTION,
+  SF_HAS_LISTENER,
+  SF_ID,
+  SF_LEN,
+  SF_LOG,
+  SF_ORPHANED,
+  SF_PREV,
+  SF_SYSCALL,
+  SF_USERS,
+  T_ATOMIC_FLAGS,
+  T_CRED,
+  T_SECCOMP_FILTER,
+} from '../../runtime/layout.js';
+import { setFileRelease } from '../file/fdtable.js';
+import { BPF_MAXINSNS } from './consts.js';
+
+const L = {
+  prepare: label('seccomp:2c.3:seccomp_prepare_filter'),
+  get: label('seccomp:get_seccomp_filter'),
+  orphan: label('seccomp:__seccomp_filter_orphan'),
+  put: label('seccomp:__put_seccomp_filter'),
+  free: label('seccomp:seccomp_filter_free'),
+  ancestor: label('seccomp:is_ancestor'),
+  listener: label('seccomp:seccomp_notify_release'),
+};
+
+/** struct sock_fprog, reduced: `nr` -> `ret`, every other syscall -> RET_ALLOW. NULL is `null`. */
+export interface Prog {
+  readonly len: number;
+  /** Syscall number the program acts on (-1: none). */
+  readonly nr: number;
+  /** SECCOMP_RET_* (action | data) returned for `nr`. */
+  readonly ret: number;
+}
+
+function fieldAddr(k: Kernel, f: number, field: number, what: string): number {
+  return deref(k, f, what) + field;
+}
+
+/** users of a live filter, without a yield point (checks and reports). */
+export function usersOf(k: Kernel, f: number): number {
+  return Atomics.load(k.i32, fieldAddr(k, f, SF_USERS, 'seccomp_filter->users'));
+}
+
+export function prevOf(k: Kernel, f: number): number {
+  return Atomics.load(k.i32, fieldAddr(k, f, SF_PREV, 'seccomp_filter->prev'));
+}
+
+export function filterId(k: Kernel, f: number): number {
+  return f === 0 ? 0 : Atomics.load(k.i32, fieldAddr(k, f, SF_ID, 'seccomp_filter->id'));
+}
+
+/** The chain from `f` down to the root (f first), without yield points. */
+export function chainOf(k: Kernel, f: number): number[] {
+  const out: number[] = [];
+  for (let w = f; w !== 0; w = prevOf(k, w)) {
+    out.push(w);
+    if (out.length > 4096) throw k.fail(invariant(`seccomp filter chain from #${filterId(k, f)} does not end (a cycle?)`, 'I-SC4'));
+  }
+  return out;
+}
+
+export function describeFilter(k: Kernel, f: number): string {
+  if (f === 0) return 'NULL';
+  return `filter#${filterId(k, f)}(refs ${refcount(k, f)}, users ${usersOf(k, f)})`;
+}
+
+// A filter's last refs reference: users must be gone (orphaned, EPOLLHUP
+// sent) before it is freed (I-SC4: users <= refs); then put prev, which is
+// how __put_seccomp_filter() iterates down the chain.
+setCacheRelease(CACHE.seccomp_filter, (k, f) => {
+  const a = deref(k, f, 'seccomp_filter');
+  const users = Atomics.load(k.i32, a + SF_USERS);
+  if (users !== 0) throw k.fail(invariant(`filter#${Atomics.load(k.i32, a + SF_ID)} freed with users = ${users} (refs reached 0 first)`, 'I-SC4'));
+  const prev = Atomics.load(k.i32, a + SF_PREV);
+  if (prev !== 0) kput(k, prev, L.put);
+});
+
+// seccomp_notify_release(): the listener file drops its refs reference and
+// detaches the notifier (a new listener may be attached to the chain again).
+setFileRelease(FileKind.SECCOMP_LISTENER, (k, f) => {
+  Atomics.store(k.i32, fieldAddr(k, f, SF_HAS_LISTENER, 'seccomp_notify_release'), 0);
+  putSeccompFilter(k, f, L.listener);
+});
+
+function taskNoNewPrivs(k: Kernel, slot = k.cur): boolean {
+  return (k.tget(slot, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
+}
+
+function capSysAdmin(k: Kernel): boolean {
+  return (Atomics.load(k.i32, deref(k, k.tget(k.cur, T_CRED), 'current_cred()') + CRED_CAPS) & capMask(CAP_SYS_ADMIN)) !== 0;
+}
+
+/**
+ * seccomp_prepare_user_filter() + seccomp_prepare_filter() (spec 2c.3),
+ * before any lock: a new filter with refs = 1, users = 1, or -errno.
+ */
+export function seccompPrepareFilter(k: Kernel, prog: Prog | null): number {
+  k.yieldPoint(L.prepare);
+  // copy_from_user() of a NULL pointer: how user space detects flags.
+  if (prog === null) return -EFAULT;
+  if (prog.len === 0 || prog.len > BPF_MAXINSNS) return -EINVAL;
+  // Installing a filter requires NNP or CAP_SYS_ADMIN in the user namespace.
+  if (!taskNoNewPrivs(k) && !capSysAdmin(k)) return -EACCES;
+  const f = kmemCacheAlloc(k, CACHE.seccomp_filter, L.prepare);
+  if (f === 0) return -ENOMEM;
+  const a = deref(k, f);
+  const i32 = k.i32;
+  Atomics.store(i32, a + SF_USERS, 1);
+  Atomics.store(i32, a + SF_SYSCALL, prog.nr);
+  Atomics.store(i32, a + SF_ACTION, prog.ret);
+  Atomics.store(i32, a + SF_LEN, prog.len);
+  Atomics.store(i32, a + SF_ID, Atomics.add(i32, kSeccompNextId, 1) + 1);
+  return f;
+}
+
+/** seccomp_filter_free(): free a filter that was never attached (error paths), whatever its counts. */
+export function seccompFilterFree(k: Kernel, f: number): void {
+  kfree(k, f, L.free);
+}
+
+/** __get_seccomp_filter(): refs++. */
+export function __getSeccompFilter(k: Kernel, f: number, lbl = L.get): void {
+  kget(k, f, lbl);
+}
+
+/**
+ * get_seccomp_filter(tsk): refs++ and users++ on tsk's head (a new user:
+ * fork, TSYNC). Returns the head.
+ */
+export function getSeccompFilter(k: Kernel, slot: number, lbl = L.get): number {
+  const f = k.tget(slot, T_SECCOMP_FILTER);
+  if (f === 0) return 0;
+  __getSeccompFilter(k, f, lbl);
+  // S6 (spec 2g): a refcount mistake, get_seccomp_filter() forgets users++
+  // (the users count then runs ahead to 0 while tasks still run the filter).
+  if (!k.mutant('S6')) {
+    k.yieldPoint(lbl);
+    Atomics.add(k.i32, fieldAddr(k, f, SF_USERS, 'refcount_inc(&filter->users)'), 1);
+  }
+  return f;
+}
+
+/**
+ * __seccomp_filter_orphan(): users-- down the chain until one stays
+ * non-zero; a filter reaching 0 can never run again, so its listener is
+ * woken with EPOLLHUP.
+ */
+export function seccompFilterOrphan(k: Kernel, orig: number, lbl = L.orphan): void {
+  while (orig !== 0) {
+    k.yieldPoint(lbl);
+    const a = fieldAddr(k, orig, SF_USERS, 'refcount_dec_and_test(&orig->users)');
+    const users = Atomics.sub(k.i32, a, 1) - 1;
+    if (users < 0) throw k.fail(invariant(`refcount_t: underflow of users on filter#${filterId(k, orig)}`, 'I-SC4'));
+    if (users !== 0) return;
+    // wake_up_poll(&orig->wqh, EPOLLHUP)
+    st(k, orig, SF_ORPHANED, 1, lbl);
+    orig = ld(k, orig, SF_PREV, lbl);
+  }
+}
+
+/** __put_seccomp_filter(): refs-- down the chain until one stays non-zero (the release hook frees and puts prev). */
+export function putSeccompFilter(k: Kernel, orig: number, lbl = L.put): void {
+  if (orig !== 0) kput(k, orig, lbl);
+}
+
+/** __seccomp_filter_release(): the orphan pass, then the put pass. */
+export function __seccompFilterRelease(k: Kernel, orig: number, lbl = L.put): void {
+  seccompFilterOrphan(k, orig, lbl);
+  putSeccompFilter(k, orig, lbl);
+}
+
+/**
+ * is_ancestor(parent, child): NULL is everybody's ancestor; otherwise walk
+ * child's chain through prev looking for parent.
+ */
+export function isAncestor(k: Kernel, parent: number, child: number, lbl = L.ancestor): boolean {
+  // S5 (spec 2g): a NULL filter no longer counts as an ancestor, so threads
+  // without a filter (and TSYNC on a first filter with siblings) fail.
+  if (parent === 0) return !k.mutant('S5');
+  for (let w = child; w !== 0; w = ld(k, w, SF_PREV, lbl)) {
+    if (w === parent) return true;
+  }
+  return false;
+}
+
+/** The same predicate for checkers: no yield point, never mutated. */
+export function isAncestorPeek(k: Kernel, parent: number, child: number): boolean {
+  if (parent === 0) return true;
+  return chainOf(k, child).includes(parent);
+}
+
+/** Instruction count of a live filter. */
+export function filterLen(k: Kernel, f: number, lbl: number): number {
+  return ld(k, f, SF_LEN, lbl);
+}
+
+export function markLog(k: Kernel, f: number, lbl: number): void {
+  st(k, f, SF_LOG, 1, lbl);
+}
+
+/** Every live seccomp_filter object in the slab (for the I-SC4 accounting). */
+export function liveFilters(k: Kernel): number[] {
+  const c = k.L.cacheById[CACHE.seccomp_filter]!;
+  const out: number[] = [];
+  const i32 = k.i32;
+  const bump = Atomics.load(i32, c.ctl + C_BUMP);
+  for (let s = 0; s < bump; s++) {
+    const at = c.base + s * c.stride;
+    if (Atomics.load(i32, at + S_STATE) !== ObjState.LIVE) continue;
+    out.push(makeHandle(c.spec.id, Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK, s));
+  }
+  return out;
+}
