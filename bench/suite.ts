@@ -27,6 +27,11 @@ for (const n of TSYNC_SIBLINGS) {
   BASELINES[tsyncCaseName({ siblings: n, how: 'libpsx', ownCreds: false })] = tsyncCaseName({ siblings: n, how: 'tsync', ownCreds: false });
 }
 BASELINES[tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: true })] = tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false });
+for (const n of TSYNC_SIBLINGS) {
+  // One siglock pass (seccomp) against the task_work lockstep (Landlock), same thread count.
+  BASELINES[tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false })] = tsyncCaseName({ siblings: n, how: 'tsync', ownCreds: false });
+  BASELINES[tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false, forceAdd: true })] = tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false });
+}
 
 const credCounts: CredCount[] = [];
 
@@ -36,6 +41,8 @@ function tsyncCases(quick: boolean): TsyncCase[] {
     ...ns.map((siblings) => ({ siblings, how: 'tsync' as const, ownCreds: false })),
     { siblings: 8, how: 'tsync' as const, ownCreds: true },
     ...ns.map((siblings) => ({ siblings, how: 'libpsx' as const, ownCreds: false })),
+    ...ns.map((siblings) => ({ siblings, how: 'seccomp' as const, ownCreds: false })),
+    ...[8, 32].map((siblings) => ({ siblings, how: 'seccomp' as const, ownCreds: false, forceAdd: true })),
   ];
 }
 
@@ -143,7 +150,7 @@ export function writeReport(path: string, r: SuiteReport): string[] {
   const series = [
     { name: 'Landlock TSYNC', points: tsync },
     { name: 'libpsx broadcast', points: pick(/^libpsx broadcast \d+ siblings$/) },
-    ...(r.results.some((x) => /^seccomp TSYNC/.test(x.name)) ? [{ name: 'seccomp TSYNC', points: pick(/^seccomp TSYNC \d+ threads$/) }] : []),
+    ...(r.results.some((x) => /^seccomp TSYNC \d/.test(x.name)) ? [{ name: 'seccomp TSYNC', points: pick(/^seccomp TSYNC \d+ siblings$/) }] : []),
     ...(floor && tsync.length ? [{ name: 'broadcast-ack floor (8)', points: tsync.map((p) => ({ x: p.x, y: floor.median })), dashed: true }] : []),
   ];
   const svg = path.replace(/\.json$/, '') + '-tsync.svg';

@@ -15,11 +15,14 @@ const SCENARIO_URL = new URL('./scenarios/tsync-latency.js', import.meta.url).hr
 
 export interface TsyncCase {
   readonly siblings: number;
-  readonly how: 'tsync' | 'libpsx';
+  readonly how: 'tsync' | 'libpsx' | 'seccomp';
   readonly ownCreds: boolean;
+  /** seccomp only: the 2014 force-add design instead of the ancestry check. */
+  readonly forceAdd?: boolean;
 }
 
 export function tsyncCaseName(c: TsyncCase): string {
+  if (c.how === 'seccomp') return `seccomp TSYNC${c.forceAdd ? ' force-add-2014' : ''} ${c.siblings} siblings`;
   return `${c.how === 'tsync' ? 'Landlock TSYNC' : 'libpsx broadcast'} ${c.siblings} siblings${c.ownCreds ? ' (own creds)' : ''}`;
 }
 
@@ -41,7 +44,7 @@ export async function tsyncBench(o: BenchOptions, cases: readonly TsyncCase[], c
         session = new Session({
           scenario: sc,
           scenarioUrl: SCENARIO_URL,
-          variant: sc.variants[0]!,
+          variant: sc.variants.find((v) => v.name === (c.forceAdd ? 'force-add-2014' : 'mainline'))!,
           threads: c.siblings + 1,
           params: { how: c.how, ownCreds: c.ownCreds },
           hangMs: 10_000,

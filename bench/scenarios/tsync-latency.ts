@@ -10,6 +10,8 @@ import { C_ALLOCS, CACHE } from '../../src/runtime/layout.js';
 import { setresuidThread } from '../../src/subsystems/cred/cred.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../src/subsystems/landlock/consts.js';
 import { createRuleset, restrictSelf } from '../../src/subsystems/landlock/user.js';
+import { SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_RET_ALLOW, SECCOMP_SET_MODE_FILTER } from '../../src/subsystems/seccomp/consts.js';
+import { seccomp } from '../../src/subsystems/seccomp/user.js';
 import { label } from '../../src/runtime/index.js';
 
 export const CALLS = 12; // < 16 layers
@@ -20,7 +22,11 @@ export default defineScenario({
   description: 'TSYNC (or libpsx) latency with N parked siblings',
   threads: { default: 9, min: 2, max: 65 },
   params: { how: 'tsync', ownCreds: false } as Params,
-  variants: [{ name: 'mainline', kind: 'correct', expect: 'pass', spec: null }],
+  variants: [
+    { name: 'mainline', kind: 'correct', expect: 'pass', spec: null },
+    // seccomp's 2014 alternative: overwrite every thread's filter, no ancestry walk.
+    { name: 'force-add-2014', kind: 'historical', expect: 'pass', spec: null, mutants: ['force-add-2014'] },
+  ],
   shared: { fd: 1, ready: 1, stop: 1, acks: 1, ns: CALLS, credAllocs: CALLS },
   handlers: {
     psx(ctx) {
@@ -43,7 +49,10 @@ export default defineScenario({
       for (let i = 0; i < CALLS; i++) {
         const a0 = Atomics.load(k.i32, cred.ctl + C_ALLOCS);
         const t0 = performance.now();
-        if (ctx.params['how'] === 'libpsx') {
+        if (ctx.params['how'] === 'seccomp') {
+          const r = seccomp(ctx, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, { len: 1, nr: -1, ret: SECCOMP_RET_ALLOW });
+          if (r !== 0) throw new Error(`seccomp TSYNC returned ${r}`);
+        } else if (ctx.params['how'] === 'libpsx') {
           for (const t of tids) sys.tgkill(ctx.tgid, t, SIGUSR2);
           restrictSelf(ctx, ctx.load('fd'), 0);
           const want = n * (i + 1);
