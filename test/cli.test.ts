@@ -2,38 +2,14 @@
  * The command line as a user meets it: output contracts, exit codes, and one
  * clear line (exit 2) for every kind of bad input.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, ROOT } from './helpers.js';
+import { lockstep } from './helpers.js';
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-function lockstep(args: string[], opts: { timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`lockstep ${args.join(' ')}: timed out`));
-    }, opts.timeoutMs ?? 60_000);
-    if (opts.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'lockstep-cli-'));
 

@@ -4,6 +4,7 @@
  * touches workers goes through `withTimeout`, and every run started here is
  * stopped through its AbortSignal and closes its pool in `finally`.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runStress, type FailureRecord, type IterationInfo, type StressOptions, type StressSummary } from '../src/runtime/harness/campaign.js';
 import { isScenario, type Params, type Scenario } from '../src/runtime/scenario.js';
@@ -133,3 +134,35 @@ export async function passesInEveryMode(
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/**
+ * Run the `lockstep` command as a user would, bounded: killed (and the test
+ * failed) after `timeoutMs`, which is how a frozen terminal shows up.
+ * `interruptAfterMs` sends SIGINT (Ctrl-C) after that long.
+ */
+export function lockstep(args: readonly string[], opts: { timeoutMs?: number; interruptAfterMs?: number; cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const kill = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lockstep ${args.join(' ')}: timed out (a frozen terminal)`));
+    }, opts.timeoutMs ?? 60_000);
+    if (opts.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}

@@ -8,39 +8,14 @@
  * Broken files are written to a temporary directory by the test: tsc must
  * not compile them, and they import 'lockstep' exactly as a user's would.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, ROOT } from './helpers.js';
+import { ROOT, lockstep } from './helpers.js';
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
-function lockstep(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`lockstep ${args.join(' ')}: timed out (a frozen terminal)`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
 
 const EXAMPLE = join(ROOT, 'examples', 'bank-transfer.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'lockstep-userscenario-'));
