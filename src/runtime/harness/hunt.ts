@@ -14,7 +14,7 @@
  */
 import { replay } from '../scheduler/replay.js';
 import { replayOrder } from '../scheduler/replay-order.js';
-import type { SeedLogSchedule } from './seedlog.js';
+import type { MinimizedSchedule, SeedLogSchedule } from './seedlog.js';
 import type { IterationRequest, IterationResult, Session } from './session.js';
 
 export interface Conversion {
@@ -49,17 +49,7 @@ export async function convertParallel(session: Session, failed: IterationResult)
   };
 }
 
-export interface ShrinkResult {
-  readonly schedule: SeedLogSchedule;
-  readonly scheduleHash: string | null;
-  readonly preemptions: number;
-  readonly steps: number;
-  /** Preemptions of the schedule shrinking started from. */
-  readonly fromPreemptions: number;
-  readonly fromSteps: number;
-  readonly attempts: number;
-  /** Bug depth measured: preemptions needed by the minimal schedule found. */
-  readonly depth: number;
+export interface ShrinkResult extends MinimizedSchedule {
   readonly result: IterationResult;
 }
 

@@ -51,6 +51,20 @@ export interface SeedLogSchedule {
   readonly preemptAt?: readonly number[];
 }
 
+/** A shrunk schedule (fewest preemptions, then steps) and the bug depth it shows. */
+export interface MinimizedSchedule {
+  readonly schedule: SeedLogSchedule;
+  readonly scheduleHash: string | null;
+  readonly preemptions: number;
+  readonly steps: number;
+  /** Preemptions and steps of the schedule shrinking started from. */
+  readonly fromPreemptions: number;
+  readonly fromSteps: number;
+  readonly attempts: number;
+  /** Bug depth measured: preemptions needed by the minimal schedule found. */
+  readonly depth: number;
+}
+
 export interface SeedLogParams {
   readonly threads: number;
   readonly depth: number;
@@ -91,16 +105,7 @@ export interface SeedLog {
     readonly schedule: SeedLogSchedule;
   };
   /** The shrunk schedule (fewest preemptions, then steps) and the bug depth it shows. */
-  readonly minimized?: {
-    readonly schedule: SeedLogSchedule;
-    readonly scheduleHash: string | null;
-    readonly preemptions: number;
-    readonly steps: number;
-    readonly fromPreemptions: number;
-    readonly fromSteps: number;
-    readonly attempts: number;
-    readonly depth: number;
-  };
+  readonly minimized?: MinimizedSchedule;
   readonly trace: Trace;
   readonly repro: string;
   readonly recordedAt: string;
