@@ -1,46 +1,211 @@
 /**
  * BENCHMARKS.md from a suite report: the machine, every figure with its
- * spread and its same-run baseline ratio, the creds-per-call counts, the
- * scaling plot, and how to reproduce. Generated, never hand-edited, so the
- * numbers in the document are the numbers of one real run.
+ * spread and its same-run baseline ratio, the time to first detection of
+ * the planted bugs, the creds-per-call counts, the scaling plot, a reading
+ * of the figures, and how to reproduce. Generated, never hand-edited, so
+ * the numbers in the document are the numbers of one real run.
  */
-import { basename } from 'node:path';
-import type { SuiteReport } from './suite.js';
+import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP, OPS_PER_SAMPLE } from './atomics.js';
+import { DETECTION_STRATEGIES, detectionName, PLANTED_BUGS } from './detection.js';
+import { stressSampling } from './stress.js';
+import { detectionCell, rateText, type SuiteReport } from './suite.js';
+import { tsyncCaseName } from './tsync.js';
+import type { BenchResult, DetectionResult } from './types.js';
+
+const GROUP_TITLES: Record<string, string> = {
+  [ATOMICS_GROUP]: 'Per-operation baseline',
+  handoff: 'Handoff: one round trip between the main thread and a worker',
+  stress: 'Stress iterations/s (parallel) and schedules/s (controlled), per scenario',
+  floor: 'Raw broadcast-ack floor',
+  tsync: 'TSYNC latency by parked siblings',
+};
+
+const GROUP_NOTES: Record<string, string> = {
+  [ATOMICS_GROUP]: `Each sample is a loop of ${OPS_PER_SAMPLE.toLocaleString('en')} \`Atomics.add\` on one word of a SharedArrayBuffer, divided by the count. Per-operation figures added later (SRCU read side) take \`${ATOMICS_ADD_BASELINE}\` as their baseline (\`ATOMICS_ADD_BASELINE\` in bench/atomics.ts).`,
+  floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
+  tsync: 'One `landlock_restrict_self(TSYNC)` (or libpsx broadcast, or seccomp TSYNC) call with N parked siblings, timed inside the caller; each sample is the median of 11 calls in one iteration. Landlock TSYNC is compared with the broadcast-ack floor for the same N.',
+};
+
+function stressNote(quick: boolean): string {
+  const { samples, iterations } = stressSampling(quick);
+  return [
+    `${quick ? 'A subset of the built-in scenarios' : 'Every built-in scenario'} (correct variant, default thread count) in parallel mode with random perturbation delays (50 ‰ per yield point), and a few in controlled mode under random and PCT (depth 3).`,
+    `Each sample is one run of ${iterations} iterations on a fresh pool (${samples} samples per case); the time is per steady iteration, the first (which starts the pool) excluded.`,
+    "Controlled mode runs one thread at a time and records every decision: schedules/s are compared with the same scenario's parallel iterations/s, and perturbation delays with none.",
+  ].join(' ');
+}
+
+function fmt(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function resultTable(rows: readonly BenchResult[]): string[] {
+  const out = ['| benchmark | median | p99 | IQR / median | samples | rate | vs baseline (median ratio) |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const x of rows) {
+    const ratio = x.ratio !== undefined ? `**${x.ratio.toFixed(2)}×** ${x.baseline}` : '';
+    out.push(`| ${x.name} | ${fmt(x.median)} ${x.unit} | ${fmt(x.p99)} ${x.unit} | ${(x.spread * 100).toFixed(0)} % | ${x.samples} | ${rateText(x)} | ${ratio} |`);
+  }
+  return out;
+}
+
+function detectionTables(r: SuiteReport): string[] {
+  const { budget, seeds } = r.detectionPlan;
+  const byName = new Map(r.detection.map((d) => [d.name, d]));
+  const bugs = PLANTED_BUGS.filter((b) => r.detection.some((d) => d.scenario === b.scenario && d.variant === b.variant));
+  const lines = [
+    '## Time to first detection of planted bugs',
+    '',
+    `SCTBench-style: each planted bug is hunted with ${seeds.length} seed(s) per strategy, each run stopping at the first failure or at the budget`,
+    `(${budget.iterations.toLocaleString('en')} iterations or ${budget.seconds} s, whichever comes first). A cell is the median wall time to the first failure,`,
+    'the median iterations to it, and how many seeds found the bug; a seed that missed counts as slower than any find, so the median is',
+    '"not found" when fewer than half found it. The time includes starting the worker pool (one `lockstep stress --stop-on-failure` run).',
+    'Controlled mode runs one thread at a time under the strategy (random walk, or PCT with depth 3); parallel mode runs on real cores',
+    'with random perturbation delays. Ratios are against controlled random for the same bug.',
+    '',
+    '| bug | what it breaks | ' + DETECTION_STRATEGIES.map((s) => `${s.mode} ${s.strategy}`).join(' | ') + ' |',
+    '| --- | --- | ' + DETECTION_STRATEGIES.map(() => '---').join(' | ') + ' |',
+  ];
+  for (const b of bugs) {
+    const cells = DETECTION_STRATEGIES.map((s) => {
+      const d = byName.get(detectionName(b.scenario, b.variant, s));
+      if (!d) return '';
+      return `${detectionCell(d)}${d.ratio !== undefined ? ` **${d.ratio.toFixed(2)}×**` : ''}`;
+    });
+    lines.push(`| ${b.scenario}/${b.variant} | ${b.why} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', '| strategy | bugs found by every seed | bugs found by some seed | seed runs that found their bug | median of the per-bug median iterations |', '| --- | --- | --- | --- | --- |');
+  for (const s of DETECTION_STRATEGIES) {
+    const ds = r.detection.filter((d) => d.mode === s.mode && d.strategy === s.strategy);
+    const all = ds.filter((d) => d.detected === d.samples).length;
+    const some = ds.filter((d) => d.detected > 0).length;
+    const runs = ds.reduce((a, d) => a + d.detected, 0);
+    const total = ds.reduce((a, d) => a + d.samples, 0);
+    const its = ds.map((d) => d.iterations.median ?? Infinity).sort((a, b) => a - b);
+    const mid = its[Math.floor(its.length / 2)];
+    lines.push(`| ${s.mode} ${s.strategy} | ${all} / ${ds.length} | ${some} / ${ds.length} | ${runs} / ${total} | ${mid === undefined || !Number.isFinite(mid) ? 'not found' : mid} |`);
+  }
+  lines.push('', 'Every seed run (seconds, iterations, failure kind) is in the JSON report under `detection[].runs`.', '');
+  return lines;
+}
+
+/** Sentences about this run's figures, each built from the figures it cites. */
+function reading(r: SuiteReport): string[] {
+  const get = (name: string): BenchResult | undefined => r.results.find((x) => x.name === name);
+  const det = (name: string): DetectionResult | undefined => r.detection.find((d) => d.name === name);
+  const out: string[] = [];
+  const add = get(ATOMICS_ADD_BASELINE);
+  const raw = get('raw Atomics.wait/notify ping-pong');
+  if (add && raw) {
+    out.push(`- One bare \`Atomics.add\` costs ${fmt(add.median)} ns; one futex round trip (${fmt(raw.median)} µs) costs as much as ${Math.round((raw.median * 1000) / add.median).toLocaleString('en')} of them. A read-side primitive that stays on atomics is in the first range; one that parks is in the second.`);
+  }
+  const park = get('runtime park/unpark (completion ping-pong)');
+  if (park?.ratio !== undefined) {
+    const how =
+      park.ratio < 1
+        ? 'it spins briefly before it parks (two threads on two cores), so its median beats the futex path'
+        : 'it spins briefly before it parks, which pays off only while the two threads have a core each, and in this run it did not (see the load average above)';
+    out.push(
+      `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median: ${how}; its p99 is ${fmt(park.p99)} µs. With more runnable threads than cores the spin budget drops to almost nothing (node-platform §6c).`,
+    );
+  }
+  const floorRatios = r.results.filter((x) => x.group === 'tsync' && /^Landlock TSYNC \d+ siblings$/.test(x.name) && x.ratio !== undefined);
+  if (floorRatios.length) {
+    const lo = floorRatios.reduce((a, b) => (a.ratio! <= b.ratio! ? a : b));
+    const hi = floorRatios.reduce((a, b) => (a.ratio! >= b.ratio! ? a : b));
+    out.push(
+      `- Against the broadcast-ack floor with the same number of threads, Landlock TSYNC costs between ${lo.ratio!.toFixed(1)}× (${lo.name.replace('Landlock TSYNC ', '')}) and ${hi.ratio!.toFixed(1)}× (${hi.name.replace('Landlock TSYNC ', '')}). It needs two wake-ups per sibling (the task_work, then \`ready_to_commit\`) plus the caller's two, where the floor needs one, and each of them goes through the runtime's park/unpark path.`,
+    );
+  }
+  const sec8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false }));
+  const fa8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false, forceAdd: true }));
+  if (sec8?.ratio !== undefined) {
+    out.push(`- seccomp TSYNC is one pass under siglock in the caller, no wake-up at all: ${sec8.ratio.toFixed(2)}× Landlock's lockstep at 8 siblings${fa8?.ratio !== undefined ? `, and the 2014 force-add design costs ${fa8.ratio.toFixed(2)}× the ancestry check (the check is a short walk)` : ''}.`);
+  }
+  const psx8 = get(tsyncCaseName({ siblings: 8, how: 'libpsx', ownCreds: false }));
+  if (psx8?.ratio !== undefined) {
+    out.push(`- The libpsx broadcast costs ${psx8.ratio.toFixed(2)}× TSYNC at 8 siblings (one wake-up per thread, no lockstep) and leaves the threads in distinct domains (\`landlock-scope-signal --variant libpsx\`).`);
+  }
+  const own = r.credsPerCall.find((c) => /own creds/.test(c.name));
+  const shared = r.credsPerCall.find((c) => c.siblings === own?.siblings && !/own creds/.test(c.name));
+  if (own && shared) out.push(`- Siblings with creds of their own allocate one cred each per call (${own.credsPerCall} for ${own.siblings} siblings); with re-wiring the call allocates ${shared.credsPerCall}.`);
+  const ctrl = r.results.filter((x) => x.group === 'stress' && x.name.startsWith('schedules/s') && x.ratio !== undefined);
+  if (ctrl.length) {
+    const rs = ctrl.map((x) => x.ratio!).sort((a, b) => a - b);
+    out.push(`- A controlled schedule (one thread at a time, every decision recorded) costs ${rs[0]!.toFixed(1)}–${rs[rs.length - 1]!.toFixed(1)}× a parallel iteration of the same scenario: the price of exact replay.`);
+  }
+  const stress = r.results.filter((x) => x.group === 'stress' && x.name.startsWith('stress it/s') && x.name.endsWith('random'));
+  if (stress.length > 1) {
+    const slow = stress.reduce((a, b) => (a.opsPerSec <= b.opsPerSec ? a : b));
+    const fast = stress.reduce((a, b) => (a.opsPerSec >= b.opsPerSec ? a : b));
+    out.push(`- Parallel stress runs ${fast.opsPerSec.toFixed(0)} iterations/s at best (${fast.name.split(' ')[2]}) and ${slow.opsPerSec.toFixed(0)}/s at worst (${slow.name.split(' ')[2]}, ${slow.name.split(' ')[3]} threads).`);
+  }
+  const hard = r.detection.filter((d) => d.detected < d.samples);
+  if (r.detection.length) {
+    const missed = hard.map((d) => `${d.scenario}/${d.variant} under ${d.mode} ${d.strategy} (${d.detected}/${d.samples})`);
+    out.push(`- Of ${r.detection.length} bug × strategy cells, ${r.detection.length - hard.length} found the bug with every seed within the budget${missed.length ? `; the misses: ${missed.join(', ')}` : ''}.`);
+    const l4 = DETECTION_STRATEGIES.map((s) => det(detectionName('landlock-exit-race', 'L4', s))).filter((d): d is DetectionResult => d !== undefined);
+    if (l4.length === DETECTION_STRATEGIES.length) {
+      out.push(`- L4 (a sibling exiting during TSYNC) is the narrow window of the set: ${l4.map((d) => `${d.mode} ${d.strategy} ${detectionCell(d)}`).join('; ')}.`);
+    }
+  }
+  return out;
+}
 
 export function benchmarksMarkdown(r: SuiteReport, plots: readonly string[], command: string): string {
   const fp = r.fingerprint;
+  const m = r.machine;
   const groups = [...new Set(r.results.map((x) => x.group))];
   const lines: string[] = [
     '# Benchmarks',
     '',
-    `Generated by \`${command}\` on ${r.startedAt.slice(0, 10)}: lockstep ${fp.version}, Node ${fp.node}, ${fp.cores} cores` +
-      ` (layout hash ${fp.layoutHash}). ${r.quick ? 'Quick mode (short sampling).' : 'Full sampling.'}`,
+    `Generated by \`${command}\` on ${r.startedAt.slice(0, 10)} in ${r.seconds} s. ${r.quick ? 'Quick mode (short sampling, a subset of the cases).' : 'Full sampling.'}`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; lockstep ${fp.version} (layout hash ${fp.layoutHash}).`,
+    `Load average (1 min) ${m.loadAtStart} at the start and ${m.loadAtEnd} at the end of the run: other work shared the cores.`,
     '',
     'These machines are noisy (futex handoffs are bimodal, 6–14 µs or 45–80 µs), so every figure stands beside a',
-    'baseline measured in the same run, and the spread is the interquartile range divided by the median.',
+    'baseline measured in the same run, as the ratio of the medians, and the spread is the interquartile range divided by',
+    'the median. Read the ratios; the absolute numbers move from run to run.',
     '',
   ];
   for (const g of groups) {
-    lines.push(`## ${g}`, '', '| benchmark | median | p99 | IQR / median | samples | vs baseline (median ratio) |', '| --- | --- | --- | --- | --- | --- |');
-    for (const x of r.results.filter((y) => y.group === g)) {
-      const ratio = x.ratio !== undefined ? `${x.ratio.toFixed(2)}× ${x.baseline}` : '';
-      lines.push(`| ${x.name} | ${x.median.toFixed(2)} ${x.unit} | ${x.p99.toFixed(2)} ${x.unit} | ${(x.spread * 100).toFixed(0)} % | ${x.samples} | ${ratio} |`);
+    lines.push(`## ${GROUP_TITLES[g] ?? g}`, '');
+    const note = g === 'stress' ? stressNote(r.quick) : GROUP_NOTES[g];
+    if (note) lines.push(note, '');
+    lines.push(...resultTable(r.results.filter((y) => y.group === g)), '');
+    if (g === 'tsync') {
+      for (const p of plots) lines.push(`![TSYNC latency by parked siblings, with the broadcast-ack floor](${p})`, '');
+      const floors = r.results.filter((x) => x.group === 'floor').map((x) => x.name);
+      if (floors.length) lines.push(`The dashed line is the raw broadcast-ack floor measured in the same run (${floors.map((f) => f.replace('raw broadcast-ack to ', '')).join(', ')}).`, '');
     }
-    lines.push('');
   }
+  if (r.detection.length) lines.push(...detectionTables(r));
   if (r.credsPerCall.length) {
     lines.push('## Creds allocated per TSYNC call', '', '| case | creds per call |', '| --- | --- |');
     for (const c of r.credsPerCall) lines.push(`| ${c.name} | ${c.credsPerCall} |`);
-    lines.push('', 'With re-wiring, siblings that share the caller\'s cred take a reference to the caller\'s new cred: one', 'allocation per call. Siblings with creds of their own each prepare one.', '');
+    lines.push('', "With re-wiring, siblings that share the caller's cred take a reference to the caller's new cred: one", 'allocation per call. Siblings with creds of their own each prepare one.', '');
   }
-  for (const p of plots) lines.push(`![${basename(p)}](${p})`, '');
+  if (r.errors.length) {
+    lines.push('## Did not complete', '', '| group | benchmark | error |', '| --- | --- | --- |');
+    for (const e of r.errors) lines.push(`| ${e.group} | ${e.name} | ${e.message.split('\n')[0]!.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  const read = reading(r);
+  if (read.length) lines.push('## Reading these numbers', '', ...read, '');
   lines.push(
     '## Reproduce',
     '',
     '```sh',
-    'npm install',
-    `npx lockstep bench --json bench-results/full.json      # every figure and the plots`,
-    `npx lockstep bench --quick --json bench-results/q.json # under a minute`,
+    'npm install && npm run build',
+    'node bin/lockstep.js bench --json docs/bench/full.json --markdown BENCHMARKS.md   # this document, the JSON and the plot',
+    'node bin/lockstep.js bench --quick --json bench-results/quick.json                # CI smoke: under a minute',
+    '```',
+    '',
+    'The JSON report holds every result (median, p25, p75, p99, mean, samples, IQR/median, baseline and ratio), every',
+    'detection seed run, and the machine fingerprint. A single hunt from the detection table, e.g.:',
+    '',
+    '```sh',
+    'node bin/lockstep.js stress --scenario landlock-exit-race --variant L4 --mode controlled --strategy pct --seed 1 --stop-on-failure --iterations 10000',
     '```',
     '',
   );

@@ -1,62 +1,132 @@
 /**
- * Stress throughput: iterations per second of a built-in scenario on the
- * warm pool, steady state (the first iteration, which starts the workers,
- * is excluded). Each tinybench sample is one whole run; its reported
- * duration is the steady time per iteration.
+ * Stress throughput: iterations per second of a built-in scenario's correct
+ * variant on the warm pool, steady state (the first iteration, which starts
+ * the workers, is excluded). Each tinybench sample is one whole run of a
+ * fixed number of iterations; its reported duration is the steady time per
+ * iteration. Parallel mode gives stress iterations/s, controlled mode
+ * schedules/s.
  */
 import { Bench } from 'tinybench';
 import { runStress } from '../src/runtime/harness/campaign.js';
 import type { Scenario } from '../src/runtime/scenario.js';
 import { strategyByName } from '../src/runtime/scheduler/index.js';
-import { builtinByName } from '../src/scenarios/index.js';
+import { BUILTIN_SCENARIOS, builtinByName } from '../src/scenarios/index.js';
 import type { BenchOptions } from './types.js';
 
 export interface StressCase {
   readonly scenario: string;
+  /** Default: the scenario's first correct variant. */
   readonly variant?: string;
+  /** Default: the scenario's default thread count. */
+  readonly threads?: number;
+  readonly mode: 'parallel' | 'controlled';
+  readonly strategy: 'none' | 'random' | 'pct';
+}
+
+/** Scenarios of the quick subset: the runtime self-test, a checker self-test, one Landlock and one seccomp race. */
+const QUICK_SCENARIOS = ['tw-barrier', 'selftest-lost-update', 'landlock-multi-threaded', 'seccomp-clone-race'];
+/** Scenarios whose schedules/s (controlled mode) are measured. */
+const CONTROLLED_SCENARIOS = ['tw-barrier', 'selftest-lost-update', 'landlock-lockstep', 'seccomp-clone-race'];
+
+/**
+ * Every built-in scenario in parallel mode with random perturbation (the
+ * quick subset with --quick), tw-barrier without perturbation as the
+ * baseline of the perturbation cost, and schedules/s under random and PCT.
+ */
+export function stressCases(quick: boolean): StressCase[] {
+  const parallel = quick ? QUICK_SCENARIOS : BUILTIN_SCENARIOS.map((b) => b.name);
+  const controlled = quick ? CONTROLLED_SCENARIOS.slice(0, 2) : CONTROLLED_SCENARIOS;
+  return [
+    { scenario: 'tw-barrier', mode: 'parallel', strategy: 'none' },
+    ...parallel.map((scenario) => ({ scenario, mode: 'parallel' as const, strategy: 'random' as const })),
+    ...controlled.flatMap((scenario) => [
+      { scenario, mode: 'controlled' as const, strategy: 'random' as const },
+      { scenario, mode: 'controlled' as const, strategy: 'pct' as const },
+    ]),
+  ];
+}
+
+export interface ResolvedStressCase {
+  readonly name: string;
+  readonly scenario: Scenario;
+  readonly url: string;
+  readonly variant: Scenario['variants'][number];
   readonly threads: number;
   readonly mode: 'parallel' | 'controlled';
   readonly strategy: 'none' | 'random' | 'pct';
 }
 
-export function stressCaseName(c: StressCase): string {
-  return `${c.mode === 'controlled' ? 'schedules/s' : 'stress it/s'} ${c.scenario}${c.variant ? `/${c.variant}` : ''} ${c.threads} threads ${c.mode} ${c.strategy}`;
+export function stressCaseName(c: { scenario: string; variant: string; threads: number; mode: string; strategy: string }): string {
+  return `${c.mode === 'controlled' ? 'schedules/s' : 'stress it/s'} ${c.scenario}/${c.variant} ${c.threads} threads ${c.mode} ${c.strategy}`;
 }
 
-export async function stressBench(o: BenchOptions, cases: readonly StressCase[]): Promise<Bench> {
-  const samples = o.quick ? 2 : 5;
-  const iterations = o.quick ? 400 : 2000;
-  const bench = new Bench({ name: 'stress', iterations: samples, time: 0, warmup: false, retainSamples: true });
+export async function resolveStressCase(c: StressCase): Promise<ResolvedStressCase> {
+  const b = builtinByName(c.scenario);
+  if (!b) throw new Error(`bench: no built-in scenario ${c.scenario}`);
+  const sc = ((await import(b.url)) as { default: Scenario }).default;
+  const variant = c.variant ? sc.variants.find((v) => v.name === c.variant) : sc.variants.find((v) => v.kind === 'correct');
+  if (!variant) throw new Error(`bench: ${c.scenario} has no variant ${c.variant ?? '(correct)'}`);
+  const threads = c.threads ?? sc.threads.default;
+  return { name: stressCaseName({ scenario: sc.name, variant: variant.name, threads, mode: c.mode, strategy: c.strategy }), scenario: sc, url: b.url, variant, threads, mode: c.mode, strategy: c.strategy };
+}
+
+/**
+ * Baselines within the group: perturbation delays against none (same
+ * scenario), and controlled schedules against parallel iterations of the
+ * same scenario, variant and threads (the cost of running one thread at a time).
+ */
+export function stressBaselines(cases: readonly ResolvedStressCase[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const same = (a: ResolvedStressCase, b: ResolvedStressCase): boolean => a.scenario.name === b.scenario.name && a.variant.name === b.variant.name && a.threads === b.threads;
   for (const c of cases) {
-    const b = builtinByName(c.scenario);
-    if (!b) throw new Error(`bench: no built-in scenario ${c.scenario}`);
-    const sc = ((await import(b.url)) as { default: Scenario }).default;
-    const variant = sc.variants.find((v) => v.name === (c.variant ?? v.name)) ?? sc.variants[0]!;
+    const base =
+      c.mode === 'controlled'
+        ? cases.find((x) => same(x, c) && x.mode === 'parallel' && x.strategy === 'random')
+        : c.strategy === 'random'
+          ? cases.find((x) => same(x, c) && x.mode === 'parallel' && x.strategy === 'none')
+          : undefined;
+    if (base) out[c.name] = base.name;
+  }
+  return out;
+}
+
+/** Samples per case, and iterations per sample (one runStress call each). */
+export function stressSampling(quick: boolean): { samples: number; iterations: number } {
+  return quick ? { samples: 2, iterations: 100 } : { samples: 5, iterations: 200 };
+}
+
+export async function stressBench(o: BenchOptions, cases: readonly StressCase[]): Promise<{ bench: Bench; baselines: Record<string, string> }> {
+  const { samples, iterations } = stressSampling(o.quick);
+  const bench = new Bench({ name: 'stress', iterations: samples, time: 0, warmup: false, retainSamples: true });
+  const resolved: ResolvedStressCase[] = [];
+  for (const c of cases) resolved.push(await resolveStressCase(c));
+  for (const r of resolved) {
     let seed = 1;
-    bench.add(stressCaseName(c), async () => {
+    bench.add(r.name, async () => {
       const s = await runStress({
-        scenario: sc,
-        scenarioUrl: b.url,
-        variant,
-        threads: c.threads,
-        params: sc.params ?? {},
+        scenario: r.scenario,
+        scenarioUrl: r.url,
+        variant: r.variant,
+        threads: r.threads,
+        params: r.scenario.params ?? {},
         iterations,
         seconds: null,
         seed: seed++,
         shard: null,
-        mode: c.mode,
-        strategy: strategyByName(c.strategy)!,
+        mode: r.mode,
+        strategy: strategyByName(r.strategy)!,
         depth: 3,
         perturbPermille: 50,
-        stopOnFailure: false,
+        stopOnFailure: true,
         logDir: null,
-        hangMs: 5000,
-        stepLimit: 200_000,
+        hunt: false,
+        hangMs: r.scenario.hangMs ?? 2000,
+        stepLimit: r.scenario.stepLimit ?? 200_000,
       });
-      if (s.failures > 0) throw new Error(`bench run of ${stressCaseName(c)} failed: ${JSON.stringify(s.failureKinds)}`);
+      if (s.failures > 0) throw new Error(`${r.name}, seed ${s.seed}: the correct variant failed: ${JSON.stringify(s.failureKinds)}`);
       return { overriddenDuration: 1000 / s.steadyItersPerSec };
     });
   }
   await bench.run();
-  return bench;
+  return { bench, baselines: stressBaselines(resolved) };
 }

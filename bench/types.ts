@@ -4,12 +4,14 @@ export interface BenchOptions {
   readonly quick: boolean;
 }
 
+/** Unit of the latency fields: per operation (ns), per round trip or call (us), per iteration (ms), per detection (s). */
+export type BenchUnit = 'ns' | 'us' | 'ms' | 's';
+
 /** One measured figure, as written to the --json file. */
 export interface BenchResult {
   readonly group: string;
   readonly name: string;
-  /** Unit of the latency fields. */
-  readonly unit: 'us' | 'ms';
+  readonly unit: BenchUnit;
   readonly median: number;
   readonly p25: number;
   readonly p75: number;
@@ -21,6 +23,58 @@ export interface BenchResult {
   /** Operations per second derived from the median (1 / median). */
   readonly opsPerSec: number;
   /** Name of the baseline this figure is compared with, and the ratio median / baseline median. */
+  readonly baseline?: string;
+  readonly ratio?: number;
+}
+
+/** One seeded hunt for a planted bug: stop at the first failure or at the budget. */
+export interface DetectionRun {
+  readonly seed: number;
+  readonly found: boolean;
+  /** Wall time from starting the run (pool start included) to the end of the failing iteration, or to the budget. */
+  readonly seconds: number;
+  /** Iterations run up to and including the failing one (all of them when not found). */
+  readonly iterations: number;
+  /** Failure kind of the first failure (invariant, deadlock, kasan, ...). */
+  readonly kind: string | null;
+}
+
+/**
+ * Time to first detection of one planted bug under one mode/strategy, over
+ * several seeds (SCTBench-style). The latency fields are seconds to the
+ * first failure; a seed that did not find the bug within the budget counts
+ * as infinitely slow, so `median` is null when fewer than half of the seeds
+ * found it (and `p99` when any seed missed).
+ */
+export interface DetectionResult {
+  readonly group: 'detection';
+  readonly name: string;
+  readonly scenario: string;
+  readonly variant: string;
+  /** What the planted bug breaks. */
+  readonly description: string;
+  /** Spec ID of the planted bug (L4, S3, ...), or null for the checker self-tests. */
+  readonly spec: string | null;
+  readonly mode: 'parallel' | 'controlled';
+  readonly strategy: 'random' | 'pct';
+  readonly threads: number;
+  readonly unit: 's';
+  readonly median: number | null;
+  readonly p25: number | null;
+  readonly p75: number | null;
+  readonly p99: number | null;
+  /** (p75 - p25) / median, or null with the median. */
+  readonly spread: number | null;
+  /** Seeds run. */
+  readonly samples: number;
+  /** Iterations to the first failure: median and p99 over the seeds, null as above. */
+  readonly iterations: { readonly median: number | null; readonly p99: number | null };
+  readonly detected: number;
+  /** detected / samples. */
+  readonly detectionRate: number;
+  readonly budget: { readonly iterations: number; readonly seconds: number };
+  readonly runs: readonly DetectionRun[];
+  /** The same bug under controlled/random (SCTBench's Rand), and median / baseline median. */
   readonly baseline?: string;
   readonly ratio?: number;
 }

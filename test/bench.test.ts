@@ -3,47 +3,104 @@
  * asserted: figures on these machines are only meaningful as same-run
  * ratios, and they belong in BENCHMARKS.md, not in a pass/fail test.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, ROOT } from './helpers.js';
+import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from '../bench/atomics.js';
+import { broadcastAckName } from '../bench/broadcast.js';
+import { DETECTION_STRATEGIES, detectionPlan } from '../bench/detection.js';
+import type { SuiteReport } from '../bench/suite.js';
+import { lockstep, withTimeout } from './helpers.js';
 
-test('bench --quick writes every result with its spread, ratio and the machine fingerprint, plus the SVG plot', () => {
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+test('bench --quick writes every result with its spread, ratio and the machine fingerprint, the detection table, the SVG plot and the markdown report', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   const file = join(dir, 'sub', 'quick.json');
-  const r = spawnSync(process.execPath, [CLI, 'bench', '--quick', '--json', file], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  assert.is(r.status, 0, r.stderr);
-  const rep = JSON.parse(readFileSync(file, 'utf8')) as {
-    fingerprint: { node: string; cores: number; layoutHash: number };
-    quick: boolean;
-    results: { group: string; name: string; median: number; p99: number; spread: number; samples: number; ratio?: number; baseline?: string }[];
-    credsPerCall: { siblings: number; credsPerCall: number }[];
-  };
+  const md = join(dir, 'BENCH.md');
+  const r = await withTimeout('bench --quick', 240_000, () => lockstep(['bench', '--quick', '--json', file, '--markdown', md], { timeoutMs: 230_000 }));
+  assert.is(r.code, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(file, 'utf8')) as SuiteReport;
   assert.is(rep.quick, true);
   assert.type(rep.fingerprint.node, 'string');
   assert.ok(rep.fingerprint.cores >= 1);
+  assert.type(rep.machine.cpu, 'string');
+  assert.equal(rep.errors, []);
+
   for (const x of rep.results) {
-    assert.ok(Number.isFinite(x.median) && x.median > 0, `${x.name} median`);
-    assert.ok(Number.isFinite(x.p99) && x.p99 >= 0, `${x.name} p99`);
-    assert.ok(Number.isFinite(x.spread) && x.spread >= 0, `${x.name} spread`);
+    assert.ok(finite(x.median) && x.median > 0, `${x.name} median`);
+    assert.ok(finite(x.p99) && x.p99 >= 0, `${x.name} p99`);
+    assert.ok(finite(x.spread) && x.spread >= 0, `${x.name} spread`);
     assert.ok(x.samples >= 1, `${x.name} samples`);
+    if (x.baseline !== undefined) {
+      assert.ok(rep.results.some((y) => y.name === x.baseline), `${x.name}: baseline ${x.baseline} measured in the same run`);
+      assert.ok(finite(x.ratio) && x.ratio > 0, `${x.name} ratio`);
+    }
   }
-  for (const base of ['raw Atomics.wait/notify ping-pong', 'raw spin ping-pong', 'raw broadcast-ack to 8 waiters']) {
-    assert.ok(rep.results.some((x) => x.name === base), `baseline ${base} measured in the same run`);
+  const groups = new Set(rep.results.map((x) => x.group));
+  for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'floor', 'tsync']) assert.ok(groups.has(g), `group ${g}`);
+
+  // Baselines, measured in the same run.
+  const add = rep.results.find((x) => x.name === ATOMICS_ADD_BASELINE);
+  assert.ok(add, 'bare Atomics.add baseline');
+  assert.is(add!.unit, 'ns');
+  for (const base of ['raw Atomics.wait/notify ping-pong', 'raw spin ping-pong']) {
+    assert.ok(rep.results.some((x) => x.name === base), `baseline ${base}`);
   }
   const handoff = rep.results.find((x) => x.name.startsWith('runtime park/unpark'))!;
   assert.is(handoff.baseline, 'raw Atomics.wait/notify ping-pong');
-  assert.ok(handoff.ratio! > 0);
+
+  // Each TSYNC point against the broadcast-ack floor with the same N.
+  const tsync = rep.results.filter((x) => /^Landlock TSYNC \d+ siblings$/.test(x.name));
+  assert.ok(tsync.length >= 2, 'TSYNC series');
+  for (const t of tsync) {
+    const n = Number(/(\d+) siblings/.exec(t.name)![1]);
+    assert.is(t.baseline, broadcastAckName(n), `${t.name} against the floor for ${n}`);
+  }
+
+  // Stress iterations/s per scenario in parallel mode, schedules/s in controlled mode.
+  const parallel = rep.results.filter((x) => x.group === 'stress' && x.name.startsWith('stress it/s') && x.name.endsWith('parallel random'));
+  assert.ok(parallel.length >= 3, 'parallel random over several scenarios');
+  for (const strategy of ['random', 'pct']) {
+    const c = rep.results.filter((x) => x.name.startsWith('schedules/s') && x.name.endsWith(`controlled ${strategy}`));
+    assert.ok(c.length >= 1, `schedules/s controlled ${strategy}`);
+    for (const x of c) assert.ok(x.baseline?.startsWith('stress it/s'), `${x.name} against parallel iterations of the same scenario`);
+  }
+
+  // Time to first detection: every planned bug under every strategy.
+  const plan = detectionPlan(true);
+  assert.is(rep.detection.length, plan.bugs.length * DETECTION_STRATEGIES.length);
+  for (const d of rep.detection) {
+    assert.is(d.samples, plan.seeds.length, `${d.name} seeds`);
+    assert.is(d.runs.length, d.samples, `${d.name} runs`);
+    assert.ok(d.detected >= 0 && d.detected <= d.samples, `${d.name} detected`);
+    assert.ok(finite(d.detectionRate) && d.detectionRate >= 0 && d.detectionRate <= 1, `${d.name} rate`);
+    assert.ok(d.median === null || (finite(d.median) && d.median > 0), `${d.name} median`);
+    assert.ok(d.p99 === null || finite(d.p99), `${d.name} p99`);
+    assert.ok(d.spread === null || (finite(d.spread) && d.spread >= 0), `${d.name} spread`);
+    for (const run of d.runs) {
+      assert.ok(finite(run.seconds) && run.seconds >= 0 && run.iterations >= 0, `${d.name} seed ${run.seed}`);
+      if (run.found) assert.type(run.kind, 'string');
+    }
+    if (d.mode !== 'controlled' || d.strategy !== 'random') assert.ok(d.baseline?.endsWith('controlled random'), `${d.name} baseline`);
+  }
+
   const shared = rep.credsPerCall.find((c) => c.siblings === 8 && c.credsPerCall === 1);
   const own = rep.credsPerCall.find((c) => c.siblings === 8 && c.credsPerCall === 9);
   assert.ok(shared, 're-wiring: one cred per call');
   assert.ok(own, 'own creds: 1 + 8 creds per call');
+
   const svg = join(dir, 'sub', 'quick-tsync.svg');
   assert.ok(existsSync(svg));
-  assert.match(readFileSync(svg, 'utf8'), /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const svgText = readFileSync(svg, 'utf8');
+  assert.match(svgText, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svgText, /broadcast-ack floor/);
+  assert.match(svgText, /stroke-dasharray/);
+
+  const doc = readFileSync(md, 'utf8');
+  for (const part of ['# Benchmarks', 'Machine:', 'Time to first detection', '## Reproduce', 'quick-tsync.svg', ATOMICS_ADD_BASELINE]) assert.ok(doc.includes(part), `markdown has ${part}`);
 });
 
 test.run();

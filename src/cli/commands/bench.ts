@@ -6,12 +6,12 @@ import type { Output } from '../output.js';
 
 export const benchSpec: CommandSpec = {
   name: 'bench',
-  summary: 'Run the benchmark suite: runtime figures beside raw baselines measured in the same run, as ratios with their spread.',
-  usage: 'lockstep bench [--quick] [--json FILE]',
+  summary: 'Run the benchmark suite: runtime figures beside raw baselines measured in the same run, as ratios with their spread, and the time to first detection of planted bugs per strategy.',
+  usage: 'lockstep bench [--quick] [--json FILE] [--markdown FILE]',
   options: { quick: { type: 'boolean' }, json: { type: 'string' }, markdown: { type: 'string' } },
   help: [
-    '  --quick          short sampling (CI smoke: under a minute)',
-    '  --json FILE      write every result (median, p99, spread, samples, machine fingerprint) and the SVG plots beside it',
+    '  --quick          short sampling and a subset of the cases (CI smoke: under a minute)',
+    '  --json FILE      write every result (median, p99, spread, samples, ratio, detection runs, machine fingerprint) and the SVG plot beside it',
     '  --markdown FILE  write a BENCHMARKS.md-style report of this run (needs --json for the plots)',
   ],
   example: 'lockstep bench --quick --json bench-results/quick.json',
@@ -33,6 +33,10 @@ export async function benchCommand(flags: Flags, out: Output): Promise<number> {
     const rel = plots.map((p) => relative(dirname(resolve(md)), resolve(p)));
     writeFileSync(md, benchmarksMarkdown(report, rel, `lockstep bench${flags['quick'] ? ' --quick' : ''}`));
     out.write(`report written to ${md}\n`);
+  }
+  if (report.errors.length) {
+    out.error(`${report.errors.length} benchmark(s) did not complete (listed above)\n`);
+    return 1;
   }
   return 0;
 }

@@ -1,0 +1,56 @@
+/** Turning tinybench samples (and plain sample lists) into BenchResults: median, quartiles, p99, spread. */
+import type { Bench } from 'tinybench';
+import type { BenchResult, BenchUnit } from './types.js';
+
+/** tinybench reports milliseconds; this many of `unit` in one. */
+const PER_MS: Record<BenchUnit, number> = { ns: 1e6, us: 1e3, ms: 1, s: 1e-3 };
+const PER_S: Record<BenchUnit, number> = { ns: 1e9, us: 1e6, ms: 1e3, s: 1 };
+
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** The `f` quantile of an ascending list (nearest rank, as tinybench's samples are read). */
+export function quantile(sorted: readonly number[], f: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]! : 0;
+}
+
+/** A benchmark that did not complete (a correct variant failed, a worker died): reported, not measured. */
+export interface BenchError {
+  readonly group: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+/** The completed tasks of `bench` as results; the others go to `errors`, so one broken case does not void a long run. */
+export function results(group: string, bench: Bench, unit: BenchUnit, errors: BenchError[]): BenchResult[] {
+  const scale = PER_MS[unit];
+  const out: BenchResult[] = [];
+  for (const t of bench.tasks) {
+    const r = t.result as { state?: string; latency?: { p50?: number; p75?: number; p99?: number; mean?: number; samplesCount?: number; samples?: number[] }; error?: unknown };
+    if (r.state !== 'completed' || !r.latency) {
+      const e = r.error;
+      errors.push({ group, name: t.name, message: e instanceof Error ? e.message : String(e ?? r.state) });
+      continue;
+    }
+    const lat = r.latency;
+    const sorted = [...(lat.samples ?? [])].sort((a, b) => a - b);
+    const median = (lat.p50 ?? quantile(sorted, 0.5)) * scale;
+    const p25 = quantile(sorted, 0.25) * scale;
+    const p75 = (lat.p75 ?? quantile(sorted, 0.75)) * scale;
+    out.push({
+      group,
+      name: t.name,
+      unit,
+      median: round(median),
+      p25: round(p25),
+      p75: round(p75),
+      p99: round((lat.p99 ?? quantile(sorted, 0.99)) * scale),
+      mean: round((lat.mean ?? 0) * scale),
+      samples: lat.samplesCount ?? sorted.length,
+      spread: round(median > 0 ? (p75 - p25) / median : 0),
+      opsPerSec: round(median > 0 ? PER_S[unit] / median : 0),
+    });
+  }
+  return out;
+}
