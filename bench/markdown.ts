@@ -119,19 +119,25 @@ function reading(r: SuiteReport): string[] {
   const sec8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false }));
   const fa8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false, forceAdd: true }));
   if (sec8?.ratio !== undefined) {
-    out.push(`- seccomp TSYNC is one pass under siglock in the caller, no wake-up at all: ${sec8.ratio.toFixed(2)}× Landlock's lockstep at 8 siblings${fa8?.ratio !== undefined ? `, and the 2014 force-add design costs ${fa8.ratio.toFixed(2)}× the ancestry check (the check is a short walk)` : ''}.`);
+    out.push(
+      `- seccomp TSYNC is one pass under siglock in the caller, no wake-up at all: ${sec8.ratio.toFixed(2)}× Landlock's lockstep at 8 siblings.` +
+        (fa8?.ratio !== undefined ? ` The 2014 force-add design (no ancestry walk) costs ${fa8.ratio.toFixed(2)}× the ancestry check at 8 siblings, with spreads of ${(fa8.spread * 100).toFixed(0)} % and ${(sec8.spread * 100).toFixed(0)} %.` : ''),
+    );
   }
-  const psx8 = get(tsyncCaseName({ siblings: 8, how: 'libpsx', ownCreds: false }));
-  if (psx8?.ratio !== undefined) {
-    out.push(`- The libpsx broadcast costs ${psx8.ratio.toFixed(2)}× TSYNC at 8 siblings (one wake-up per thread, no lockstep) and leaves the threads in distinct domains (\`landlock-scope-signal --variant libpsx\`).`);
+  const psx = r.results.filter((x) => /^libpsx broadcast \d+ siblings$/.test(x.name) && x.ratio !== undefined);
+  if (psx.length) {
+    const cells = psx.map((x) => `${x.ratio!.toFixed(2)}× at ${/(\d+) siblings/.exec(x.name)![1]}`);
+    out.push(`- The libpsx broadcast (a signal to each thread, each restricts itself and acks; no lockstep) costs ${cells.join(', ')} siblings against TSYNC, and leaves the threads in distinct domains (\`landlock-scope-signal --variant libpsx\`).`);
   }
   const own = r.credsPerCall.find((c) => /own creds/.test(c.name));
   const shared = r.credsPerCall.find((c) => c.siblings === own?.siblings && !/own creds/.test(c.name));
   if (own && shared) out.push(`- Siblings with creds of their own allocate one cred each per call (${own.credsPerCall} for ${own.siblings} siblings); with re-wiring the call allocates ${shared.credsPerCall}.`);
-  const ctrl = r.results.filter((x) => x.group === 'stress' && x.name.startsWith('schedules/s') && x.ratio !== undefined);
-  if (ctrl.length) {
-    const rs = ctrl.map((x) => x.ratio!).sort((a, b) => a - b);
-    out.push(`- A controlled schedule (one thread at a time, every decision recorded) costs ${rs[0]!.toFixed(1)}–${rs[rs.length - 1]!.toFixed(1)}× a parallel iteration of the same scenario: the price of exact replay.`);
+  for (const strategy of ['random', 'pct']) {
+    const rs = r.results
+      .filter((x) => x.group === 'stress' && x.name.startsWith('schedules/s') && x.name.endsWith(`controlled ${strategy}`) && x.ratio !== undefined)
+      .map((x) => x.ratio!)
+      .sort((a, b) => a - b);
+    if (rs.length) out.push(`- A controlled ${strategy === 'pct' ? 'PCT' : 'random'} schedule (one thread at a time, every decision recorded for exact replay) costs ${rs[0]!.toFixed(2)}–${rs[rs.length - 1]!.toFixed(2)}× a parallel iteration of the same scenario with perturbation delays.`);
   }
   const stress = r.results.filter((x) => x.group === 'stress' && x.name.startsWith('stress it/s') && x.name.endsWith('random'));
   if (stress.length > 1) {
@@ -176,7 +182,7 @@ export function benchmarksMarkdown(r: SuiteReport, plots: readonly string[], com
     if (g === 'tsync') {
       for (const p of plots) lines.push(`![TSYNC latency by parked siblings, with the broadcast-ack floor](${p})`, '');
       const floors = r.results.filter((x) => x.group === 'floor').map((x) => x.name);
-      if (floors.length) lines.push(`The dashed line is the raw broadcast-ack floor measured in the same run (${floors.map((f) => f.replace('raw broadcast-ack to ', '')).join(', ')}).`, '');
+      if (floors.length) lines.push(`The dashed line is the raw broadcast-ack floor measured in the same run, for N = ${floors.map((f) => /\d+/.exec(f)![0]).join(', ')}.`, '');
     }
   }
   if (r.detection.length) lines.push(...detectionTables(r));

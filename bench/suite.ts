@@ -185,6 +185,11 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 export function writeReport(path: string, r: SuiteReport): string[] {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, `${JSON.stringify(r, null, 1)}\n`);
+  return writePlots(path, r);
+}
+
+/** The SVG plots of a report, beside its JSON file (`full.json` -> `full-tsync.svg`); returns their paths. */
+export function writePlots(path: string, r: SuiteReport): string[] {
   const pick = (group: string, re: RegExp): { x: number; y: number }[] =>
     r.results
       .filter((x) => x.group === group && re.test(x.name))

@@ -101,6 +101,12 @@ test('bench --quick writes every result with its spread, ratio and the machine f
 
   const doc = readFileSync(md, 'utf8');
   for (const part of ['# Benchmarks', 'Machine:', 'Time to first detection', '## Reproduce', 'quick-tsync.svg', ATOMICS_ADD_BASELINE]) assert.ok(doc.includes(part), `markdown has ${part}`);
+
+  // The same report rendered again from the JSON, without running anything.
+  const md2 = join(dir, 'BENCH2.md');
+  const again = await withTimeout('bench --from-json', 30_000, () => lockstep(['bench', '--from-json', file, '--markdown', md2], { timeoutMs: 25_000 }));
+  assert.is(again.code, 0, again.stderr);
+  assert.is(readFileSync(md2, 'utf8'), doc);
 });
 
 test.run();
