@@ -10,7 +10,6 @@
  * the kernel does), the thread body, do_exit(). No Worker is spawned per
  * iteration or per clone; the dispatch is one futex wake.
  */
-import { availableParallelism } from 'node:os';
 import { Ev, FailKind } from './constants.js';
 import { AbortIteration, KernelFailure, TaskExit } from './errors.js';
 import { Kernel } from './kernel.js';
@@ -28,7 +27,9 @@ import {
   kStrategy,
   T_ARG,
   T_BODY,
+  SIM_NR_CPUS,
   T_CPU,
+  T_RCU_TASKS_HOLDOUT,
   T_TGID,
   X_BUSY,
   X_MAILBOX,
@@ -65,8 +66,6 @@ const L_USER = label('user');
 const L_EXIT = label('sys_exit');
 
 const SPIN = 2000;
-/** Simulated CPUs: as many as the machine has cores. */
-export const NR_CPUS = availableParallelism();
 
 const scenarios = new Map<string, Scenario>();
 
@@ -143,8 +142,10 @@ function runTask(
   const iterSeed = Atomics.load(i32, kIterSeed);
   const tid = k.tid(slot);
   k.perturber = k.controlled ? null : strategyById(Atomics.load(i32, kStrategy)).perturber(iterSeed, tid);
-  // Each executor stands for one simulated CPU among NR_CPUS.
-  k.tset(slot, T_CPU, args.exec % NR_CPUS);
+  // A task starts on its executor's simulated CPU (SIM_NR_CPUS, fixed so
+  // that per-CPU state does not depend on the host); it migrates on wake-up
+  // (sched.ts).
+  k.tset(slot, T_CPU, args.exec % SIM_NR_CPUS);
   const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
   try {
     k.event(Ev.START, k.tget(slot, T_BODY));
@@ -214,6 +215,9 @@ function makeContext(
   });
   const userPoint = (addr: number): void => {
     k.yieldPoint(L_USER, addr);
+    // The scheduler tick in user mode (rcu_sched_clock_irq -> rcu_tasks_qs):
+    // user-mode execution is an RCU Tasks quiescent state.
+    if (k.tget(slot, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(slot, T_RCU_TASKS_HOLDOUT, 0);
     sys.interruptReturn();
   };
   ctx = {

@@ -80,7 +80,8 @@ export {
 } from './signal.js';
 export { initTaskWork, registerTaskWork, taskWorkAdd, taskWorkCancel, taskWorkPending, taskWorkRun } from './taskwork.js';
 export { copyProcess, doExit, doWait, exitHooks, releaseTask, wakeUpNewTask } from './task.js';
-export { registerWaitResolver } from './waitgraph.js';
+export { buildWaitGraph, registerObjectName, registerWaitKindResolver, registerWaitResolver } from './waitgraph.js';
+export { registerTeardown } from './teardown.js';
 export { Sys } from './sys.js';
 export * as layout from './layout.js';
 export { CACHE } from './layout.js';

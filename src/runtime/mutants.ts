@@ -20,6 +20,8 @@ const IDS: readonly string[] = [
   // Historical designs that differ from mainline by a delta, like a Kconfig choice.
   'pre-6.11',
   'force-add-2014',
+  // RCU Tasks exit tracking with tasks_rcu_exit_srcu (2015..v6.9, spec 3a); without it, the v6.9 per-CPU lists.
+  'tasks-srcu',
   'RT-lost-wakeup',
   'RT-unlocked-add',
 ];

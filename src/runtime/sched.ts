@@ -41,6 +41,8 @@ import {
   kLiveTasks,
   kNextSlot,
   kWaitTicket,
+  SIM_NR_CPUS,
+  T_CPU,
   T_NVCSW,
   T_ON_RQ,
   T_PARK,
@@ -56,7 +58,7 @@ import {
   TASK_WORDS,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
-import { scheduleBlocked, YIELD_TIMED } from './scheduler/controlled.js';
+import { scheduleBlocked, YIELD_POLL, YIELD_TIMED } from './scheduler/controlled.js';
 
 const CORES = availableParallelism();
 /** Spin budget before parking when every runnable thread can have a core. */
@@ -114,9 +116,21 @@ export function schedule(k: Kernel, lbl: number): void {
   Atomics.store(i32, b + T_ON_RQ, 0);
   if (k.controlled) scheduleBlocked(k, lbl);
   else park(k, b + T_PARK);
+  migrateOnWake(k);
   Atomics.store(i32, b + T_ON_RQ, 1);
   k.checkAbort();
   k.event(Ev.WAKE, lbl);
+}
+
+/**
+ * select_task_rq() on wake-up: a task that slept resumes on the next
+ * simulated CPU. Deterministic, so replays stay exact; it is what makes
+ * per-CPU state recorded before a sleep (t->rcu_tasks_exit_cpu) differ from
+ * smp_processor_id() after it (spec 3g R11).
+ */
+function migrateOnWake(k: Kernel): void {
+  const b = k.curBase;
+  Atomics.store(k.i32, b + T_CPU, (Atomics.load(k.i32, b + T_CPU) + 1) % SIM_NR_CPUS);
 }
 
 function park(k: Kernel, pw: number): void {
@@ -129,9 +143,10 @@ function park(k: Kernel, pw: number): void {
 /**
  * schedule_timeout(): sleep until woken or until `ms` elapse. Returns true if
  * woken, false on timeout. In controlled mode time is not real: the timeout
- * fires only when nothing else can run.
+ * fires only when nothing else can run, or, for a short polling sleep
+ * (`poll`), whenever the strategy picks the sleeper.
  */
-export function scheduleTimeout(k: Kernel, ms: number, lbl: number): boolean {
+export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false): boolean {
   const i32 = k.i32;
   const b = k.curBase;
   const st = Atomics.load(i32, b + T_STATE);
@@ -140,8 +155,9 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number): boolean {
   Atomics.add(i32, b + T_NVCSW, 1);
   Atomics.store(i32, b + T_ON_RQ, 0);
   let woken = true;
+  migrateOnWake(k);
   if (k.controlled) {
-    Atomics.store(i32, b + T_YIELDING, YIELD_TIMED);
+    Atomics.store(i32, b + T_YIELDING, poll ? YIELD_POLL : YIELD_TIMED);
     Atomics.store(i32, b + T_TIMED, 0);
     scheduleBlocked(k, lbl);
     woken = Atomics.load(i32, b + T_TIMED) === 0;

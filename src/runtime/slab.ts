@@ -187,6 +187,27 @@ export function peek(k: Kernel, h: number, field: number): number {
   return Atomics.load(k.i32, deref(k, h, 'peek') + field);
 }
 
+/**
+ * Read a field of an object that another task may free at any moment,
+ * without a report: null if the handle is (or went) stale around the load.
+ * For walks that the kernel does under a lock lockstep does not take there
+ * (wait4's scan runs under read_lock(&tasklist_lock) in the kernel, which
+ * keeps release_task() out); whoever acts on the value re-checks under the
+ * lock.
+ */
+export function peekIfLive(k: Kernel, h: number, field: number): number | null {
+  if (h === 0) return null;
+  const c = k.L.cacheById[handleCache(h)];
+  const slot = handleSlot(h);
+  if (!c || slot >= c.spec.capacity) return null;
+  const at = c.base + slot * c.stride;
+  const i32 = k.i32;
+  const live = (): boolean => Atomics.load(i32, at + S_STATE) === ObjState.LIVE && (Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h);
+  if (!live()) return null;
+  const v = Atomics.load(i32, at + SLAB_HDR_WORDS + field);
+  return live() ? v : null;
+}
+
 /** Take a reference. Incrementing from zero means the object was already dead. */
 export function kget(k: Kernel, h: number, lbl = L_GET): number {
   k.yieldPoint(lbl);

@@ -72,7 +72,7 @@ import { strategyById } from './scheduler/index.js';
 import { scheduleExit } from './scheduler/controlled.js';
 import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
 import { fatalSignalPending } from './sigpending.js';
-import { deref, kget, kmemCacheAlloc, kput } from './slab.js';
+import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
 import { spinLock, spinUnlock } from './sync/spinlock.js';
 import { waitEvent, wakeUpAll } from './sync/waitqueue.js';
 import { taskWorkRun } from './taskwork.js';
@@ -104,6 +104,12 @@ export interface ExitHooks {
   afterExitNotify: ((k: Kernel) => void)[];
   /** release_task() → __exit_signal() → free_pid(). */
   releaseTask: ((k: Kernel, slot: number) => void)[];
+  /**
+   * alloc_pid() in copy_process(), under the parent's siglock, before the
+   * copyProcess hooks: 0, or a negative errno that fails the clone (a pid
+   * namespace whose allocation was disabled gives -ENOMEM).
+   */
+  allocPid: ((k: Kernel, child: number, flags: number) => number)[];
   /** copy_process(), under the parent's siglock, before the child is linked. */
   copyProcess: ((k: Kernel, child: number, flags: number) => void)[];
 }
@@ -114,6 +120,7 @@ export const exitHooks: ExitHooks = {
   findChildReaper: [],
   afterExitNotify: [],
   releaseTask: [],
+  allocPid: [],
   copyProcess: [],
 };
 
@@ -193,8 +200,16 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
   const locked = !k.isHarness;
   if (locked) lockSiglock(k, parentSlot, L_LINK);
   try {
+    let err = 0;
     if (locked && thread && ((k.tget(parentSlot, T_FLAGS) & PF_EXITING) !== 0 || fatalSignalPending(k, parentSlot))) {
       // The group is dying (fatal_signal_pending in copy_process): refuse.
+      err = -EINTR;
+    }
+    for (const hook of exitHooks.allocPid) {
+      if (err !== 0) break;
+      err = hook(k, slot, a.flags);
+    }
+    if (err !== 0) {
       Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
       Atomics.store(i32, b + T_STATE, TASK_DEAD);
       Atomics.store(i32, b + T_EXIT_STATE, EXIT_DEAD);
@@ -202,7 +217,8 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
       kput(k, i32[b + T_CRED]!);
       kput(k, i32[b + T_SIGNAL]!);
       kput(k, i32[b + T_SIGHAND]!);
-      return -EINTR;
+      if (!thread) Atomics.sub(i32, k.base(parentSlot) + T_CHILDREN, 1);
+      return err;
     }
     for (const hook of exitHooks.copyProcess) hook(k, slot, a.flags);
     const sa = deref(k, i32[b + T_SIGNAL]!);
@@ -315,45 +331,43 @@ export function doExit(k: Kernel, code: number): void {
   lockSiglock(k, slot, L_EXIT_SIGNALS);
   k.tor(slot, T_FLAGS, PF_EXITING);
   const sa = signalOf(k, slot);
-  const groupDead = Atomics.sub(i32, sa + SIG_LIVE, 1) === 1;
+  Atomics.sub(i32, sa + SIG_LIVE, 1); // group_dead is derived from the live count where it matters
   unlockSiglock(k, slot, L_EXIT_SIGNALS);
   for (const hook of exitHooks.afterExitSignals) hook(k);
   // exit_task_work(): run what is queued and install work_exited.
   taskWorkRun(k, L_EXIT_TASK_WORK);
   Atomics.store(i32, k.curBase + T_EXIT_CODE, code);
   for (const hook of exitHooks.beforeExitNotify) hook(k);
-  exitNotify(k, groupDead);
+  exitNotify(k);
   for (const hook of exitHooks.afterExitNotify) hook(k);
   doTaskDead(k);
 }
 
 /** exit_notify(): reparent children, become a zombie or autoreap. */
-function exitNotify(k: Kernel, groupDead: boolean): void {
+function exitNotify(k: Kernel): void {
   const i32 = k.i32;
   const slot = k.cur;
   const me = k.curTid;
   const tgid = k.tget(slot, T_TGID);
-  // forget_original_parent(): who adopts our children? A pid-namespace hook
-  // may sleep here (zap_pid_ns_processes), so tasklist_lock is not held.
-  let reaper = 0;
-  if (groupDead) {
-    for (const hook of exitHooks.findChildReaper) {
-      reaper = hook(k);
-      if (reaper !== 0) break;
-    }
+  // forget_original_parent(): find_child_reaper() first. A pid-namespace
+  // hook may sleep there (zap_pid_ns_processes), so tasklist_lock is not
+  // held.
+  let childReaper = 0;
+  for (const hook of exitHooks.findChildReaper) {
+    childReaper = hook(k);
+    if (childReaper !== 0) break;
   }
   lockTasklist(k);
   try {
-    if (reaper === 0 && !groupDead) {
-      // find_alive_thread(): while the group lives, its children stay in it.
-      for (const t of threadsOf(k, tgid)) {
-        if (t !== slot && (k.tget(t, T_FLAGS) & PF_EXITING) === 0) {
-          reaper = k.tid(t);
-          break;
-        }
+    // find_new_reaper(): a live thread of the group first, then the child reaper.
+    let reaper = 0;
+    for (const t of threadsOf(k, tgid)) {
+      if (t !== slot && (k.tget(t, T_FLAGS) & PF_EXITING) === 0) {
+        reaper = k.tid(t);
+        break;
       }
     }
-    if (reaper === 0) reaper = INIT_TID;
+    if (reaper === 0) reaper = childReaper !== 0 ? childReaper : INIT_TID;
     const n = Atomics.load(i32, kNextSlot);
     for (let s = 1; s < n; s++) {
       if (k.tget(s, T_PARENT) !== me || k.tget(s, T_TGID) === tgid) continue;
@@ -419,14 +433,26 @@ export function doWait(k: Kernel, pid: number): WaitResult | number {
       if (pid > 0 && k.tid(s) !== pid) continue;
       const es = k.tget(s, T_EXIT_STATE);
       if (es === EXIT_DEAD) continue;
-      hasChild = true;
-      if (es === EXIT_ZOMBIE && threadGroupEmpty(k, s)) {
-        // A group exit reports the group's exit code (do_group_exit).
-        const sg = signalOf(k, s);
-        const groupExit = Atomics.load(i32, sg + SIG_GROUP_EXIT) !== 0;
-        found = { pid: k.tid(s), status: groupExit ? Atomics.load(i32, sg + SIG_GROUP_EXIT_CODE) : k.tget(s, T_EXIT_CODE) };
-        return true;
+      if (es !== EXIT_ZOMBIE) {
+        hasChild = true;
+        continue;
       }
+      // The kernel scans under read_lock(&tasklist_lock), so a zombie cannot
+      // be released (and its signal_struct freed) by another waiter under
+      // it; here the scan is lockless, so read the group's state only while
+      // it is still live (a freed signal_struct means the zombie was
+      // released: it is EXIT_DEAD, no child any more), and re-check under
+      // tasklist_lock before reaping.
+      const sig = k.tget(s, T_SIGNAL);
+      const nr = peekIfLive(k, sig, SIG_NR_THREADS);
+      // A group exit reports the group's exit code (do_group_exit).
+      const groupExit = peekIfLive(k, sig, SIG_GROUP_EXIT);
+      const groupCode = peekIfLive(k, sig, SIG_GROUP_EXIT_CODE);
+      if (nr === null || groupExit === null || groupCode === null) continue;
+      hasChild = true;
+      if (nr > 1) continue;
+      found = { pid: k.tid(s), status: groupExit !== 0 ? groupCode : k.tget(s, T_EXIT_CODE) };
+      return true;
     }
     return !hasChild;
   };

@@ -22,6 +22,7 @@ import {
   TASK_NEW,
   TASK_RUNNING,
   TASK_UNINTERRUPTIBLE,
+  TIMED_WAIT_KINDS,
   WAIT_KIND_NAMES,
   WaitKind,
 } from './constants.js';
@@ -85,6 +86,7 @@ export interface WaitGraph {
 export type WaitResolver = (k: Kernel, slot: number, obj: number) => { releasers: number[]; why: string } | null;
 
 const resolvers: { prefix: string; fn: WaitResolver }[] = [];
+const kindResolvers = new Map<number, WaitResolver>();
 
 /**
  * Register a resolver for objects whose description (`describeAddr`)
@@ -94,8 +96,25 @@ export function registerWaitResolver(prefix: string, fn: WaitResolver): void {
   resolvers.push({ prefix, fn });
 }
 
+/**
+ * Register a resolver for every breadcrumb of wait kind `kind` (for waits
+ * whose object is not a slab object, e.g. the RCU Tasks holdout loop).
+ */
+export function registerWaitKindResolver(kind: number, fn: WaitResolver): void {
+  kindResolvers.set(kind, fn);
+}
+
+const headerNames = new Map<number, string>();
+
+/** Name a kernel-wide object in the SAB header for reports (e.g. "rcu_tasks.holdouts"). */
+export function registerObjectName(addr: number, name: string): void {
+  headerNames.set(addr, name);
+}
+
 /** Human name of the object at `addr`: named sync objects show their name. */
 export function describeObject(k: Kernel, addr: number): string {
+  const named = headerNames.get(addr);
+  if (named !== undefined) return named;
   const c = k.L.cacheById[CACHE.sync]!;
   if (addr >= c.base && addr < c.base + c.stride * c.spec.capacity) {
     const slot = Math.floor((addr - c.base) / c.stride);
@@ -158,7 +177,7 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
     const kind = k.tget(s, T_WAIT_KIND);
     const obj = k.tget(s, T_WAIT_OBJ);
     const lbl = labelText(k.tget(s, T_WAIT_LABEL));
-    if (kind === WaitKind.TIMEOUT) timed++;
+    if (TIMED_WAIT_KINDS.has(kind)) timed++;
     const r = resolve(k, s, kind, obj);
     nodes.push({
       tid,
@@ -171,13 +190,21 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
     });
   }
   const cycle = findCycle(nodes);
-  const kind: 'deadlock' | 'hang' = runnable.length === 0 && timed === 0 && nodes.some((x) => x.state !== 'Z') ? 'deadlock' : 'hang';
+  // Nothing can run and nothing waits for a timer, or the timed waiters poll
+  // for tasks in a cycle (the RCU Tasks holdout loop): a deadlock.
+  const kind: 'deadlock' | 'hang' =
+    runnable.length === 0 && (timed === 0 || cycle !== null) && nodes.some((x) => x.state !== 'Z') ? 'deadlock' : 'hang';
   return { nodes, cycle, runnable, kind, report: formatReport(nodes, cycle, runnable, kind) };
 }
 
 function resolve(k: Kernel, slot: number, kind: number, obj: number): { releasers: number[]; why: string } {
   const i32 = k.i32;
   const desc = obj ? describeAddr(k, obj) : '';
+  const byKind = kindResolvers.get(kind);
+  if (byKind) {
+    const out = byKind(k, slot, obj);
+    if (out) return out;
+  }
   for (const r of resolvers) {
     if (desc.startsWith(r.prefix)) {
       const out = r.fn(k, slot, obj);
@@ -292,7 +319,7 @@ export function allParked(k: Kernel): boolean {
     if (st === TASK_DEAD || k.tget(s, T_EXIT_STATE) !== 0) continue;
     if (st === TASK_RUNNING || st === TASK_NEW) return false;
     if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) !== 0) return false;
-    if (k.tget(s, T_WAIT_KIND) === WaitKind.TIMEOUT) return false;
+    if (TIMED_WAIT_KINDS.has(k.tget(s, T_WAIT_KIND))) return false;
     parked++;
   }
   return parked > 0;

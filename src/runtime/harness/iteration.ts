@@ -3,6 +3,7 @@
  * scenario's first tasks, start them, and afterwards check invariants,
  * tear down and look for leaked objects.
  */
+import { runTeardownHooks } from '../teardown.js';
 import {
   EXIT_DEAD,
   FailKind,
@@ -290,6 +291,8 @@ export function teardownIteration(hk: Kernel, st: IterationState): KernelFailure
     kput(hk, hk.i32[b + T_SIGHAND]!);
     for (const h of st.syncObjects) kfree(hk, h);
     for (const h of st.creds) kput(hk, h);
+    const sub = runTeardownHooks(hk);
+    if (sub) return sub;
     const overwritten = findPoisonOverwrites(hk);
     if (overwritten.length > 0) {
       return new KernelFailure(FailKind.KASAN, `use-after-free write: freed object(s) modified after their free: ${overwritten.slice(0, 8).join(', ')}`);

@@ -43,16 +43,31 @@ import type { ControlledScheduler } from './types.js';
 /** T_YIELDING values. */
 export const YIELD_RETRY = 1;
 export const YIELD_TIMED = 2;
+/**
+ * A polling sleep (the RCU Tasks holdout loop's schedule_timeout_idle): its
+ * short timeout may fire at any decision, so the strategy may pick it like
+ * a runnable task; picked, it wakes as timed out. An ordinary timed sleep
+ * (YIELD_TIMED) fires only when nothing else can run.
+ */
+export const YIELD_POLL = 3;
 
 const SPIN = 2000;
 
-function runnableSlots(k: Kernel): number[] {
+/**
+ * Tasks that can run: TASK_RUNNING, or preempted at a yield point whatever
+ * their state (a task between set_current_state() and schedule() that is
+ * preempted stays on the runqueue: it has not gone to sleep yet). `cur` is
+ * the deciding task when it decides at a yield point.
+ */
+function runnableSlots(k: Kernel, cur: number): number[] {
   const n = Atomics.load(k.i32, kNextSlot);
   const out: number[] = [];
   for (let s = 1; s < n; s++) {
     // Not the link state: a thread that reaped itself in exit_notify() is
     // unlinked but still runs until do_task_dead().
-    if (k.tget(s, T_STATE) === TASK_RUNNING && k.tget(s, T_EXECUTOR) > 0) out.push(s);
+    if (k.tget(s, T_EXECUTOR) === 0) continue;
+    if (s === cur || k.tget(s, T_STATE) === TASK_RUNNING || k.tget(s, T_AT_YIELD) !== 0) out.push(s);
+    else if (k.tget(s, T_YIELDING) === YIELD_POLL && k.tget(s, T_STATE) !== TASK_DEAD) out.push(s);
   }
   return out;
 }
@@ -62,8 +77,9 @@ function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
   const out: number[] = [];
   for (let s = 1; s < n; s++) {
     const st = k.tget(s, T_STATE);
-    if (st === TASK_RUNNING || st === TASK_DEAD || k.tget(s, T_EXECUTOR) === 0) continue;
-    if (timedOnly && k.tget(s, T_YIELDING) !== YIELD_TIMED) continue;
+    if (st === TASK_RUNNING || st === TASK_DEAD || k.tget(s, T_EXECUTOR) === 0 || k.tget(s, T_AT_YIELD) !== 0) continue;
+    const y = k.tget(s, T_YIELDING);
+    if (timedOnly && y !== YIELD_TIMED && y !== YIELD_POLL) continue;
     out.push(s);
   }
   return out;
@@ -74,10 +90,10 @@ function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
  * next, or -1 when nothing can run (then either the iteration is over or a
  * deadlock has been reported).
  */
-export function decide(k: Kernel, lbl: number): number {
+export function decide(k: Kernel, lbl: number, atYield = false): number {
   const i32 = k.i32;
   const strategy = strategyById(i32[kStrategy]!);
-  let runnable = runnableSlots(k);
+  let runnable = runnableSlots(k, atYield ? k.cur : -1);
   if (runnable.length === 0) {
     const timed = sleepingSlots(k, true);
     if (timed.length > 0) {
@@ -106,6 +122,11 @@ export function decide(k: Kernel, lbl: number): number {
   }
   const cur = k.cur >= 0 && runnable.includes(k.cur) ? k.cur : -1;
   const next = runnable.length === 1 && !strategy.name.startsWith('replay') ? runnable[0]! : strategy.pick(k, runnable, cur, step, lbl);
+  if (k.tget(next, T_YIELDING) === YIELD_POLL && k.tget(next, T_STATE) !== TASK_RUNNING && k.tget(next, T_AT_YIELD) === 0) {
+    // A polling sleeper was chosen: its timeout fires now.
+    k.tset(next, T_TIMED, 1);
+    k.tset(next, T_STATE, TASK_RUNNING);
+  }
   i32[kSchedStep] = step + 1;
   const L = k.L;
   if (step < L.config.schedLogSteps) {
@@ -153,7 +174,7 @@ function switchTo(k: Kernel, next: number): void {
 
 export const controlled: ControlledScheduler = {
   yieldPoint(k, lbl) {
-    const next = decide(k, lbl);
+    const next = decide(k, lbl, true);
     if (next >= 0 && next !== k.cur) {
       // Parked at a yield point: the access after it is still to come.
       Atomics.store(k.i32, k.curBase + T_AT_YIELD, lbl);

@@ -73,6 +73,7 @@ export const pct: Strategy = {
         if (!rng.chance(i32[kPerturbPermille]!)) return;
         const rank = rankOf(k, prio);
         if (rank === 0) return;
+        k.notePreempted(k.cur); // an involuntary switch (nivcsw)
         if (prio < i32[kDepth]!) sleepUs(50 + rng.below(150));
         else if (rank === 1) yieldCpu();
         else sleepUs(10 * rank + rng.below(20));

@@ -25,8 +25,11 @@ export const random: Strategy = {
         const permille = k.i32[kPerturbPermille]!;
         if (!rng.chance(permille)) return;
         const r = rng.below(10);
-        if (r < 5) spinFor(16 + rng.below(400));
-        else if (r < 8) yieldCpu();
+        if (r < 5) return spinFor(16 + rng.below(400));
+        // Giving up the CPU here is a preemption, not a voluntary switch
+        // (nivcsw; RCU Tasks must not take it as a quiescent state, R8).
+        k.notePreempted(k.cur);
+        if (r < 8) yieldCpu();
         else sleepUs(5 + rng.below(200));
       },
     };
