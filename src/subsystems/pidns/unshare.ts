@@ -1,0 +1,28 @@
+/**
+ * unshare(CLONE_NEWPID) (kernel/nsproxy.c, copy_pid_ns): the caller's
+ * pid_ns_for_children becomes a new child of its active namespace. The
+ * caller itself stays where it is; only children forked afterwards enter
+ * the new namespace, the first of them as its init (spec 3c2).
+ */
+import { CAP_SYS_ADMIN, CLONE_NEWPID, EINVAL, EPERM, kput, label, type Kernel } from '../../runtime/index.js';
+import { T_PID_NS, T_PID_NS_FOR_CHILDREN } from '../../runtime/layout.js';
+import { capable } from '../cred/cred.js';
+import { createPidNamespace } from './namespace.js';
+
+const L_UNSHARE = label('sys_unshare');
+
+export function sysUnshare(k: Kernel, flags: number): number {
+  k.yieldPoint(L_UNSHARE);
+  if ((flags & ~CLONE_NEWPID) !== 0) return -EINVAL;
+  if ((flags & CLONE_NEWPID) === 0) return 0;
+  if (!capable(k, CAP_SYS_ADMIN)) return -EPERM;
+  const active = k.tget(k.cur, T_PID_NS);
+  const old = k.tget(k.cur, T_PID_NS_FOR_CHILDREN);
+  // copy_pid_ns(): only from a task whose children still go to its own namespace.
+  if (old !== active) return -EINVAL;
+  const ns = createPidNamespace(k, active);
+  if (ns < 0) return ns;
+  k.tset(k.cur, T_PID_NS_FOR_CHILDREN, ns);
+  if (old !== 0) kput(k, old, L_UNSHARE);
+  return 0;
+}

@@ -1,0 +1,146 @@
+/**
+ * The end of a PID namespace (spec 3c2): find_child_reaper() in
+ * exit_notify() and zap_pid_ns_processes().
+ *
+ * find_child_reaper(father): if father is not its namespace's init, the
+ * init adopts; if another live thread of father's group exists, it becomes
+ * the init; otherwise the namespace dies: zap_pid_ns_processes() kills
+ * everything in it and sleeps until every pid but the init's is freed,
+ * that is until every task of the namespace has been *reaped*. A task whose
+ * parent is outside the namespace is reaped by that parent, so the init's
+ * exit may wait on a task outside the namespace (the B → C → A edges of 3c3).
+ *
+ * The sleep is where RCU Tasks' exit tracking meets the namespace: with the
+ * SRCU design the sleeper still holds tasks_rcu_exit_srcu's read side unless
+ * the 2023 fix drops it around schedule() (rcu-tasks/design.ts).
+ *
+ * Planted bug R10 (spec 3g): init_pids is 1 even when the last thread is
+ * not the group leader (whose pid stays allocated): the reaper sleeps forever.
+ */
+import {
+  doWait,
+  ECHILD,
+  exitHooks,
+  finishWait,
+  groupSendSig,
+  label,
+  lockSiglock,
+  PF_EXITING,
+  prepareToWait,
+  schedule,
+  SIGCHLD,
+  sighandOf,
+  SIGKILL,
+  sigmask,
+  signalOf,
+  TASK_INTERRUPTIBLE,
+  threadsOf,
+  TIF_NOTIFY_SIGNAL,
+  TIF_SIGPENDING,
+  unlockSiglock,
+  WaitKind,
+  type Kernel,
+} from '../../runtime/index.js';
+import {
+  kNextSlot,
+  PN_CHILD_REAPER,
+  PN_PID_ALLOCATED,
+  SH_IGNORED,
+  SIG_GROUP_EXIT,
+  SlotState,
+  T_EXIT_STATE,
+  T_FLAGS,
+  T_PID_NS,
+  T_SLOT,
+  T_TGID,
+  T_TID,
+  T_TIF,
+} from '../../runtime/layout.js';
+import { exitTasksRcuStart, exitTasksRcuStop, zapDropsExitReadSide } from '../rcu-tasks/index.js';
+import { deref } from '../../runtime/index.js';
+import { disablePidAllocation, nsContains } from './namespace.js';
+
+const L = {
+  find: label('pidns:find_child_reaper'),
+  zap: label('pidns:zap_pid_ns_processes'),
+  kill: label('pidns:zap:SIGKILL'),
+  reap: label('pidns:zap:kernel_wait4'),
+  wait: label('pidns:zap:wait pid_allocated == init_pids'),
+};
+
+/** zap_pid_ns_processes(pid_ns), called by the namespace's dying init. */
+export function zapPidNsProcesses(k: Kernel, ns: number): void {
+  const i32 = k.i32;
+  const me = k.cur;
+  const a = deref(k, ns);
+  k.yieldPoint(L.zap, a + PN_PID_ALLOCATED);
+  const leader = k.tget(me, T_TGID) === k.curTid;
+  // 1. A non-leader last thread: its leader's pid is still allocated.
+  // R10: count it as if it were the leader.
+  const initPids = leader || k.mutant('R10') ? 1 : 2;
+  // 2. No new task can enter the namespace.
+  disablePidAllocation(k, ns);
+  // 3. From now on the reaper's own children autoreap.
+  lockSiglock(k, me, L.zap);
+  Atomics.or(i32, sighandOf(k, me) + SH_IGNORED, sigmask(SIGCHLD));
+  unlockSiglock(k, me, L.zap);
+  // 4. SIGKILL every process of the namespace (pid_task(PIDTYPE_TGID) for nr >= 2).
+  const myTgid = k.tget(me, T_TGID);
+  const n = Atomics.load(i32, kNextSlot);
+  for (let s = 1; s < n; s++) {
+    const tid = k.tget(s, T_TID);
+    if (k.tget(s, T_TGID) !== tid || tid === myTgid) continue;
+    if (k.tget(s, T_SLOT) !== SlotState.LINKED || k.tget(s, T_EXIT_STATE) !== 0) continue;
+    const tns = k.tget(s, T_PID_NS);
+    if (tns === 0 || !nsContains(k, ns, tns)) continue;
+    if (Atomics.load(i32, signalOf(k, s) + SIG_GROUP_EXIT) !== 0) continue;
+    k.yieldPoint(L.kill);
+    groupSendSig(k, s, SIGKILL);
+  }
+  // 5. Reap our own zombie children (children traced from outside included).
+  for (;;) {
+    k.tand(me, T_TIF, ~(TIF_SIGPENDING | TIF_NOTIFY_SIGNAL));
+    const rc = doWait(k, -1);
+    if (rc === -ECHILD) break;
+  }
+  // 6. Wait until only our own pids are left: the others are reaped by
+  // whoever their parents are, and free_pid() wakes us.
+  const word = a + PN_PID_ALLOCATED;
+  for (;;) {
+    prepareToWait(k, WaitKind.PIDNS_ZAP, word, 0, TASK_INTERRUPTIBLE, L.wait, initPids);
+    if (Atomics.load(i32, word) === initPids) break;
+    // The 2023 fix (28319d6dc5e2): "the current task can not be concurrently
+    // reaped at this point", so leave the exit SRCU read side while asleep.
+    const drop = zapDropsExitReadSide(k);
+    if (drop) exitTasksRcuStop(k);
+    schedule(k, L.wait);
+    if (drop) exitTasksRcuStart(k);
+  }
+  finishWait(k, 0);
+}
+
+/**
+ * find_child_reaper(father), inside exit_notify() with tasklist_lock
+ * dropped. Returns the tid of the namespace's init for a task that is not
+ * the init; 0 for a task of the initial namespace (the runtime's own rule).
+ */
+function findChildReaper(k: Kernel): number {
+  const father = k.cur;
+  const ns = k.tget(father, T_PID_NS);
+  if (ns === 0) return 0;
+  k.yieldPoint(L.find);
+  const a = deref(k, ns);
+  const reaper = Atomics.load(k.i32, a + PN_CHILD_REAPER);
+  if (reaper !== k.curTid) return reaper;
+  // find_alive_thread(): another thread of the group takes over as init.
+  for (const t of threadsOf(k, k.tget(father, T_TGID))) {
+    if (t !== father && (k.tget(t, T_FLAGS) & PF_EXITING) === 0) {
+      Atomics.store(k.i32, a + PN_CHILD_REAPER, k.tid(t));
+      return k.tid(t);
+    }
+  }
+  zapPidNsProcesses(k, ns);
+  return k.curTid;
+}
+
+exitHooks.findChildReaper.push(findChildReaper);

@@ -1,0 +1,115 @@
+/**
+ * RCU Tasks' view of do_exit() (spec 3c1): an exiting task leaves the task
+ * list in exit_notify(), but may still be preempted in a trampoline until
+ * its final schedule(), so synchronize_rcu_tasks() must find it another way.
+ *
+ *   exit_tasks_rcu_start()   before exit_notify()
+ *       SRCU design: idx = __srcu_read_lock(&tasks_rcu_exit_srcu)
+ *       list design: add current to this CPU's rtp_exit_list, record the CPU
+ *   exit_notify()            (zap_pid_ns_processes() may sleep in here)
+ *   ... the exit window: proc_exit_connector(), mpol_put(), ...
+ *   exit_tasks_rcu_finish()  after the final preempt_disable()
+ *       SRCU design: __srcu_read_unlock(&tasks_rcu_exit_srcu, idx)
+ *       list design: remove current from the list of the recorded CPU
+ *
+ * Planted bugs here (spec 3g): R11 removes under smp_processor_id()'s lock
+ * instead of the recorded CPU's; R13 takes a mutex in the exit window that
+ * an updater holds across synchronize_rcu_tasks().
+ */
+import { exitHooks, label, mutexLock, mutexUnlock, type Kernel } from '../../runtime/index.js';
+import {
+  kRcuTasksExitSrcu,
+  kRcuTasksOn,
+  kRcuTasksR13Mutex,
+  T_RCU_TASKS_EXIT_CPU,
+  T_RCU_TASKS_IDX,
+} from '../../runtime/layout.js';
+import { srcuReadLock, srcuReadUnlock } from '../srcu/index.js';
+import { srcuDesign } from './design.js';
+import { exitListHead, listAdd, listDelInit, lockExitList, taskNode, unlockExitList } from './exitlist.js';
+
+const L = {
+  start: label('rcu_tasks:exit_tasks_rcu_start'),
+  finish: label('rcu_tasks:exit_tasks_rcu_finish'),
+  window: label('do_exit:exit window (after exit_notify)'),
+  r13: label('rcu_tasks:R13 event_mutex in the exit window'),
+};
+
+export function rcuTasksOn(k: Kernel): boolean {
+  return Atomics.load(k.i32, kRcuTasksOn) !== 0;
+}
+
+/**
+ * Code that runs in the exit window, between exit_notify() and
+ * exit_tasks_rcu_finish(), where the task is off the task list but not yet
+ * gone: scenarios hang their "trampoline" here.
+ */
+export const exitWindowHooks: ((k: Kernel) => void)[] = [];
+
+/** exit_tasks_rcu_start(). */
+export function exitTasksRcuStart(k: Kernel): void {
+  if (!rcuTasksOn(k)) return;
+  k.yieldPoint(L.start);
+  if (srcuDesign(k)) {
+    const idx = srcuReadLock(k, Atomics.load(k.i32, kRcuTasksExitSrcu));
+    k.tset(k.cur, T_RCU_TASKS_IDX, idx + 1);
+    return;
+  }
+  // preempt_disable(): no migration between reading the CPU and the add.
+  const cpu = k.smpProcessorId();
+  lockExitList(k, cpu);
+  k.tset(k.cur, T_RCU_TASKS_EXIT_CPU, cpu + 1);
+  listAdd(k, taskNode(k, k.cur), exitListHead(cpu));
+  unlockExitList(k, cpu);
+}
+
+/**
+ * exit_tasks_rcu_stop() (SRCU design, 2023 fix): leave the exit read side
+ * (zap_pid_ns_processes() calls it before schedule()).
+ */
+export function exitTasksRcuStop(k: Kernel): void {
+  if (!rcuTasksOn(k) || !srcuDesign(k)) return;
+  const held = k.tget(k.cur, T_RCU_TASKS_IDX);
+  if (held === 0) return;
+  k.tset(k.cur, T_RCU_TASKS_IDX, 0);
+  srcuReadUnlock(k, Atomics.load(k.i32, kRcuTasksExitSrcu), held - 1);
+}
+
+/** exit_tasks_rcu_finish(). */
+export function exitTasksRcuFinish(k: Kernel): void {
+  if (!rcuTasksOn(k)) return;
+  k.yieldPoint(L.finish);
+  if (srcuDesign(k)) {
+    exitTasksRcuStop(k);
+    return;
+  }
+  const recorded = k.tget(k.cur, T_RCU_TASKS_EXIT_CPU) - 1;
+  if (recorded < 0) return;
+  // R11 (spec 3g): take the lock of the CPU we run on now, not of the list
+  // we are on. After a migration that is another CPU's lock, and the list
+  // op races with adds and removals on our list.
+  const cpu = k.mutant('R11') ? k.smpProcessorId() : recorded;
+  lockExitList(k, cpu);
+  listDelInit(k, taskNode(k, k.cur));
+  k.tset(k.cur, T_RCU_TASKS_EXIT_CPU, 0);
+  unlockExitList(k, cpu);
+}
+
+function exitWindow(k: Kernel): void {
+  if (!rcuTasksOn(k)) return;
+  k.yieldPoint(L.window);
+  // R13 (spec 3g, Chen Zhongjin's report): the exit path takes a mutex that
+  // an updater holds across synchronize_rcu_tasks().
+  if (k.mutant('R13')) {
+    mutexLock(k, kRcuTasksR13Mutex, L.r13);
+    mutexUnlock(k, kRcuTasksR13Mutex, L.r13);
+  }
+  for (const h of exitWindowHooks) h(k);
+}
+
+exitHooks.beforeExitNotify.push(exitTasksRcuStart);
+exitHooks.afterExitNotify.push((k) => {
+  exitWindow(k);
+  // preempt_disable(); exit_rcu(); then:
+  exitTasksRcuFinish(k);
+});

@@ -1,0 +1,214 @@
+/**
+ * The classic RCU Tasks grace period, rcu_tasks_wait_gp() (spec 3c4), run
+ * by synchronize_rcu_tasks() in the caller's context under tasks_gp_mutex:
+ *
+ *   pregp     synchronize_rcu()                   (a barrier site; R9 needs weak memory)
+ *   scan      for_each_process_thread: rcu_tasks_pertask(t)
+ *   postscan  SRCU design: synchronize_srcu(&tasks_rcu_exit_srcu)
+ *             list design: rcu_tasks_pertask() for every task on an exit list
+ *   holdouts  sleep fract jiffies, check_all_holdout_tasks(), until none is left
+ *   postgp    synchronize_rcu()
+ *
+ * Quiescent states: a voluntary context switch (nvcsw changes), blocking
+ * (on_rq = 0), cond_resched_tasks_rcu_qs() and user-mode execution (both
+ * clear t->rcu_tasks_holdout). Preemption is *not* quiescent.
+ *
+ * Time is scaled: one jiffy is RT_JIFFY_MS; fract starts at 1 jiffy and
+ * grows by one per pass up to HZ/10 jiffies. A grace period that has made
+ * RT_STALL_PASSES passes is a stall (the kernel's rcu_task_stall_timeout,
+ * scaled): reported as a deadlock when the wait-for graph has a cycle through
+ * the updater, otherwise as a gp-stall.
+ *
+ * Planted bugs (spec 3g): R2 (list design, every exit-list task a holdout
+ * until it leaves the list, asleep or not),
+ * R7 (no postscan), R8 (preemption accepted as quiescent), busted
+ * (synchronize_rcu_tasks() returns at once).
+ */
+import {
+  buildWaitGraph,
+  FailKind,
+  finishWait,
+  KernelFailure,
+  label,
+  mutexLock,
+  mutexUnlock,
+  prepareToWait,
+  scheduleTimeout,
+  TASK_UNINTERRUPTIBLE,
+  WaitKind,
+  type Kernel,
+} from '../../runtime/index.js';
+import {
+  kNextSlot,
+  kRcuTasksExitSrcu,
+  kRcuTasksGpMutex,
+  kRcuTasksGpSeq,
+  kRcuTasksGpStarted,
+  kRcuTasksHoldouts,
+  kRcuTasksPasses,
+  SIM_NR_CPUS,
+  SlotState,
+  T_NIVCSW,
+  T_NVCSW,
+  T_ON_RQ,
+  T_RCU_TASKS_EXIT_CPU,
+  T_RCU_TASKS_HOLDOUT,
+  T_RCU_TASKS_NVCSW,
+  T_SLOT,
+} from '../../runtime/layout.js';
+import { synchronizeSrcu } from '../srcu/index.js';
+import { srcuDesign } from './design.js';
+import { exitListTasks, lockExitList, unlockExitList } from './exitlist.js';
+
+/** One simulated jiffy, in milliseconds of real time (parallel mode). */
+export const RT_JIFFY_MS = 0.1;
+/** HZ/10 jiffies: where fract stops growing (scaled down from HZ). */
+export const RT_MAX_FRACT = 10;
+/** Holdout passes before a grace period counts as stalled. */
+export const RT_STALL_PASSES = 400;
+
+const L = {
+  sync: label('rcu_tasks:synchronize_rcu_tasks'),
+  gpMutex: label('rcu_tasks:tasks_gp_mutex'),
+  pregp: label('rcu_tasks:pregp synchronize_rcu()'),
+  pertask: label('rcu_tasks:rcu_tasks_pertask'),
+  postscan: label('rcu_tasks:rcu_tasks_postscan'),
+  holdoutSleep: label('rcu_tasks:holdout sleep (schedule_timeout_idle)'),
+  check: label('rcu_tasks:check_holdout_task'),
+  postgp: label('rcu_tasks:postgp synchronize_rcu()'),
+  qs: label('rcu_tasks:cond_resched_tasks_rcu_qs'),
+};
+
+/** What the task's context-switch counter is compared with: nvcsw (R8: nvcsw + nivcsw). */
+function switchCount(k: Kernel, t: number): number {
+  const v = k.tget(t, T_NVCSW);
+  // R8 (spec 3g): preemption taken as quiescent: an involuntary switch
+  // changes the count check_holdout_task() compares, so a reader preempted
+  // inside its critical section is released from the holdout list.
+  return k.mutant('R8') ? v + k.tget(t, T_NIVCSW) : v;
+}
+
+/**
+ * rcu_tasks_pertask(t, hop): a runnable task other than the caller becomes
+ * a holdout, with a snapshot of its voluntary switch count. R2 makes every
+ * exit-list task a holdout whatever its state (`force`).
+ */
+function rcuTasksPertask(k: Kernel, t: number, holdouts: number[], force = false): void {
+  if (t === k.cur) return;
+  if (!force && Atomics.load(k.i32, k.base(t) + T_ON_RQ) === 0) return;
+  k.tset(t, T_RCU_TASKS_NVCSW, switchCount(k, t));
+  k.tset(t, T_RCU_TASKS_HOLDOUT, 1);
+  holdouts.push(t);
+}
+
+/** The scan: for_each_process_thread() under rcu_read_lock(). */
+function scanTasks(k: Kernel, holdouts: number[]): void {
+  const n = Atomics.load(k.i32, kNextSlot);
+  for (let t = 1; t < n; t++) {
+    k.yieldPoint(L.pertask);
+    if (k.tget(t, T_SLOT) !== SlotState.LINKED) continue;
+    rcuTasksPertask(k, t, holdouts);
+  }
+}
+
+/** rcu_tasks_postscan(): the tasks that already left the task list but not the CPU. */
+function postscan(k: Kernel, holdouts: number[]): void {
+  k.yieldPoint(L.postscan);
+  if (srcuDesign(k)) {
+    // Wait for every task between exit_tasks_rcu_start() and _finish().
+    synchronizeSrcu(k, Atomics.load(k.i32, kRcuTasksExitSrcu));
+    return;
+  }
+  for (let cpu = 0; cpu < SIM_NR_CPUS; cpu++) {
+    lockExitList(k, cpu);
+    try {
+      for (const t of exitListTasks(k, cpu)) {
+        if (k.tget(t, T_RCU_TASKS_HOLDOUT) !== 0) continue;
+        rcuTasksPertask(k, t, holdouts, k.mutant('R2'));
+      }
+    } finally {
+      if (!k.aborted) unlockExitList(k, cpu);
+    }
+  }
+}
+
+/** check_holdout_task(): is `t` still a holdout? */
+function checkHoldoutTask(k: Kernel, t: number): boolean {
+  k.yieldPoint(L.check);
+  // R2: an exiting task stays a holdout for as long as it is on an exit
+  // list, asleep or not (the SRCU design's semantics on the list design).
+  if (k.mutant('R2') && !srcuDesign(k) && k.tget(t, T_RCU_TASKS_EXIT_CPU) !== 0 && k.tget(t, T_RCU_TASKS_HOLDOUT) !== 0) return true;
+  if (
+    k.tget(t, T_RCU_TASKS_HOLDOUT) === 0 ||
+    k.tget(t, T_RCU_TASKS_NVCSW) !== switchCount(k, t) ||
+    Atomics.load(k.i32, k.base(t) + T_ON_RQ) === 0
+  ) {
+    k.tset(t, T_RCU_TASKS_HOLDOUT, 0);
+    return false;
+  }
+  return true;
+}
+
+/** The holdout loop's sleep: a timed wait whose breadcrumb names the holdouts (wait-for graph). */
+function holdoutSleep(k: Kernel, fract: number): void {
+  prepareToWait(k, WaitKind.RCU_TASKS_GP, kRcuTasksHoldouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
+  scheduleTimeout(k, fract * RT_JIFFY_MS, L.holdoutSleep, true);
+  finishWait(k, 0);
+}
+
+function stall(k: Kernel, holdouts: readonly number[], passes: number): never {
+  // Report while still "asleep" in the holdout loop, so that the graph has
+  // the updater's edge to its holdouts.
+  prepareToWait(k, WaitKind.RCU_TASKS_GP, kRcuTasksHoldouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
+  const g = buildWaitGraph(k);
+  const inCycle = g.cycle?.some((c) => c.tid === k.curTid) ?? false;
+  const who = holdouts.map((t) => k.tid(t)).join(', ');
+  const msg = `INFO: rcu_tasks detected stalls on tasks: ${who} (grace period ${Atomics.load(k.i32, kRcuTasksGpSeq) + 1}, ${passes} holdout passes)`;
+  if (inCycle) throw k.fail(new KernelFailure(FailKind.DEADLOCK, `${msg}; the holdouts wait, directly or not, for the updater`, 'I-RT1'));
+  throw k.fail(new KernelFailure(FailKind.GP_STALL, `${msg}\n${g.report}`, 'I-RT1'));
+}
+
+/** synchronize_rcu_tasks(). */
+export function synchronizeRcuTasks(k: Kernel): void {
+  const i32 = k.i32;
+  k.yieldPoint(L.sync);
+  if (k.mutant('busted')) return;
+  mutexLock(k, kRcuTasksGpMutex, L.gpMutex);
+  try {
+    Atomics.add(i32, kRcuTasksGpStarted, 1);
+    k.yieldPoint(L.pregp);
+    const holdouts: number[] = [];
+    scanTasks(k, holdouts);
+    // R7 (spec 3g): no postscan: a task preempted in the exit window, off
+    // the task list, is not waited for.
+    if (!k.mutant('R7')) postscan(k, holdouts);
+    let fract = 1;
+    let passes = 0;
+    let left = holdouts;
+    while (left.length > 0) {
+      Atomics.store(i32, kRcuTasksHoldouts, left.length);
+      holdoutSleep(k, fract);
+      passes++;
+      Atomics.store(i32, kRcuTasksPasses, passes);
+      left = left.filter((t) => checkHoldoutTask(k, t));
+      if (left.length > 0 && passes >= RT_STALL_PASSES) stall(k, left, passes);
+      if (fract < RT_MAX_FRACT) fract++;
+    }
+    Atomics.store(i32, kRcuTasksHoldouts, 0);
+    k.yieldPoint(L.postgp);
+    Atomics.add(i32, kRcuTasksGpSeq, 1);
+  } finally {
+    if (!k.aborted) mutexUnlock(k, kRcuTasksGpMutex, L.gpMutex);
+  }
+}
+
+/** Completed RCU Tasks grace periods. */
+export function rcuTasksCompleted(k: Kernel): number {
+  return Atomics.load(k.i32, kRcuTasksGpSeq);
+}
+
+/** cond_resched_tasks_rcu_qs(): a voluntary quiescent state without blocking. */
+export function condReschedTasksRcuQs(k: Kernel): void {
+  k.yieldPoint(L.qs);
+  if (k.tget(k.cur, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(k.cur, T_RCU_TASKS_HOLDOUT, 0);
+}

@@ -1,0 +1,30 @@
+/**
+ * A syscall that waits for an RCU Tasks grace period, as a trampoline
+ * update does (ftrace, kprobes, BPF trampolines: unhook, then
+ * synchronize_rcu_tasks() before freeing the old trampoline). It holds a
+ * subsystem mutex ("event_mutex", kRcuTasksR13Mutex) across the wait, as
+ * those paths hold theirs: harmless unless the exit path takes the same
+ * mutex (spec 3g R13).
+ */
+import { label, mutexLock, mutexUnlock, type ThreadContext } from '../../runtime/index.js';
+import { kRcuTasksR13Mutex } from '../../runtime/layout.js';
+import './index.js'; // the do_exit hooks and the wait-for resolver come with the syscall
+import { synchronizeRcuTasks } from './gp.js';
+
+const L = {
+  call: label('sys_trampoline_update'),
+  mutex: label('rcu_tasks:event_mutex'),
+};
+
+export function trampolineUpdate(ctx: ThreadContext): number {
+  const k = ctx.k;
+  return ctx.sys.call(L.call, () => {
+    mutexLock(k, kRcuTasksR13Mutex, L.mutex);
+    try {
+      synchronizeRcuTasks(k);
+    } finally {
+      if (!k.aborted) mutexUnlock(k, kRcuTasksR13Mutex, L.mutex);
+    }
+    return 0;
+  });
+}
