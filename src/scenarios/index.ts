@@ -47,6 +47,12 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('seccomp-exit-race', 'seccomp/exit-race'),
   entry('seccomp-force-add-race', 'seccomp/force-add-race'),
   entry('seccomp-exec-race', 'seccomp/exec-race'),
+  // SRCU, RCU Tasks and PID-namespace teardown (spec §3).
+  entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
+  entry('srcu-torture', 'rcu/srcu-torture'),
+  entry('rcu-tasks-torture', 'rcu/tasks-torture'),
+  entry('rcu-tasks-exit-mutex', 'rcu/exit-mutex'),
+  entry('pidns-reaper-thread', 'rcu/reaper-thread'),
 ];
 
 export function builtinByName(name: string): BuiltinScenario | undefined {

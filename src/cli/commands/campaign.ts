@@ -45,6 +45,10 @@ const DEMOS: readonly Entry[] = [
   { scenario: 'landlock-scope-signal', variant: 'libpsx', weight: 1, demo: true },
   // The serialisation fix v1/v2 (down_write_killable) deadlocks competing callers.
   { scenario: 'landlock-competing-enablement', variant: 'L8', weight: 1, demo: true, mode: 'controlled' },
+  // The seed's A -> B -> C -> A: RCU Tasks' SRCU exit tracking vs a dying PID namespace (before v6.3).
+  { scenario: 'rcu-tasks-pidns-deadlock', variant: 'srcu-2022', weight: 1, demo: true },
+  // rcutorture's calibration: a broken grace period must show up in the Reader Pipe histogram.
+  { scenario: 'srcu-torture', variant: 'busted', weight: 1, demo: true },
 ];
 
 async function plan(): Promise<Entry[]> {

@@ -19,14 +19,7 @@ export const OWN_PROG: Prog = { len: 4, nr: __NR_getpid, ret: SECCOMP_RET_ERRNO 
 export const MAX_TASKS = 256;
 export const UNSET = -0x7fff;
 
-export function waitFor(ctx: ThreadContext, name: string, i = 0): void {
-  while (ctx.load(name, i) === 0) ctx.sys.futexWait(ctx.addr(name, i), 0);
-}
-
-export function wakeAll(ctx: ThreadContext, name: string, v = 1): void {
-  ctx.store(name, v);
-  ctx.sys.futexWake(ctx.addr(name), 1 << 20);
-}
+export { waitFor, wakeAll } from '../userwait.js';
 
 /** The probe: record getppid()'s result in probe[slot of this task]. */
 export function probe(ctx: ThreadContext): void {
