@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replayLog } from '../src/cli/commands/replay.js';
-import { run, withTimeout } from './helpers.js';
+import { fixtureUrl, run, withTimeout } from './helpers.js';
 
 const DEADLOCK = 'rcu-tasks-pidns-deadlock';
 
@@ -132,6 +132,15 @@ test('a too-short grace period prints both histograms, with the offending index'
   assert.is(pipe.length, 11);
   assert.ok(pipe.slice(2).some((v) => v > 0), m);
   assert.match(m, /Reader Batch: [\d ]+/);
+});
+
+test('unshare(CLONE_NEWPID) and the namespace rules: EPERM, EINVAL, the first child is init, ENOMEM once it died', async () => {
+  for (const variant of ['rules', 'noadmin']) {
+    for (const mode of ['parallel', 'controlled'] as const) {
+      const r = await run({ scenario: fixtureUrl('pidns'), variant, iterations: 30, mode, seed: 1, stopOnFailure: true, hunt: false });
+      assert.is(r.summary.failures, 0, `${variant}/${mode}: ${r.failures[0]?.message}`);
+    }
+  }
 });
 
 test.run();
