@@ -41,6 +41,15 @@ test('srcu-2022: the deadlock replays exactly from its seed log', async () => {
   assert.is(v.identical, 10);
 });
 
+test('a too-short RCU Tasks grace period (R7) replays exactly: timers that fire are part of the schedule', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-rcu-'));
+  const r = await run({ scenario: 'rcu-tasks-torture', variant: 'R7', iterations: 300, mode: 'controlled', strategy: 'random', seed: 1, stopOnFailure: true, logDir: dir, hunt: false });
+  assert.is(r.summary.failures, 1);
+  const v = await withTimeout('replay', 60_000, (stop) => replayLog(r.failures[0]!.logPath!, 5, stop));
+  assert.is(v.reproduced, 5);
+  assert.is(v.identical, 5);
+});
+
 for (const variant of ['lists-2024', 'fix-2023']) {
   test(`${variant}: the seed's steps complete in both modes`, async () => {
     const p = await run({ scenario: DEADLOCK, variant, iterations: 300, seed: 3, stopOnFailure: true, hunt: false });

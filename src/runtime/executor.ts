@@ -142,10 +142,11 @@ function runTask(
   const iterSeed = Atomics.load(i32, kIterSeed);
   const tid = k.tid(slot);
   k.perturber = k.controlled ? null : strategyById(Atomics.load(i32, kStrategy)).perturber(iterSeed, tid);
-  // A task starts on its executor's simulated CPU (SIM_NR_CPUS, fixed so
-  // that per-CPU state does not depend on the host); it migrates on wake-up
-  // (sched.ts).
-  k.tset(slot, T_CPU, args.exec % SIM_NR_CPUS);
+  // A task starts on simulated CPU slot % SIM_NR_CPUS (fixed, so that
+  // per-CPU state depends neither on the host nor on which executor
+  // happened to be idle: controlled replays stay exact); it migrates on
+  // wake-up (sched.ts).
+  k.tset(slot, T_CPU, slot % SIM_NR_CPUS);
   const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
   try {
     k.event(Ev.START, k.tget(slot, T_BODY));

@@ -38,6 +38,7 @@ import {
 } from '../layout.js';
 import type { Kernel } from '../kernel.js';
 import { strategyById } from './index.js';
+import { replayWant } from './replay.js';
 import type { ControlledScheduler } from './types.js';
 
 /** T_YIELDING values. */
@@ -98,7 +99,13 @@ export function decide(k: Kernel, lbl: number, atYield = false): number {
     const timed = sleepingSlots(k, true);
     if (timed.length > 0) {
       // Nothing else can run, so time passes: a timed sleeper's timeout fires.
-      const s = strategy.name.startsWith('replay') ? timed[0]! : strategy.pick(k, timed, -1, i32[kSchedStep]!, lbl);
+      // Which timer fires is part of the schedule: a replay fires the one
+      // whose task the log runs next.
+      let s: number;
+      if (strategy.name === 'replay') {
+        const want = replayWant(k, i32[kSchedStep]!);
+        s = timed.includes(want) ? want : timed[0]!;
+      } else s = strategy.name.startsWith('replay') ? timed[0]! : strategy.pick(k, timed, -1, i32[kSchedStep]!, lbl);
       k.tset(s, T_TIMED, 1);
       k.tset(s, T_STATE, TASK_RUNNING);
       runnable = [s];

@@ -31,6 +31,13 @@ export function defaultPolicy(runnable: readonly number[], cur: number, k?: Kern
   return runnable[0]!;
 }
 
+/** The slot the replay log chose at `step`, or -1 past its end. */
+export function replayWant(k: Kernel, step: number): number {
+  const i32 = k.i32;
+  if (step >= i32[kReplayLen]!) return -1;
+  return k.slotOf(i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!);
+}
+
 export const replay: Strategy = {
   name: 'replay',
   id: 3,
