@@ -22,7 +22,7 @@ export { Kernel } from './kernel.js';
 export { label, labelText } from './labels.js';
 export * from './constants.js';
 export { AbortIteration, KernelFailure, TaskExit, bug, invariant, kasan } from './errors.js';
-export { deref, describeHandle, failNthAlloc, kfree, kget, kmemCacheAlloc, kput, ktryget, ld, peek, refcount, setCacheRelease, st } from './slab.js';
+export { deref, describeHandle, failNthAlloc, kfree, kget, kmemCacheAlloc, kput, ktryget, ld, payloadAddr, peek, peekIfLive, refcount, setCacheRelease, st } from './slab.js';
 export { spinLock, spinUnlock, spinTrylock, assertSpinLocked, spinIsLocked } from './sync/spinlock.js';
 export { mutexLock, mutexLockKillable, mutexTrylock, mutexUnlock, mutexOwner, mutexIsLocked, assertMutexHeld } from './sync/mutex.js';
 export {

@@ -188,6 +188,16 @@ export function peek(k: Kernel, h: number, field: number): number {
 }
 
 /**
+ * Payload address of a handle without any check (no report, no yield): for
+ * the watchdog's resolvers, which run on the harness and must never report.
+ */
+export function payloadAddr(k: Kernel, h: number): number {
+  const c = k.L.cacheById[handleCache(h)];
+  if (!c) return -1;
+  return c.base + handleSlot(h) * c.stride + SLAB_HDR_WORDS;
+}
+
+/**
  * Read a field of an object that another task may free at any moment,
  * without a report: null if the handle is (or went) stale around the load.
  * For walks that the kernel does under a lock lockstep does not take there

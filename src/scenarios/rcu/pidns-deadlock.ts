@@ -17,12 +17,10 @@
  * fix-2023 drops the read side around B's sleep; lists-2024 counts the
  * sleeping B as quiescent. R2 brings the cycle back on the list design.
  */
-import { CLONE_NEWPID, defineScenario, EXIT_DEAD } from '../../runtime/index.js';
-import { T_EXIT_STATE } from '../../runtime/layout.js';
-import { unshare } from '../../subsystems/pidns/user.js';
+import { defineScenario } from '../../runtime/index.js';
 import { trampolineUpdate } from '../../subsystems/rcu-tasks/user.js';
 import { waitFor, wakeAll } from '../userwait.js';
-import { FIX_2023, LISTS_2024, mutant, setupRcuTasks, SRCU_2022 } from './kit.js';
+import { checkNamespaceGone, FIX_2023, LISTS_2024, mutant, NAMESPACE_SHARED, reapBC, setupRcuTasks, sleepUntilKilled, SRCU_2022, unshareAndForkBC } from './kit.js';
 
 export default defineScenario({
   name: 'rcu-tasks-pidns-deadlock',
@@ -36,45 +34,28 @@ export default defineScenario({
     mutant('R1', 'the SRCU design without exit_tasks_rcu_stop()/start() around schedule() in zap_pid_ns_processes', ['tasks-srcu']),
     mutant('R2', 'list design, but every exit-list task is a holdout whatever its on_rq/nvcsw'),
   ],
-  shared: { go: 1, exiting: 1, never: 1, unshared: 1, synced: 1, reaped: 2, b: 1, c: 1 },
+  shared: { ...NAMESPACE_SHARED, exiting: 1, synced: 1 },
   bodies: {
     A(ctx) {
-      ctx.store('unshared', unshare(ctx, CLONE_NEWPID) === 0 ? 1 : -1);
-      ctx.store('b', ctx.sys.fork('B'));
-      ctx.store('c', ctx.sys.fork('C'));
+      unshareAndForkBC(ctx);
       wakeAll(ctx, 'go');
       waitFor(ctx, 'exiting');
       ctx.store('synced', trampolineUpdate(ctx) === 0 ? 1 : -1);
-      for (let i = 0; i < 2; i++) {
-        const r = ctx.sys.wait(-1);
-        ctx.store('reaped', typeof r === 'number' ? r : r.pid, i);
-      }
+      reapBC(ctx);
     },
     B(ctx) {
       waitFor(ctx, 'go');
       wakeAll(ctx, 'exiting');
       ctx.sys.exit(0);
     },
-    C(ctx) {
-      // Sleeps until zap_pid_ns_processes() kills it.
-      for (;;) ctx.sys.futexWait(ctx.addr('never'), 0);
-    },
+    C: sleepUntilKilled,
   },
   setup(s) {
     setupRcuTasks(s);
     s.spawn('A');
   },
   check(c) {
-    if (c.get('unshared') !== 1) return c.fail('unshare(CLONE_NEWPID) failed');
     if (c.get('synced') !== 1) return c.fail('synchronize_rcu_tasks() did not return', 'I-RT1');
-    const b = c.get('b');
-    const cc = c.get('c');
-    const reaped = [c.get('reaped', 0), c.get('reaped', 1)].sort((x, y) => x - y);
-    if (reaped[0] !== Math.min(b, cc) || reaped[1] !== Math.max(b, cc)) {
-      return c.fail(`A reaped ${reaped.join(', ')}, expected B (${b}) and C (${cc})`, 'I-PN1');
-    }
-    for (const t of [b, cc]) {
-      if (c.k.tget(c.k.slotOf(t), T_EXIT_STATE) !== EXIT_DEAD) return c.fail(`tid ${t} was not released`, 'I-PN1');
-    }
+    checkNamespaceGone(c);
   },
 });

@@ -4,13 +4,11 @@
  * among them is released by its parent (the runtime's zombie edge), which
  * closes the B → C → A part of spec 3c3's cycle.
  */
-import { CACHE, EXIT_DEAD, registerWaitResolver, type Kernel } from '../../runtime/index.js';
+import { EXIT_DEAD, payloadAddr, registerWaitResolver, type Kernel } from '../../runtime/index.js';
 import {
-  handleSlot,
   kNextSlot,
   PN_PARENT,
   PN_PID_ALLOCATED,
-  SLAB_HDR_WORDS,
   T_EXIT_STATE,
   T_PID_NS,
   T_TGID,
@@ -18,15 +16,11 @@ import {
   T_WAIT_AUX,
 } from '../../runtime/layout.js';
 
-function payloadOf(k: Kernel, h: number): number {
-  const c = k.L.cacheById[CACHE.pid_namespace]!;
-  return c.base + handleSlot(h) * c.stride + SLAB_HDR_WORDS;
-}
 
 /** Is the namespace at payload address `ns` the task's, or an ancestor of it? No deref checks: harness-safe. */
 function inNamespace(k: Kernel, ns: number, h: number): boolean {
   for (let n = h, depth = 0; n !== 0 && depth < 40; depth++) {
-    const a = payloadOf(k, n);
+    const a = payloadAddr(k, n);
     if (a === ns) return true;
     n = Atomics.load(k.i32, a + PN_PARENT);
   }

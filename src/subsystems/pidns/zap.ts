@@ -18,6 +18,7 @@
  * not the group leader (whose pid stays allocated): the reaper sleeps forever.
  */
 import {
+  deref,
   doWait,
   ECHILD,
   exitHooks,
@@ -57,7 +58,6 @@ import {
   T_TIF,
 } from '../../runtime/layout.js';
 import { exitTasksRcuStart, exitTasksRcuStop, zapDropsExitReadSide } from '../rcu-tasks/index.js';
-import { deref } from '../../runtime/index.js';
 import { disablePidAllocation, nsContains } from './namespace.js';
 
 const L = {

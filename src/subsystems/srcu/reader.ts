@@ -15,9 +15,8 @@
  * the watchdog can see (a cycle through an SRCU reader is a certain
  * deadlock, not a busy poll).
  */
-import { label, wakeUpAll, type Kernel } from '../../runtime/index.js';
+import { deref, label, wakeUpAll, type Kernel } from '../../runtime/index.js';
 import { SS_IDX, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, WAITQ_WAITERS } from '../../runtime/layout.js';
-import { deref } from '../../runtime/index.js';
 import { smpMb } from './barriers.js';
 import { lockCount, thisCpu, unlockCount } from './struct.js';
 

@@ -4,14 +4,8 @@
  * wait-for graph so that a deadlock through an SRCU reader (the A → B edge
  * of spec 3c3) shows up as an edge, and its cycle is named.
  */
-import { CACHE, registerWaitResolver, type Kernel } from '../../runtime/index.js';
-import { handleSlot, kNextSlot, SLAB_HDR_WORDS, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, T_TID, T_WAIT_AUX } from '../../runtime/layout.js';
-
-/** Payload address of an srcu_struct handle, without deref()'s checks (the harness must not report from here). */
-function payloadOf(k: Kernel, h: number): number {
-  const c = k.L.cacheById[CACHE.srcu_struct]!;
-  return c.base + handleSlot(h) * c.stride + SLAB_HDR_WORDS;
-}
+import { payloadAddr, registerWaitResolver, type Kernel } from '../../runtime/index.js';
+import { kNextSlot, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, T_TID, T_WAIT_AUX } from '../../runtime/layout.js';
 import { readersOf } from './struct.js';
 
 registerWaitResolver('srcu_struct#', (k: Kernel, slot: number, obj: number) => {
@@ -22,7 +16,7 @@ registerWaitResolver('srcu_struct#', (k: Kernel, slot: number, obj: number) => {
   for (let s = 1; s < n; s++) {
     const h = k.tget(s, T_SRCU_HELD);
     if (h === 0 || k.tget(s, T_SRCU_NESTING) <= 0) continue;
-    if (payloadOf(k, h) === ss) readers.push(k.tget(s, T_TID));
+    if (payloadAddr(k, h) === ss) readers.push(k.tget(s, T_TID));
   }
   return {
     releasers: readers,
