@@ -33,12 +33,21 @@ export function perOp(bench: Bench, name: string, loop: (n: number) => void): vo
   });
 }
 
-export async function atomicsBench(o: BenchOptions): Promise<Bench> {
+/**
+ * The baseline, then each of `more` (functions that add per-operation tasks
+ * to the same Bench and return their teardown), all in one run.
+ */
+export async function atomicsBench(o: BenchOptions, more: readonly ((bench: Bench) => () => void)[] = []): Promise<Bench> {
   const bench = new Bench(atomicsBenchOptions(o));
   const i32 = new Int32Array(new SharedArrayBuffer(64));
   perOp(bench, ATOMICS_ADD_BASELINE, (n) => {
     for (let i = 0; i < n; i++) Atomics.add(i32, 0, 1);
   });
-  await bench.run();
+  const teardowns = more.map((add) => add(bench));
+  try {
+    await bench.run();
+  } finally {
+    for (const t of teardowns) t();
+  }
   return bench;
 }

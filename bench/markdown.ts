@@ -5,23 +5,26 @@
  * of the figures, and how to reproduce. Generated, never hand-edited, so
  * the numbers in the document are the numbers of one real run.
  */
-import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP, OPS_PER_SAMPLE } from './atomics.js';
+import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from './atomics.js';
 import { DETECTION_STRATEGIES, detectionName, PLANTED_BUGS } from './detection.js';
+import { ATOMICS_NOTE, RCU_GROUP_TITLES, rcuGroupExtras, rcuGroupNote, rcuReading } from './markdown-rcu.js';
+import { fmt } from './stats.js';
 import { stressSampling } from './stress.js';
 import { detectionCell, rateText, type SuiteReport } from './suite.js';
 import { tsyncCaseName } from './tsync.js';
 import type { BenchResult, DetectionResult } from './types.js';
 
 const GROUP_TITLES: Record<string, string> = {
-  [ATOMICS_GROUP]: 'Per-operation baseline',
+  [ATOMICS_GROUP]: 'Per-operation costs: bare Atomics.add and the SRCU read side',
   handoff: 'Handoff: one round trip between the main thread and a worker',
   stress: 'Stress iterations/s (parallel) and schedules/s (controlled), per scenario',
   floor: 'Raw broadcast-ack floor',
   tsync: 'TSYNC latency by parked siblings',
+  ...RCU_GROUP_TITLES,
 };
 
 const GROUP_NOTES: Record<string, string> = {
-  [ATOMICS_GROUP]: `Each sample is a loop of ${OPS_PER_SAMPLE.toLocaleString('en')} \`Atomics.add\` on one word of a SharedArrayBuffer, divided by the count. Per-operation figures added later (SRCU read side) take \`${ATOMICS_ADD_BASELINE}\` as their baseline (\`ATOMICS_ADD_BASELINE\` in bench/atomics.ts).`,
+  [ATOMICS_GROUP]: ATOMICS_NOTE,
   floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
   tsync: 'One `landlock_restrict_self(TSYNC)` (or libpsx broadcast, or seccomp TSYNC) call with N parked siblings, timed inside the caller; each sample is the median of 11 calls in one iteration. Landlock TSYNC is compared with the broadcast-ack floor for the same N.',
 };
@@ -33,10 +36,6 @@ function stressNote(quick: boolean): string {
     `Each sample is one run of ${iterations} iterations on a fresh pool (${samples} samples per case); the time is per steady iteration, the first (which starts the pool) excluded.`,
     "Controlled mode runs one thread at a time and records every decision: schedules/s are compared with the same scenario's parallel iterations/s, and perturbation delays with none.",
   ].join(' ');
-}
-
-function fmt(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
 function resultTable(rows: readonly BenchResult[]): string[] {
@@ -132,6 +131,7 @@ function reading(r: SuiteReport): string[] {
   const own = r.credsPerCall.find((c) => /own creds/.test(c.name));
   const shared = r.credsPerCall.find((c) => c.siblings === own?.siblings && !/own creds/.test(c.name));
   if (own && shared) out.push(`- Siblings with creds of their own allocate one cred each per call (${own.credsPerCall} for ${own.siblings} siblings); with re-wiring the call allocates ${shared.credsPerCall}.`);
+  out.push(...rcuReading(r));
   for (const strategy of ['random', 'pct']) {
     const rs = r.results
       .filter((x) => x.group === 'stress' && x.name.startsWith('schedules/s') && x.name.endsWith(`controlled ${strategy}`) && x.ratio !== undefined)
@@ -176,14 +176,15 @@ export function benchmarksMarkdown(r: SuiteReport, plots: readonly string[], com
   ];
   for (const g of groups) {
     lines.push(`## ${GROUP_TITLES[g] ?? g}`, '');
-    const note = g === 'stress' ? stressNote(r.quick) : GROUP_NOTES[g];
+    const note = g === 'stress' ? stressNote(r.quick) : (rcuGroupNote(g, r) ?? GROUP_NOTES[g]);
     if (note) lines.push(note, '');
     lines.push(...resultTable(r.results.filter((y) => y.group === g)), '');
     if (g === 'tsync') {
-      for (const p of plots) lines.push(`![TSYNC latency by parked siblings, with the broadcast-ack floor](${p})`, '');
+      for (const p of plots.filter((x) => x.endsWith('-tsync.svg'))) lines.push(`![TSYNC latency by parked siblings, with the broadcast-ack floor](${p})`, '');
       const floors = r.results.filter((x) => x.group === 'floor').map((x) => x.name);
       if (floors.length) lines.push(`The dashed line is the raw broadcast-ack floor measured in the same run, for N = ${floors.map((f) => /\d+/.exec(f)![0]).join(', ')}.`, '');
     }
+    lines.push(...rcuGroupExtras(g, r, plots));
   }
   if (r.detection.length) lines.push(...detectionTables(r));
   if (r.credsPerCall.length) {
@@ -203,7 +204,7 @@ export function benchmarksMarkdown(r: SuiteReport, plots: readonly string[], com
     '',
     '```sh',
     'npm install && npm run build',
-    'node bin/lockstep.js bench --json docs/bench/full.json --markdown BENCHMARKS.md   # this document, the JSON and the plot',
+    'node bin/lockstep.js bench --json docs/bench/full.json --markdown BENCHMARKS.md   # this document, the JSON and the plots',
     'node bin/lockstep.js bench --quick --json bench-results/quick.json                # CI smoke: under a minute',
     '```',
     '',

@@ -15,19 +15,26 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A log-log chart (x: threads, y: microseconds). */
-export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
+export interface ChartOptions {
+  /** A linear x axis (it may then start at 0, e.g. "0 readers"); default logarithmic. */
+  readonly linearX?: boolean;
+}
+
+/** A log-log chart (x: threads, y: microseconds), or lin-log with `linearX`. */
+export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[], opts: ChartOptions = {}): string {
   const W = 720;
   const H = 420;
   const m = { l: 70, r: 220, t: 40, b: 50 };
-  const xs = series.flatMap((s) => s.points.map((p) => p.x)).filter((x) => x > 0);
+  const fx = opts.linearX ? (x: number): number => x : Math.log10;
+  const xOk = (x: number): boolean => (opts.linearX ? x >= 0 : x > 0);
+  const xs = series.flatMap((s) => s.points.map((p) => p.x)).filter(xOk);
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y > 0);
   if (xs.length === 0 || ys.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="20" y="40">no data</text></svg>`;
-  const lx0 = Math.log10(Math.min(...xs));
-  const lx1 = Math.log10(Math.max(...xs)) || lx0 + 1;
+  const lx0 = fx(Math.min(...xs));
+  const lx1 = fx(Math.max(...xs)) || lx0 + 1;
   const ly0 = Math.floor(Math.log10(Math.min(...ys)));
   const ly1 = Math.ceil(Math.log10(Math.max(...ys)));
-  const px = (x: number): number => m.l + ((Math.log10(x) - lx0) / Math.max(lx1 - lx0, 1e-9)) * (W - m.l - m.r);
+  const px = (x: number): number => m.l + ((fx(x) - lx0) / Math.max(lx1 - lx0, 1e-9)) * (W - m.l - m.r);
   const py = (y: number): number => H - m.b - ((Math.log10(y) - ly0) / Math.max(ly1 - ly0, 1e-9)) * (H - m.t - m.b);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
@@ -47,7 +54,7 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   out.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
   series.forEach((s, i) => {
     const c = COLORS[i % COLORS.length]!;
-    const pts = s.points.filter((p) => p.x > 0 && p.y > 0);
+    const pts = s.points.filter((p) => xOk(p.x) && p.y > 0);
     const d = pts.map((p, j) => `${j === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     for (const p of pts) out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="${c}"/>`);

@@ -10,6 +10,11 @@ export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** A figure for the reports: three significant digits up to 100, whole numbers above. */
+export function fmt(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
 /** The `f` quantile of an ascending list (nearest rank, as tinybench's samples are read). */
 export function quantile(sorted: readonly number[], f: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]! : 0;

@@ -10,11 +10,14 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fingerprint } from '../src/runtime/fingerprint.js';
 import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/layout.js';
-import { ATOMICS_GROUP, atomicsBench } from './atomics.js';
+import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP, atomicsBench } from './atomics.js';
 import { BROADCAST_WAITERS, broadcastAckName, broadcastBench } from './broadcast.js';
 import { detectionBench, detectionPlan } from './detection.js';
+import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksBench, rcuTasksCases, SRCU_READERS, srcuSyncBench, srcuSyncName } from './gp-latency.js';
+import { gpRateBench, gpRateCases, gpRateName, RCUTORTURE_CONTEXT, type PublishedGpRate } from './gp-rate.js';
 import { handoffBench } from './handoff.js';
 import { lineChart } from './plot.js';
+import { SRCU_READ_NAMES, addSrcuReadSide } from './srcu-read.js';
 import { results, round, type BenchError } from './stats.js';
 import { stressBench, stressCases } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
@@ -22,6 +25,8 @@ import type { BenchOptions, BenchResult, DetectionResult } from './types.js';
 
 const TSYNC_SIBLINGS = BROADCAST_WAITERS;
 const QUICK_SIBLINGS = [1, 8, 32];
+/** The baseline of the synchronize_srcu() series (see fixedBaselines). */
+export const SRCU_SYNC_BASELINE = 'raw Atomics.wait/notify ping-pong';
 
 /** Which baseline each figure is compared with (the stress group adds its own). */
 function fixedBaselines(): Record<string, string> {
@@ -38,6 +43,13 @@ function fixedBaselines(): Record<string, string> {
     b[tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false, forceAdd: true })] = tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false });
   }
   b[tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: true })] = tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false });
+  // The SRCU read side against one bare Atomics.add.
+  for (const name of SRCU_READ_NAMES) b[name] = ATOMICS_ADD_BASELINE;
+  // synchronize_srcu() against one futex round trip, not the broadcast-ack
+  // floor: its readers are never woken nor asked to ack; with readers in
+  // flight the updater sleeps until an unlock wakes it, one futex handoff
+  // however many readers there are.
+  for (const n of SRCU_READERS) b[srcuSyncName(n)] = SRCU_SYNC_BASELINE;
   return b;
 }
 
@@ -87,6 +99,18 @@ export interface SuiteReport {
   readonly errors: readonly BenchError[];
 }
 
+/** rcutorture's published GP/s beside a measured GP/s figure: context, not a ratio (different machine, kernel and time scale). */
+export interface GpRateContext {
+  readonly name: string;
+  readonly source: string;
+  readonly published: readonly PublishedGpRate[];
+}
+
+/** The published rcutorture figures each GP/s result stands beside (spec §4). */
+export function gpRateContext(quick: boolean): GpRateContext[] {
+  return gpRateCases(quick).map((c) => ({ name: gpRateName(c), source: RCUTORTURE_CONTEXT, published: c.published }));
+}
+
 export async function runSuite(o: BenchOptions, log: (line: string) => void): Promise<SuiteReport> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -94,8 +118,8 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   const all: BenchResult[] = [];
   const errors: BenchError[] = [];
   const baselines = fixedBaselines();
-  log('atomics: one bare Atomics.add on a SAB word, per operation ...');
-  all.push(...results(ATOMICS_GROUP, await atomicsBench(o), 'ns', errors));
+  log('atomics: one bare Atomics.add on a SAB word and one SRCU read-side pair, per operation ...');
+  all.push(...results(ATOMICS_GROUP, await atomicsBench(o, [addSrcuReadSide]), 'ns', errors));
   log('handoff: main thread <-> worker round trips ...');
   all.push(...results('handoff', await handoffBench(o), 'us', errors));
   log('stress: steady iterations per second on the warm pool, per scenario ...');
@@ -107,6 +131,14 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
   const creds: CredCount[] = [];
   all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
+  log('srcu-sync: synchronize_srcu() latency by looping readers ...');
+  all.push(...results('srcu-sync', await srcuSyncBench(o, o.quick ? QUICK_SRCU_READERS : SRCU_READERS), 'us', errors));
+  log('rcu-tasks: synchronize_rcu_tasks() latency per design, idle tasks and busy readers ...');
+  const rt = rcuTasksCases(o.quick);
+  Object.assign(baselines, rcuTasksBaselines(rt));
+  all.push(...results('rcu-tasks', await rcuTasksBench(o, rt), 'us', errors));
+  log('gp-rate: grace periods per second in srcu-torture and rcu-tasks-torture ...');
+  all.push(...results('gp-rate', await gpRateBench(o, gpRateCases(o.quick)), 'ms', errors));
   const plan = detectionPlan(o.quick);
   log(`detection: time to first failure of ${plan.bugs.length} planted bugs, ${plan.seeds.length} seed(s) per strategy ...`);
   const detection = await detectionBench(o, log, errors, plan);
@@ -147,6 +179,10 @@ export function rateText(x: BenchResult): string {
       return `${x.opsPerSec.toFixed(0)} calls/s`;
     case 'floor':
       return `${x.opsPerSec.toFixed(0)} rounds/s`;
+    case 'srcu-sync':
+    case 'rcu-tasks':
+    case 'gp-rate':
+      return `${x.opsPerSec.toFixed(0)} GP/s`;
     case ATOMICS_GROUP:
       return `${(x.opsPerSec / 1e6).toFixed(1)} M ops/s`;
     default:
@@ -161,6 +197,10 @@ export function formatReport(r: SuiteReport): string {
   });
   const det = r.detection.map((d) => [d.name, detectionCell(d), d.p99 === null ? '-' : `${d.p99.toFixed(2)} s`, d.spread === null ? '-' : `${(d.spread * 100).toFixed(0)}%`, String(d.samples), d.ratio !== undefined ? `${d.ratio.toFixed(2)}x controlled random` : '']);
   const creds = r.credsPerCall.map((c) => `  ${c.name}: ${c.credsPerCall} cred(s) allocated per call`);
+  const context = gpRateContext(r.quick).flatMap((c) => {
+    const x = r.results.find((y) => y.name === c.name);
+    return x ? [`  ${c.name}: ${x.opsPerSec.toFixed(0)} GP/s here; ${c.published.map((p) => `${p.config} ${p.perSecond}`).join(', ')} GP/s in ${c.source}`] : [];
+  });
   const errors = r.errors.map((e) => `  ${e.group} / ${e.name}: ${e.message.split('\n')[0]}`);
   return [
     ...table(['benchmark', 'median', 'p99', 'IQR/med', 'samples', 'rate', 'vs baseline (median ratio)'], rows),
@@ -169,6 +209,7 @@ export function formatReport(r: SuiteReport): string {
     '',
     'creds per TSYNC call:',
     ...creds,
+    ...(context.length ? ['', 'grace periods per second beside rcutorture (context only: another machine, kernel and time scale; not a ratio):', ...context] : []),
     ...(errors.length ? ['', 'did not complete:', ...errors] : []),
     '',
     `machine: ${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node}, load ${r.machine.loadAtStart} -> ${r.machine.loadAtEnd}; lockstep ${r.fingerprint.version}; ${r.seconds} s`,
@@ -188,8 +229,15 @@ export function writeReport(path: string, r: SuiteReport): string[] {
   return writePlots(path, r);
 }
 
-/** The SVG plots of a report, beside its JSON file (`full.json` -> `full-tsync.svg`); returns their paths. */
+/** The SVG plots of a report, beside its JSON file (`full.json` -> `full-tsync.svg`, `full-srcu.svg`); returns their paths. */
 export function writePlots(path: string, r: SuiteReport): string[] {
+  const out = [writeTsyncPlot(path, r)];
+  const srcu = writeSrcuPlot(path, r);
+  if (srcu) out.push(srcu);
+  return out;
+}
+
+function writeTsyncPlot(path: string, r: SuiteReport): string {
   const pick = (group: string, re: RegExp): { x: number; y: number }[] =>
     r.results
       .filter((x) => x.group === group && re.test(x.name))
@@ -203,5 +251,24 @@ export function writePlots(path: string, r: SuiteReport): string[] {
   ].filter((s) => s.points.length > 0);
   const svg = path.replace(/\.json$/, '') + '-tsync.svg';
   writeFileSync(svg, `${lineChart('TSYNC latency by parked siblings (median)', 'siblings (floor: waiters)', 'latency per call', series)}\n`);
-  return [svg];
+  return svg;
+}
+
+/** synchronize_srcu() latency by looping readers (median and p99), with the futex round trip as a flat dashed line; null for a report without the series. */
+function writeSrcuPlot(path: string, r: SuiteReport): string | null {
+  const sync = r.results
+    .filter((x) => x.group === 'srcu-sync')
+    .map((x) => ({ x: Number(/with (\d+) looping/.exec(x.name)?.[1] ?? -1), r: x }))
+    .filter((p) => p.x >= 0)
+    .sort((a, b) => a.x - b.x);
+  if (sync.length === 0) return null;
+  const base = r.results.find((x) => x.name === SRCU_SYNC_BASELINE);
+  const series = [
+    { name: 'synchronize_srcu median', points: sync.map((p) => ({ x: p.x, y: p.r.median })) },
+    { name: 'synchronize_srcu p99', points: sync.map((p) => ({ x: p.x, y: p.r.p99 })) },
+    ...(base ? [{ name: 'futex round trip', points: sync.map((p) => ({ x: p.x, y: base.median })), dashed: true }] : []),
+  ];
+  const svg = path.replace(/\.json$/, '') + '-srcu.svg';
+  writeFileSync(svg, `${lineChart('synchronize_srcu latency by looping readers', 'readers looping srcu_read_lock/unlock', 'latency per grace period', series, { linearX: true })}\n`);
+  return svg;
 }

@@ -11,12 +11,15 @@ import * as assert from 'uvu/assert';
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from '../bench/atomics.js';
 import { broadcastAckName } from '../bench/broadcast.js';
 import { DETECTION_STRATEGIES, detectionPlan } from '../bench/detection.js';
-import type { SuiteReport } from '../bench/suite.js';
+import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksCases, rcuTasksName, srcuSyncName } from '../bench/gp-latency.js';
+import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../bench/gp-rate.js';
+import { SRCU_READ_NAMES } from '../bench/srcu-read.js';
+import { SRCU_SYNC_BASELINE, type SuiteReport } from '../bench/suite.js';
 import { lockstep, withTimeout } from './helpers.js';
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-test('bench --quick writes every result with its spread, ratio and the machine fingerprint, the detection table, the SVG plot and the markdown report', async () => {
+test('bench --quick writes every result with its spread, ratio and the machine fingerprint (SRCU and RCU Tasks groups included), the detection table, the SVG plots and the markdown report', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   const file = join(dir, 'sub', 'quick.json');
   const md = join(dir, 'BENCH.md');
@@ -40,7 +43,7 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     }
   }
   const groups = new Set(rep.results.map((x) => x.group));
-  for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'floor', 'tsync']) assert.ok(groups.has(g), `group ${g}`);
+  for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'floor', 'tsync', 'srcu-sync', 'rcu-tasks', 'gp-rate']) assert.ok(groups.has(g), `group ${g}`);
 
   // Baselines, measured in the same run.
   const add = rep.results.find((x) => x.name === ATOMICS_ADD_BASELINE);
@@ -87,6 +90,49 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     if (d.mode !== 'controlled' || d.strategy !== 'random') assert.ok(d.baseline?.endsWith('controlled random'), `${d.name} baseline`);
   }
 
+  // SRCU read side: per operation, in the same Bench as the Atomics.add baseline.
+  for (const name of SRCU_READ_NAMES) {
+    const x = rep.results.find((y) => y.name === name);
+    assert.ok(x, name);
+    assert.is(x!.group, ATOMICS_GROUP, `${name} group`);
+    assert.is(x!.unit, 'ns', `${name} unit`);
+    assert.is(x!.baseline, ATOMICS_ADD_BASELINE, `${name} baseline`);
+  }
+
+  // synchronize_srcu() per reader count, one sample per grace period, against the futex round trip.
+  for (const n of QUICK_SRCU_READERS) {
+    const x = rep.results.find((y) => y.name === srcuSyncName(n));
+    assert.ok(x, srcuSyncName(n));
+    assert.is(x!.group, 'srcu-sync');
+    assert.is(x!.unit, 'us');
+    assert.ok(x!.samples >= 2, `${x!.name} samples`);
+    assert.ok(x!.p99 >= x!.median, `${x!.name} p99 >= median`);
+    assert.is(x!.baseline, SRCU_SYNC_BASELINE, `${x!.name} baseline`);
+  }
+
+  // synchronize_rcu_tasks() per design: every quick case, with its baseline.
+  const rtCases = rcuTasksCases(true);
+  const rtBase = rcuTasksBaselines(rtCases);
+  assert.ok(new Set(rtCases.map((c) => c.design)).size === 3, 'every design in quick mode');
+  for (const c of rtCases) {
+    const x = rep.results.find((y) => y.name === rcuTasksName(c));
+    assert.ok(x, rcuTasksName(c));
+    assert.is(x!.group, 'rcu-tasks');
+    assert.is(x!.unit, 'us');
+    assert.ok(x!.samples >= 2, `${x!.name} samples`);
+    assert.is(x!.baseline, rtBase[x!.name], `${x!.name} baseline`);
+  }
+
+  // GP/s in the torture scenarios (ms per GP), printed beside rcutorture's published figures.
+  for (const c of gpRateCases(true)) {
+    const x = rep.results.find((y) => y.name === gpRateName(c));
+    assert.ok(x, gpRateName(c));
+    assert.is(x!.group, 'gp-rate');
+    assert.is(x!.unit, 'ms');
+    assert.ok(x!.opsPerSec > 0, `${x!.name} GP/s`);
+  }
+  assert.match(r.stdout, /beside rcutorture/);
+
   const shared = rep.credsPerCall.find((c) => c.siblings === 8 && c.credsPerCall === 1);
   const own = rep.credsPerCall.find((c) => c.siblings === 8 && c.credsPerCall === 9);
   assert.ok(shared, 're-wiring: one cred per call');
@@ -99,8 +145,17 @@ test('bench --quick writes every result with its spread, ratio and the machine f
   assert.match(svgText, /broadcast-ack floor/);
   assert.match(svgText, /stroke-dasharray/);
 
+  const srcuSvg = join(dir, 'sub', 'quick-srcu.svg');
+  assert.ok(existsSync(srcuSvg), 'SRCU plot beside the JSON');
+  const srcuText = readFileSync(srcuSvg, 'utf8');
+  assert.match(srcuText, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(srcuText, /synchronize_srcu median/);
+  assert.match(srcuText, /futex round trip/);
+
   const doc = readFileSync(md, 'utf8');
-  for (const part of ['# Benchmarks', 'Machine:', 'Time to first detection', '## Reproduce', 'quick-tsync.svg', ATOMICS_ADD_BASELINE]) assert.ok(doc.includes(part), `markdown has ${part}`);
+  const parts = ['# Benchmarks', 'Machine:', 'Time to first detection', '## Reproduce', 'quick-tsync.svg', 'quick-srcu.svg', ATOMICS_ADD_BASELINE, "Beside rcutorture's published GP/s"];
+  for (const p of [...RCUTORTURE_SRCU, ...RCUTORTURE_TASKS]) parts.push(`| ${p.config} |`);
+  for (const part of parts) assert.ok(doc.includes(part), `markdown has ${part}`);
 
   // The same report rendered again from the JSON, without running anything.
   const md2 = join(dir, 'BENCH2.md');

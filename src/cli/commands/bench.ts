@@ -12,9 +12,9 @@ export const benchSpec: CommandSpec = {
   options: { quick: { type: 'boolean' }, json: { type: 'string' }, markdown: { type: 'string' }, 'from-json': { type: 'string' } },
   help: [
     '  --quick           short sampling and a subset of the cases (CI smoke: under a minute)',
-    '  --json FILE       write every result (median, p99, spread, samples, ratio, detection runs, machine fingerprint) and the SVG plot beside it',
+    '  --json FILE       write every result (median, p99, spread, samples, ratio, detection runs, machine fingerprint) and the SVG plots (TSYNC, SRCU) beside it',
     '  --markdown FILE   write a BENCHMARKS.md-style report of this run (needs --json for the plots)',
-    '  --from-json FILE  do not run: render --markdown (and the plot beside FILE) from the report of an earlier run',
+    '  --from-json FILE  do not run: render --markdown (and the plots beside FILE) from the report of an earlier run',
   ],
   example: 'lockstep bench --quick --json bench-results/quick.json',
 };
