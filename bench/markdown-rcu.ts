@@ -59,7 +59,7 @@ export function rcuGroupNote(g: string, r: SuiteReport): string | undefined {
 }
 
 function ratioText(x: BenchResult | undefined, base: BenchResult | undefined): string {
-  return x && base && base.median > 0 ? `${(x.median / base.median).toFixed(2)}×` : '';
+  return x && base && base.median > 0 ? `${fmt(x.median / base.median)}×` : '';
 }
 
 /** What follows a group's result table: plots and summary tables. */
@@ -91,10 +91,12 @@ export function rcuGroupExtras(g: string, r: SuiteReport, plots: readonly string
   }
   if (g === 'gp-rate') {
     const ctx = gpRateContext(r.quick);
+    const first = ctx[0]?.published[0];
+    const implied = first ? `; its GP counts and rates imply runs of about ${Math.round(first.gps / first.perSecond / 60)} minutes (${first.config}: ${first.gps.toLocaleString('en')} / ${first.perSecond} ≈ ${Math.round(first.gps / first.perSecond).toLocaleString('en')} s), which does not change the rates` : '';
     const out = [
       "### Beside rcutorture's published GP/s (context, not a ratio)",
       '',
-      `The rcutorture figures are those of spec §4: ${ctx[0]?.source.replace(/ \(spec §4\)$/, '') ?? ''}. Another machine, another kernel, another time scale: the kernel's RCU Tasks sleeps HZ/10 = 100 ms before its first holdout check, lockstep's 0.1 ms; the kernel's SRCU updater re-polls from delayed work (\`SRCU_INTERVAL\`, 1 jiffy), lockstep's is woken by the unlock. No ratio is taken.`,
+      `The rcutorture figures are those of spec §4: ${ctx[0]?.source.replace(/ \(spec §4\)$/, '') ?? ''}${implied}. Another machine, another kernel, another time scale: the kernel's RCU Tasks sleeps HZ/10 = 100 ms before its first holdout check, lockstep's 0.1 ms; the kernel's SRCU updater re-polls from delayed work (\`SRCU_INTERVAL\`, 1 jiffy), lockstep's is woken by the unlock. No ratio is taken.`,
       '',
       '| lockstep scenario | GP/s here (median) | rcutorture config | GPs | GP/s |',
       '| --- | --- | --- | --- | --- |',
@@ -128,7 +130,7 @@ export function rcuReading(r: SuiteReport): string[] {
   if (zero && most && most.n > 0) {
     const cores = r.machine.cores;
     out.push(
-      `- With no reader, \`synchronize_srcu()\` takes ${fmt(zero.x.median)} µs${futex ? ` (${(zero.x.median / futex.median).toFixed(2)}× a futex round trip)` : ''}: SCAN1 and SCAN2 find their ranks empty at the first check, nothing sleeps. With ${most.n} looping readers the median is ${fmt(most.x.median)} µs (${(most.x.median / zero.x.median).toFixed(2)}× the median without readers) and the p99 ${fmt(most.x.p99)} µs` +
+      `- With no reader, \`synchronize_srcu()\` takes ${fmt(zero.x.median)} µs${futex ? ` (${(zero.x.median / futex.median).toFixed(2)}× a futex round trip)` : ''}: SCAN1 and SCAN2 find their ranks empty at the first check, nothing sleeps. With ${most.n} looping readers the median is ${fmt(most.x.median)} µs (${fmt(most.x.median / zero.x.median)}× the median without readers) and the p99 ${fmt(most.x.p99)} µs` +
         (most.n + 1 > cores ? `; ${most.n + 1} runnable threads share ${cores} cores: a reader the OS preempts inside its section holds a grace period until it runs again, and a woken updater waits for a core too.` : '.'),
     );
   }
