@@ -59,11 +59,21 @@ const L = {
   age: label('rcutorture:pipe_update'),
 };
 
-/** A reader thread: `reads` critical sections, then it is done. */
+/** Grace periods every reader thread overlaps at least (unless the writer runs out of budget first). */
+export const MIN_OVERLAP_GPS = 2;
+
+/**
+ * A reader thread: `reads` critical sections, and more until the writer has
+ * completed MIN_OVERLAP_GPS grace periods (at most 20 × `reads` in all), so
+ * that every iteration has readers running across grace periods, as
+ * rcutorture's readers run for the whole test.
+ */
 export function tortureReaderThread(ctx: ThreadContext, ops: TortureOps, reads: number): void {
+  const i32 = ctx.k.i32;
   const extend = ctx.k.mutant('busted-extend');
-  for (let r = 0; r < reads; r++) tortureReader(ctx, ops, extend);
-  Atomics.sub(ctx.k.i32, aw(ctx, 'readersLeft'), 1);
+  const overlapping = (): boolean => Atomics.load(i32, aw(ctx, 'writerGps')) >= MIN_OVERLAP_GPS || Atomics.load(i32, aw(ctx, 'writerDone')) !== 0;
+  for (let r = 0; r < 20 * reads && (r < reads || !overlapping()); r++) tortureReader(ctx, ops, extend);
+  Atomics.sub(i32, aw(ctx, 'readersLeft'), 1);
 }
 
 /** Harness: the first current element, and how many reader threads will run. */
