@@ -9,11 +9,11 @@
  * dropped. suite.ts takes the ratios.
  */
 import { Bench } from 'tinybench';
-import { Session } from '../src/runtime/harness/session.js';
+import type { Session } from '../src/runtime/harness/session.js';
 import type { Params, Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
 import { RCU_TASKS_CALLS } from './scenarios/rcu-tasks-latency.js';
 import { SRCU_CALLS } from './scenarios/srcu-latency.js';
+import { BenchSessions, runQuiet } from './sessions.js';
 import type { BenchOptions } from './types.js';
 
 const SRCU_URL = new URL('./scenarios/srcu-latency.js', import.meta.url).href;
@@ -83,61 +83,46 @@ function samplesPerCase(quick: boolean, calls: number): number {
 
 async function gpBench(name: string, o: BenchOptions, cases: readonly GpCase[]): Promise<Bench> {
   const bench = new Bench({ name, iterations: samplesPerCase(o.quick, cases[0]?.calls ?? 2), time: 0, warmup: false, retainSamples: true });
-  const open = new Set<Session>();
+  const sessions = new BenchSessions();
   for (const c of cases) {
     const sc = ((await import(c.url)) as { default: Scenario }).default;
-    let session: Session | null = null;
     let seed = 1;
     const queue: number[] = [];
     const iterate = async (s: Session): Promise<void> => {
-      const r = await s.run({ iteration: seed++, iterSeed: seed, mode: 'parallel', strategy: strategyByName('none')!, depth: 1, maxSteps: 1, perturbPermille: 0 });
-      if (r.failure) throw new Error(`${c.name}: ${r.failure.kind}: ${r.failure.message}`);
+      await runQuiet(s, seed++, c.name);
       c.verify?.(s, sc);
     };
+    const t = sessions.task(
+      () => ({
+        scenario: sc,
+        scenarioUrl: c.url,
+        variant: sc.variants.find((v) => v.name === c.variant)!,
+        threads: c.threads,
+        params: { ...(sc.params ?? {}), ...c.params },
+        hangMs: 10_000,
+        iterationTimeoutMs: 60_000,
+        stepLimit: 0,
+      }),
+      iterate,
+      () => {
+        queue.length = 0;
+      },
+    );
     bench.add(
       c.name,
       async () => {
         if (queue.length === 0) {
-          const s = session!;
+          const s = t.get();
           await iterate(s);
           const base = s.mem.L.scenario + sc.sharedOffsets['ns']!.at;
           for (let i = 1; i < c.calls; i++) queue.push(s.mem.i32[base + i]!);
         }
         return { overriddenDuration: queue.shift()! / 1e6 };
       },
-      {
-        async beforeAll() {
-          session = new Session({
-            scenario: sc,
-            scenarioUrl: c.url,
-            variant: sc.variants.find((v) => v.name === c.variant)!,
-            threads: c.threads,
-            params: { ...(sc.params ?? {}), ...c.params },
-            hangMs: 10_000,
-            iterationTimeoutMs: 60_000,
-            stepLimit: 0,
-          });
-          open.add(session);
-          // One untimed iteration starts the executors and warms their code.
-          await iterate(session);
-        },
-        async afterAll() {
-          queue.length = 0;
-          if (session) {
-            open.delete(session);
-            await session.close();
-          }
-          session = null;
-        },
-      },
+      t.hooks,
     );
   }
-  try {
-    await bench.run();
-  } finally {
-    for (const s of open) await s.close();
-  }
-  return bench;
+  return sessions.run(bench);
 }
 
 export async function srcuSyncBench(o: BenchOptions, readers: readonly number[]): Promise<Bench> {

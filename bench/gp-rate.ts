@@ -15,9 +15,9 @@
  * 1 jiffy = 0.1 ms here).
  */
 import { Bench } from 'tinybench';
-import { Session } from '../src/runtime/harness/session.js';
+import type { Session } from '../src/runtime/harness/session.js';
 import type { Params, Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
+import { BenchSessions, runQuiet } from './sessions.js';
 import type { BenchOptions } from './types.js';
 
 export interface GpRateCase {
@@ -84,51 +84,35 @@ export function gpRateSamples(quick: boolean): number {
 
 export async function gpRateBench(o: BenchOptions, cases: readonly GpRateCase[]): Promise<Bench> {
   const bench = new Bench({ name: 'gp-rate', iterations: gpRateSamples(o.quick), time: 0, warmup: false, retainSamples: true });
-  const open = new Set<Session>();
+  const sessions = new BenchSessions();
   for (const c of cases) {
     const sc = ((await import(c.url)) as { default: Scenario }).default;
     const variant = sc.variants.find((v) => v.name === c.variant);
     if (!variant) throw new Error(`bench: ${c.scenario} has no variant ${c.variant}`);
     const gpsAt = sc.sharedOffsets['writerGps']!.at;
     const usAt = sc.sharedOffsets['writerUs']!.at;
-    let session: Session | null = null;
     let seed = 1;
     /** One iteration: the writer's wall ms per completed grace period. */
     const iterate = async (s: Session): Promise<number> => {
-      const r = await s.run({ iteration: seed++, iterSeed: seed, mode: 'parallel', strategy: strategyByName('none')!, depth: 1, maxSteps: 1, perturbPermille: 0 });
-      if (r.failure) throw new Error(`${gpRateName(c)}: ${r.failure.kind}: ${r.failure.message}`);
+      await runQuiet(s, seed++, gpRateName(c));
       const gps = s.mem.i32[s.mem.L.scenario + gpsAt]!;
       if (gps <= 0) throw new Error(`${gpRateName(c)}: the writer completed no grace period`);
       return s.mem.i32[s.mem.L.scenario + usAt]! / 1000 / gps;
     };
-    bench.add(gpRateName(c), async () => ({ overriddenDuration: await iterate(session!) }), {
-      async beforeAll() {
-        session = new Session({
-          scenario: sc,
-          scenarioUrl: c.url,
-          variant,
-          threads: THREADS,
-          params: { ...(sc.params ?? {}), ...c.params },
-          hangMs: 10_000,
-          iterationTimeoutMs: 120_000,
-          stepLimit: 0,
-        });
-        open.add(session);
-        await iterate(session);
-      },
-      async afterAll() {
-        if (session) {
-          open.delete(session);
-          await session.close();
-        }
-        session = null;
-      },
-    });
+    const t = sessions.task(
+      () => ({
+        scenario: sc,
+        scenarioUrl: c.url,
+        variant,
+        threads: THREADS,
+        params: { ...(sc.params ?? {}), ...c.params },
+        hangMs: 10_000,
+        iterationTimeoutMs: 120_000,
+        stepLimit: 0,
+      }),
+      iterate,
+    );
+    bench.add(gpRateName(c), async () => ({ overriddenDuration: await iterate(t.get()) }), t.hooks);
   }
-  try {
-    await bench.run();
-  } finally {
-    for (const s of open) await s.close();
-  }
-  return bench;
+  return sessions.run(bench);
 }

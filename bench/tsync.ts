@@ -5,10 +5,10 @@
  * (broadcast.ts); suite.ts takes the ratios.
  */
 import { Bench } from 'tinybench';
-import { Session } from '../src/runtime/harness/session.js';
+import type { Session } from '../src/runtime/harness/session.js';
 import type { Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
 import { CALLS } from './scenarios/tsync-latency.js';
+import { BenchSessions, runQuiet } from './sessions.js';
 import type { BenchOptions } from './types.js';
 
 const SCENARIO_URL = new URL('./scenarios/tsync-latency.js', import.meta.url).href;
@@ -35,18 +35,28 @@ export interface CredCount {
 export async function tsyncBench(o: BenchOptions, cases: readonly TsyncCase[], creds: CredCount[]): Promise<Bench> {
   const bench = new Bench({ name: 'tsync', iterations: o.quick ? 3 : 12, time: 0, warmup: false, retainSamples: true });
   const sc = ((await import(SCENARIO_URL)) as { default: Scenario }).default;
-  const open = new Set<Session>();
+  // One warm pool per case, closed before the next case starts (up to 65 executors each).
+  const sessions = new BenchSessions();
   for (const c of cases) {
-    let session: Session | null = null;
     let seed = 1;
-    const iterate = async (s: Session): Promise<void> => {
-      const r = await s.run({ iteration: seed++, iterSeed: seed, mode: 'parallel', strategy: strategyByName('none')!, depth: 1, maxSteps: 1, perturbPermille: 0 });
-      if (r.failure) throw new Error(`${tsyncCaseName(c)}: ${r.failure.kind}: ${r.failure.message}`);
-    };
+    const iterate = (s: Session): Promise<unknown> => runQuiet(s, seed++, tsyncCaseName(c));
+    const t = sessions.task(
+      () => ({
+        scenario: sc,
+        scenarioUrl: SCENARIO_URL,
+        variant: sc.variants.find((v) => v.name === (c.forceAdd ? 'force-add-2014' : 'mainline'))!,
+        threads: c.siblings + 1,
+        params: { how: c.how, ownCreds: c.ownCreds },
+        hangMs: 10_000,
+        iterationTimeoutMs: 60_000,
+        stepLimit: 0,
+      }),
+      iterate,
+    );
     bench.add(
       tsyncCaseName(c),
       async () => {
-        const s = session!;
+        const s = t.get();
         await iterate(s);
         const i32 = s.mem.i32;
         const base = s.mem.L.scenario + sc.sharedOffsets['ns']!.at;
@@ -60,37 +70,8 @@ export async function tsyncBench(o: BenchOptions, cases: readonly TsyncCase[], c
         }
         return { overriddenDuration: ns[Math.floor(ns.length / 2)]! / 1e6 };
       },
-      {
-        // One warm pool per case, closed before the next case starts (up to 65 executors each).
-        async beforeAll() {
-          session = new Session({
-            scenario: sc,
-            scenarioUrl: SCENARIO_URL,
-            variant: sc.variants.find((v) => v.name === (c.forceAdd ? 'force-add-2014' : 'mainline'))!,
-            threads: c.siblings + 1,
-            params: { how: c.how, ownCreds: c.ownCreds },
-            hangMs: 10_000,
-            iterationTimeoutMs: 60_000,
-            stepLimit: 0,
-          });
-          open.add(session);
-          // One untimed iteration starts the executors and warms their code.
-          await iterate(session);
-        },
-        async afterAll() {
-          if (session) {
-            open.delete(session);
-            await session.close();
-          }
-          session = null;
-        },
-      },
+      t.hooks,
     );
   }
-  try {
-    await bench.run();
-  } finally {
-    for (const s of open) await s.close();
-  }
-  return bench;
+  return sessions.run(bench);
 }

@@ -5,7 +5,7 @@
  * every thread then calls getppid(), which the TSYNC'ed filter makes fail
  * with EACCES, and records what it saw.
  */
-import { EACCES, ENOENT, type ThreadContext } from '../../runtime/index.js';
+import { EACCES, ENOENT, type CheckContext, type ThreadContext } from '../../runtime/index.js';
 import { __NR_getpid, __NR_getppid, SECCOMP_RET_ERRNO } from '../../subsystems/seccomp/consts.js';
 import type { Prog } from '../../subsystems/seccomp/filter.js';
 import { getppid } from '../../subsystems/seccomp/user.js';
@@ -25,4 +25,17 @@ export { waitFor, wakeAll } from '../userwait.js';
 export function probe(ctx: ThreadContext): void {
   ctx.store('probe', getppid(ctx), ctx.k.cur);
   ctx.store('probed', 1, ctx.k.cur);
+}
+
+/**
+ * After a TSYNC that returned 0: every task that probed got -EACCES from
+ * getppid(), i.e. runs the new filter; the first that did not fails `spec`.
+ */
+export function checkProbes(c: CheckContext, spec: string): void {
+  for (const t of c.tasks()) {
+    const s = t.tid - 1;
+    if (c.get('probed', s) === 0) continue;
+    const p = c.get('probe', s);
+    if (p !== -EACCES) return c.fail(`tid ${t.tid} ran getppid() after TSYNC returned 0 and got ${p}, not -EACCES: it escaped the new filter`, spec);
+  }
 }

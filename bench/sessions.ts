@@ -1,0 +1,65 @@
+/**
+ * Warm pools for benchmarks that time whole iterations: one Session per
+ * tinybench task, opened in its beforeAll (with one untimed iteration that
+ * starts the executors and warms their code) and closed in its afterAll, so
+ * that only one task's workers are alive at a time. Whatever is still open
+ * when the run ends (a task threw) is closed by `run`.
+ */
+import type { Bench, FnOptions } from 'tinybench';
+import { Session, type IterationResult, type SessionConfig } from '../src/runtime/harness/session.js';
+import { strategyByName } from '../src/runtime/scheduler/index.js';
+
+export class BenchSessions {
+  private readonly open = new Set<Session>();
+
+  /**
+   * A session slot for one task: `get()` inside the task, `hooks` as its
+   * tinybench options. `warm` is the untimed first iteration; `onClose`
+   * drops whatever the task buffered.
+   */
+  task(config: () => SessionConfig, warm: (s: Session) => Promise<unknown>, onClose?: () => void): { get(): Session; hooks: FnOptions } {
+    let session: Session | null = null;
+    const open = this.open;
+    return {
+      get(): Session {
+        if (!session) throw new Error('bench: the task ran outside its beforeAll/afterAll');
+        return session;
+      },
+      hooks: {
+        async beforeAll() {
+          session = new Session(config());
+          open.add(session);
+          await warm(session);
+        },
+        async afterAll() {
+          onClose?.();
+          if (session) {
+            open.delete(session);
+            await session.close();
+          }
+          session = null;
+        },
+      },
+    };
+  }
+
+  /** Run the bench; close every session left open, whatever happened. */
+  async run(bench: Bench): Promise<Bench> {
+    try {
+      await bench.run();
+    } finally {
+      for (const s of this.open) await s.close();
+    }
+    return bench;
+  }
+}
+
+/**
+ * One iteration in parallel mode with strategy none and no perturbation
+ * (what every latency benchmark measures); a failure throws, named.
+ */
+export async function runQuiet(s: Session, seed: number, what: string): Promise<IterationResult> {
+  const r = await s.run({ iteration: seed, iterSeed: seed + 1, mode: 'parallel', strategy: strategyByName('none')!, depth: 1, maxSteps: 1, perturbPermille: 0 });
+  if (r.failure) throw new Error(`${what}: ${r.failure.kind}: ${r.failure.message}`);
+  return r;
+}
