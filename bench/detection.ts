@@ -7,9 +7,10 @@
  * call with a fresh pool, as `lockstep stress --stop-on-failure` does it,
  * without seed logs or shrinking (they cost iterations after the find).
  */
-import { runStress } from '../src/runtime/harness/campaign.js';
-import type { Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
+import type { Mode } from '../src/runtime/kernel/constants.js';
+import { runStress } from '../src/harness/campaign.js';
+import type { Scenario } from '../src/runtime/kernel/scenario.js';
+import { strategyByName } from '../src/runtime/explore/index.js';
 import { builtinByName } from '../src/scenarios/index.js';
 import { quantile, round, type BenchError } from './stats.js';
 import type { BenchOptions, DetectionResult, DetectionRun } from './types.js';
@@ -36,7 +37,7 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
 const QUICK_BUGS = ['abba', 'racy', 'L2', 'S3'];
 
 export interface DetectionStrategy {
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: 'random' | 'pct';
 }
 

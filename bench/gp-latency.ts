@@ -9,8 +9,8 @@
  * dropped. suite.ts takes the ratios.
  */
 import { Bench } from 'tinybench';
-import type { Session } from '../src/runtime/harness/session.js';
-import type { Params, Scenario } from '../src/runtime/scenario.js';
+import type { Session } from '../src/harness/session.js';
+import type { Params, Scenario } from '../src/runtime/kernel/scenario.js';
 import { RCU_TASKS_CALLS } from './scenarios/rcu-tasks-latency.js';
 import { SRCU_CALLS } from './scenarios/srcu-latency.js';
 import { BenchSessions, runQuiet } from './sessions.js';

@@ -15,8 +15,8 @@
  * 1 jiffy = 0.1 ms here).
  */
 import { Bench } from 'tinybench';
-import type { Session } from '../src/runtime/harness/session.js';
-import type { Params, Scenario } from '../src/runtime/scenario.js';
+import type { Session } from '../src/harness/session.js';
+import type { Params, Scenario } from '../src/runtime/kernel/scenario.js';
 import { BenchSessions, runQuiet } from './sessions.js';
 import type { BenchOptions } from './types.js';
 

@@ -6,11 +6,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
-import { Kernel } from '../src/runtime/kernel.js';
-import { KernelMemory } from '../src/runtime/memory.js';
-import { CACHE, COMPLETION_WORDS, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, type LayoutConfig } from '../src/runtime/layout.js';
-import { deref, kmemCacheAlloc } from '../src/runtime/slab.js';
-import { complete, waitForCompletion } from '../src/runtime/sync/completion.js';
+import { Kernel } from '../src/runtime/kernel/kernel.js';
+import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { CACHE, COMPLETION_WORDS, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, type LayoutConfig } from '../src/runtime/kernel/layout.js';
+import { deref, kmemCacheAlloc } from '../src/runtime/kernel/slab.js';
+import { complete, waitForCompletion } from '../src/runtime/kernel/sync/completion.js';
 import type { BenchOptions } from './types.js';
 
 const ECHO = new URL('./workers/echo.js', import.meta.url);

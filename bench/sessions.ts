@@ -6,8 +6,8 @@
  * when the run ends (a task threw) is closed by `run`.
  */
 import type { Bench, FnOptions } from 'tinybench';
-import { Session, type IterationResult, type SessionConfig } from '../src/runtime/harness/session.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
+import { Session, type IterationResult, type SessionConfig } from '../src/harness/session.js';
+import { strategyByName } from '../src/runtime/explore/index.js';
 
 export class BenchSessions {
   private readonly open = new Set<Session>();

@@ -27,9 +27,9 @@
  * Both are compared with ATOMICS_ADD_BASELINE.
  */
 import type { Bench } from 'tinybench';
-import { Kernel } from '../src/runtime/kernel.js';
-import { DEFAULT_LAYOUT_CONFIG, kSeq, type LayoutConfig } from '../src/runtime/layout.js';
-import { KernelMemory } from '../src/runtime/memory.js';
+import { Kernel } from '../src/runtime/kernel/kernel.js';
+import { DEFAULT_LAYOUT_CONFIG, kSeq, type LayoutConfig } from '../src/runtime/kernel/layout.js';
+import { KernelMemory } from '../src/runtime/kernel/memory.js';
 import { cleanupSrcuStruct, initSrcuStruct, srcuReadLock, srcuReadUnlock } from '../src/subsystems/srcu/index.js';
 import { perOp } from './atomics.js';
 

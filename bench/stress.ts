@@ -6,10 +6,11 @@
  * iteration. Parallel mode gives stress iterations/s, controlled mode
  * schedules/s.
  */
+import type { Mode } from '../src/runtime/kernel/constants.js';
 import { Bench } from 'tinybench';
-import { runStress } from '../src/runtime/harness/campaign.js';
-import type { Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
+import { runStress } from '../src/harness/campaign.js';
+import type { Scenario } from '../src/runtime/kernel/scenario.js';
+import { strategyByName } from '../src/runtime/explore/index.js';
 import { BUILTIN_SCENARIOS, builtinByName } from '../src/scenarios/index.js';
 import type { BenchOptions } from './types.js';
 
@@ -19,7 +20,7 @@ export interface StressCase {
   readonly variant?: string;
   /** Default: the scenario's default thread count. */
   readonly threads?: number;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: 'none' | 'random' | 'pct';
 }
 
@@ -52,7 +53,7 @@ export interface ResolvedStressCase {
   readonly url: string;
   readonly variant: Scenario['variants'][number];
   readonly threads: number;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: 'none' | 'random' | 'pct';
 }
 

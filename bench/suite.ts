@@ -8,8 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fingerprint } from '../src/runtime/fingerprint.js';
-import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/layout.js';
+import { fingerprint } from '../src/harness/fingerprint.js';
+import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/kernel/layout.js';
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP, atomicsBench } from './atomics.js';
 import { BROADCAST_WAITERS, broadcastAckName, broadcastBench } from './broadcast.js';
 import { detectionBench, detectionPlan } from './detection.js';

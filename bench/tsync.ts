@@ -5,8 +5,8 @@
  * (broadcast.ts); suite.ts takes the ratios.
  */
 import { Bench } from 'tinybench';
-import type { Session } from '../src/runtime/harness/session.js';
-import type { Scenario } from '../src/runtime/scenario.js';
+import type { Session } from '../src/harness/session.js';
+import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { CALLS } from './scenarios/tsync-latency.js';
 import { BenchSessions, runQuiet } from './sessions.js';
 import type { BenchOptions } from './types.js';

@@ -1,3 +1,4 @@
+import type { Mode } from '../src/runtime/kernel/constants.js';
 /** Shared shapes of the benchmark suite. */
 export interface BenchOptions {
   /** CI smoke mode: short sampling, under a minute in all. */
@@ -55,7 +56,7 @@ export interface DetectionResult {
   readonly description: string;
   /** Spec ID of the planted bug (L4, S3, ...), or null for the checker self-tests. */
   readonly spec: string | null;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: 'random' | 'pct';
   readonly threads: number;
   readonly unit: 's';

@@ -6,9 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runStress, type FailureRecord, type IterationInfo, type StressOptions, type StressSummary } from '../src/runtime/harness/campaign.js';
-import { isScenario, type Params, type Scenario } from '../src/runtime/scenario.js';
-import { strategyByName } from '../src/runtime/scheduler/index.js';
+import { runStress, type FailureRecord, type IterationInfo, type StressOptions, type StressSummary } from '../src/harness/campaign.js';
+import { isScenario, type Params, type Scenario } from '../src/runtime/kernel/scenario.js';
+import { strategyByName } from '../src/runtime/explore/index.js';
 import { builtinByName } from '../src/scenarios/index.js';
 
 export async function withTimeout<T>(what: string, ms: number, f: (stop: AbortSignal) => Promise<T>): Promise<T> {
@@ -132,7 +132,7 @@ export async function passesInEveryMode(
   }
 }
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
 
 export interface CliRun {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replayLog } from '../src/cli/commands/replay.js';
-import { pctMissBound } from '../src/runtime/harness/hunt.js';
-import type { SeedLog } from '../src/runtime/harness/seedlog.js';
+import { pctMissBound } from '../src/harness/hunt.js';
+import type { SeedLog } from '../src/harness/seedlog.js';
 import { run, withTimeout } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lockstep-hunt-'));

@@ -11,8 +11,8 @@ import {
   layoutHash,
   makeHandle,
   TASK_WORDS,
-} from '../src/runtime/layout.js';
-import { KernelMemory } from '../src/runtime/memory.js';
+} from '../src/runtime/kernel/layout.js';
+import { KernelMemory } from '../src/runtime/kernel/memory.js';
 
 test('regions are laid out in order and do not overlap', () => {
   const L = computeLayout(DEFAULT_LAYOUT_CONFIG);

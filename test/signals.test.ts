@@ -69,7 +69,7 @@ test('with SIGCHLD ignored, a parent already asleep in wait() is woken by the au
 // for the same zombie, the loser re-enters doWait() while still holding
 // tasklist_lock: it either sleeps with a spinlock held ("sleeping function
 // called from invalid context") or takes tasklist_lock recursively. Fails
-// until src/runtime/task.ts doWait retries after unlocking; see the report.
+// until src/runtime/kernel/task.ts doWait retries after unlocking; see the report.
 test('two threads of a process waiting at once: each child is reaped exactly once', async () => {
   await passes('wait-two-threads');
 });

@@ -4,13 +4,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FailKind } from '../src/runtime/constants.js';
-import { KernelFailure } from '../src/runtime/errors.js';
-import { Kernel } from '../src/runtime/kernel.js';
-import { CACHE, DEFAULT_LAYOUT_CONFIG, kFailSet, kNextSlot } from '../src/runtime/layout.js';
-import { KernelMemory } from '../src/runtime/memory.js';
-import { deref, failNthAlloc, findLeaks, kfree, kget, kmemCacheAlloc, kput, ld, refcount } from '../src/runtime/slab.js';
-import { label } from '../src/runtime/labels.js';
+import { FailKind } from '../src/runtime/kernel/constants.js';
+import { KernelFailure } from '../src/runtime/kernel/errors.js';
+import { Kernel } from '../src/runtime/kernel/kernel.js';
+import { CACHE, DEFAULT_LAYOUT_CONFIG, kFailSet, kNextSlot } from '../src/runtime/kernel/layout.js';
+import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { deref, failNthAlloc, findLeaks, kfree, kget, kmemCacheAlloc, kput, ld, refcount } from '../src/runtime/kernel/slab.js';
+import { label } from '../src/runtime/kernel/labels.js';
 import { fixtureUrl, run } from './helpers.js';
 
 function fresh(): Kernel {

@@ -6,7 +6,7 @@
  * caller's cred), 1 + N without (siblings have creds of their own).
  */
 import { defineScenario, SIGUSR2, type Params } from '../../src/runtime/index.js';
-import { C_ALLOCS, CACHE } from '../../src/runtime/layout.js';
+import { C_ALLOCS, CACHE } from '../../src/runtime/kernel/layout.js';
 import { setresuidThread } from '../../src/subsystems/cred/cred.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../src/subsystems/landlock/consts.js';
 import { createRuleset, restrictSelf } from '../../src/subsystems/landlock/user.js';

@@ -6,10 +6,10 @@
  * the full spin-then-park path with yield points and breadcrumbs.
  */
 import { workerData } from 'node:worker_threads';
-import { Kernel } from '../../src/runtime/kernel.js';
-import { KernelMemory } from '../../src/runtime/memory.js';
-import { complete, waitForCompletion } from '../../src/runtime/sync/completion.js';
-import type { LayoutConfig } from '../../src/runtime/layout.js';
+import { Kernel } from '../../src/runtime/kernel/kernel.js';
+import { KernelMemory } from '../../src/runtime/kernel/memory.js';
+import { complete, waitForCompletion } from '../../src/runtime/kernel/sync/completion.js';
+import type { LayoutConfig } from '../../src/runtime/kernel/layout.js';
 
 interface EchoData {
   readonly kind: 'raw' | 'spin' | 'runtime';

@@ -3,7 +3,7 @@
  * one line, naming what is wrong and what would be right (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../runtime/errors.js';
+import { UsageError } from '../runtime/kernel/errors.js';
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 

@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { isScenario } from '../runtime/scenario.js';
+import { isScenario } from '../runtime/kernel/scenario.js';
 import type { ScenarioInfo } from './catalog.js';
 
 const api = {

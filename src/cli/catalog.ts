@@ -15,8 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { UsageError } from '../runtime/errors.js';
-import { isScenario, type Scenario } from '../runtime/scenario.js';
+import { UsageError } from '../runtime/kernel/errors.js';
+import { isScenario, type Scenario } from '../runtime/kernel/scenario.js';
 import { BUILTIN_SCENARIOS, builtinByName } from '../scenarios/index.js';
 import type { CatalogApi } from './catalog-worker.js';
 

@@ -3,8 +3,8 @@
  * failure; 1 a failure was found (stress) or reproduced (replay); 2 bad
  * usage or bad input, one clear line and no stack trace; 3 internal error.
  */
-import { UsageError } from '../runtime/errors.js';
-import { toolVersion } from '../runtime/fingerprint.js';
+import { UsageError } from '../runtime/kernel/errors.js';
+import { toolVersion } from '../harness/fingerprint.js';
 import { helpText, parseCommand, type CommandSpec, type Flags } from './args.js';
 import { benchCommand, benchSpec } from './commands/bench.js';
 import { campaignCommand, campaignSpec } from './commands/campaign.js';

@@ -3,7 +3,7 @@
  * every few seconds otherwise, nothing at all in --json mode (stdout then
  * carries only JSON Lines).
  */
-import type { Progress } from '../runtime/harness/campaign.js';
+import type { Progress } from '../harness/campaign.js';
 
 export interface ProgressSink {
   update(p: Progress): void;

@@ -1,11 +1,11 @@
 /** Turning command-line flags into a validated run: scenario, variant, threads, params, strategy. */
 import { randomInt } from 'node:crypto';
-import { UsageError } from '../runtime/errors.js';
-import { MAX_TASKS_CAPACITY } from '../runtime/layout.js';
-import { parseSeed } from '../runtime/prng.js';
-import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/scenario.js';
-import { STRATEGIES } from '../runtime/scheduler/index.js';
-import type { Strategy } from '../runtime/scheduler/types.js';
+import { UsageError } from '../runtime/kernel/errors.js';
+import { MAX_TASKS_CAPACITY } from '../runtime/kernel/layout.js';
+import { parseSeed } from '../runtime/kernel/prng.js';
+import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/kernel/scenario.js';
+import { STRATEGIES } from '../runtime/explore/index.js';
+import type { Strategy } from '../runtime/explore/types.js';
 import { intFlag, strFlag, type Flags } from './args.js';
 import { loadBuiltin, loadScenarioFile, type LoadedScenario } from './catalog.js';
 

@@ -10,10 +10,10 @@
  * the kernel does), the thread body, do_exit(). No Worker is spawned per
  * iteration or per clone; the dispatch is one futex wake.
  */
-import { Ev, FailKind } from './constants.js';
-import { AbortIteration, KernelFailure, TaskExit } from './errors.js';
-import { Kernel } from './kernel.js';
-import { label, labelText } from './labels.js';
+import { Ev, FailKind } from './kernel/constants.js';
+import { AbortIteration, KernelFailure, TaskExit } from './kernel/errors.js';
+import { Kernel } from './kernel/kernel.js';
+import { label, labelText } from './kernel/labels.js';
 import {
   EXEC_IDLE,
   EXEC_QUIT,
@@ -37,15 +37,15 @@ import {
   X_RUNS,
   kIterState,
   type LayoutConfig,
-} from './layout.js';
-import { KernelMemory } from './memory.js';
-import { deriveSeed, localRng } from './prng.js';
-import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './scenario.js';
-import { controlled, waitFirstTurn } from './scheduler/controlled.js';
-import { strategyById } from './scheduler/index.js';
-import { Sys } from './sys.js';
-import { doExit } from './task.js';
-import { exitToUserMode } from './signal.js';
+} from './kernel/layout.js';
+import { KernelMemory } from './kernel/memory.js';
+import { deriveSeed, localRng } from './kernel/prng.js';
+import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './kernel/scenario.js';
+import { controlled, waitFirstTurn } from './explore/controlled.js';
+import { strategyById } from './explore/index.js';
+import { Sys } from './kernel/sys.js';
+import { doExit } from './kernel/task.js';
+import { exitToUserMode } from './kernel/signal.js';
 
 export interface ExecutorArgs {
   readonly sab: SharedArrayBuffer;

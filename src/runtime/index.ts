@@ -2,7 +2,7 @@
  * lockstep's public runtime API: what scenario modules and subsystems
  * import. Everything a kernel reader expects is here under its kernel name.
  */
-export { defineScenario, isScenario, sharedAddr, variantMutants } from './scenario.js';
+export { defineScenario, isScenario, sharedAddr, variantMutants } from './kernel/scenario.js';
 export type {
   CheckContext,
   Params,
@@ -17,14 +17,14 @@ export type {
   ThreadContext,
   VariantDef,
   VariantKind,
-} from './scenario.js';
-export { Kernel } from './kernel.js';
-export { label, labelText } from './labels.js';
-export * from './constants.js';
-export { AbortIteration, KernelFailure, TaskExit, bug, invariant, kasan } from './errors.js';
-export { deref, describeHandle, failNthAlloc, kfree, kget, kmemCacheAlloc, kput, ktryget, ld, payloadAddr, peek, peekIfLive, refcount, setCacheRelease, st } from './slab.js';
-export { spinLock, spinUnlock, spinTrylock, assertSpinLocked, spinIsLocked } from './sync/spinlock.js';
-export { mutexLock, mutexLockKillable, mutexTrylock, mutexUnlock, mutexOwner, mutexIsLocked, assertMutexHeld } from './sync/mutex.js';
+} from './kernel/scenario.js';
+export { Kernel } from './kernel/kernel.js';
+export { label, labelText } from './kernel/labels.js';
+export * from './kernel/constants.js';
+export { AbortIteration, KernelFailure, TaskExit, bug, invariant, kasan } from './kernel/errors.js';
+export { deref, describeHandle, failNthAlloc, kfree, kget, kmemCacheAlloc, kput, ktryget, ld, payloadAddr, peek, peekIfLive, refcount, setCacheRelease, st } from './kernel/slab.js';
+export { spinLock, spinUnlock, spinTrylock, assertSpinLocked, spinIsLocked } from './kernel/sync/spinlock.js';
+export { mutexLock, mutexLockKillable, mutexTrylock, mutexUnlock, mutexOwner, mutexIsLocked, assertMutexHeld } from './kernel/sync/mutex.js';
 export {
   downRead,
   downReadTrylock,
@@ -35,7 +35,7 @@ export {
   upWrite,
   rwsemReaders,
   rwsemWriter,
-} from './sync/rwsem.js';
+} from './kernel/sync/rwsem.js';
 export {
   complete,
   completeAll,
@@ -45,8 +45,8 @@ export {
   waitForCompletion,
   waitForCompletionInterruptible,
   waitForCompletionKillable,
-} from './sync/completion.js';
-export { msleep, waitEvent, waitEventTimeout, waitEventUninterruptible, wakeUpAll, wakeUpOne } from './sync/waitqueue.js';
+} from './kernel/sync/completion.js';
+export { msleep, waitEvent, waitEventTimeout, waitEventUninterruptible, wakeUpAll, wakeUpOne } from './kernel/sync/waitqueue.js';
 export {
   atomicAddReturn,
   atomicCmpxchg,
@@ -59,9 +59,9 @@ export {
   atomicXchg,
   readOnce,
   writeOnce,
-} from './sync/atomic.js';
-export { finishWait, prepareToWait, schedule, scheduleTimeout, tryToWakeUp, wakeUp, wakeUpProcess } from './sched.js';
-export { fatalSignalPending, signalPending } from './sigpending.js';
+} from './kernel/sync/atomic.js';
+export { finishWait, prepareToWait, schedule, scheduleTimeout, tryToWakeUp, wakeUp, wakeUpProcess } from './kernel/sched.js';
+export { fatalSignalPending, signalPending } from './kernel/sigpending.js';
 export {
   doGroupExit,
   doKill,
@@ -77,11 +77,11 @@ export {
   signalWakeUp,
   threadsOf,
   unlockSiglock,
-} from './signal.js';
-export { initTaskWork, registerTaskWork, taskWorkAdd, taskWorkCancel, taskWorkPending, taskWorkRun } from './taskwork.js';
-export { copyProcess, doExit, doWait, exitHooks, releaseTask, wakeUpNewTask } from './task.js';
-export { buildWaitGraph, registerObjectName, registerWaitKindResolver, registerWaitResolver } from './waitgraph.js';
-export { registerTeardown } from './teardown.js';
-export { Sys } from './sys.js';
-export * as layout from './layout.js';
-export { CACHE } from './layout.js';
+} from './kernel/signal.js';
+export { initTaskWork, registerTaskWork, taskWorkAdd, taskWorkCancel, taskWorkPending, taskWorkRun } from './kernel/taskwork.js';
+export { copyProcess, doExit, doWait, exitHooks, releaseTask, wakeUpNewTask } from './kernel/task.js';
+export { buildWaitGraph, registerObjectName, registerWaitKindResolver, registerWaitResolver } from './kernel/waitgraph.js';
+export { registerTeardown } from './kernel/teardown.js';
+export { Sys } from './kernel/sys.js';
+export * as layout from './kernel/layout.js';
+export { CACHE } from './kernel/layout.js';

@@ -1,7 +1,7 @@
 /** `lockstep bench`: the tinybench suite (bench/), with baselines measured in the same run. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { UsageError } from '../../runtime/errors.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
 import { strFlag, type CommandSpec, type Flags } from '../args.js';
 import type { Output } from '../output.js';
 

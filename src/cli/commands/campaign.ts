@@ -3,8 +3,9 @@
  * correct variants in parallel mode, then demonstrations of known bugs,
  * each with its expected verdict; about a minute in all.
  */
-import { runStress, type StressSummary } from '../../runtime/harness/campaign.js';
-import { strategyByName } from '../../runtime/scheduler/index.js';
+import type { Mode } from '../../runtime/kernel/constants.js';
+import { runStress, type StressSummary } from '../../harness/campaign.js';
+import { strategyByName } from '../../runtime/explore/index.js';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
 import { numFlag, strFlag, type CommandSpec, type Flags } from '../args.js';
 import { loadBuiltin } from '../catalog.js';
@@ -34,7 +35,7 @@ interface Entry {
   readonly weight: number;
   /** A demonstration: a failure is expected and the run stops at the first one. */
   readonly demo?: boolean;
-  readonly mode?: 'parallel' | 'controlled';
+  readonly mode?: Mode;
 }
 
 /** Demonstrations of historical bugs and checker calibrations, in the order they run. */

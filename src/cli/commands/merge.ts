@@ -10,7 +10,7 @@
  * `cpuSeconds` the sum, and iterations/s is iterations / seconds.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../runtime/errors.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
 import type { CommandSpec, Flags } from '../args.js';
 import { emit, type Output } from '../output.js';
 import { table } from '../progress.js';

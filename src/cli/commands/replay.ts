@@ -7,15 +7,16 @@
  * A parallel-mode log is re-run K times on real cores and reports how often
  * the failure came back ("reproduced 7/20").
  */
+import type { Mode } from '../../runtime/kernel/constants.js';
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../runtime/errors.js';
-import { fingerprint, fingerprintDiff } from '../../runtime/fingerprint.js';
-import { layoutFor, runStress, type IterationInfo } from '../../runtime/harness/campaign.js';
-import { divergenceAt, firstDivergence, formatDivergence, type Divergence } from '../../runtime/harness/divergence.js';
-import { parseSeedLog, SeedLogError, type SeedLog } from '../../runtime/harness/seedlog.js';
-import { computeLayout } from '../../runtime/layout.js';
-import { parseSeed } from '../../runtime/prng.js';
-import { strategyByName } from '../../runtime/scheduler/index.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
+import { fingerprint, fingerprintDiff } from '../../harness/fingerprint.js';
+import { layoutFor, runStress, type IterationInfo } from '../../harness/campaign.js';
+import { divergenceAt, firstDivergence, formatDivergence, type Divergence } from '../../harness/divergence.js';
+import { parseSeedLog, SeedLogError, type SeedLog } from '../../harness/seedlog.js';
+import { computeLayout } from '../../runtime/kernel/layout.js';
+import { parseSeed } from '../../runtime/kernel/prng.js';
+import { strategyByName } from '../../runtime/explore/index.js';
 import { intFlag, type CommandSpec, type Flags } from '../args.js';
 import { loadBuiltin, loadScenarioFile } from '../catalog.js';
 import { emit, type Output } from '../output.js';
@@ -38,7 +39,7 @@ export const replaySpec: CommandSpec = {
 export interface ReplayVerdict {
   readonly type: 'replay';
   readonly log: string;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly kind: string;
   readonly runs: number;
   /** Runs that failed with the recorded kind (controlled: following the schedule; parallel: on real cores). */

@@ -1,11 +1,11 @@
 /** `lockstep stress`: run one scenario variant many times, report failures with seed logs. */
-import { UsageError } from '../../runtime/errors.js';
-import { runStress, type FailureRecord, type StressSummary } from '../../runtime/harness/campaign.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
+import { runStress, type FailureRecord, type StressSummary } from '../../harness/campaign.js';
 import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '../args.js';
 import { makeProgress, table } from '../progress.js';
 import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
 import { emit, type Output } from '../output.js';
-import { formatPctBound } from '../../runtime/harness/hunt.js';
+import { formatPctBound } from '../../harness/hunt.js';
 import { graphToDot, liveGraph } from '../trace/dot.js';
 import { checkOutputPath, writeWhole } from '../trace/write.js';
 
@@ -56,11 +56,6 @@ export const stressSpec: CommandSpec = {
   ],
   example: 'lockstep stress --scenario tw-barrier --threads 4 --seconds 10 --seed 0x2a',
 };
-
-export interface StressRun {
-  readonly summary: StressSummary;
-  readonly failures: readonly FailureRecord[];
-}
 
 export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal): Promise<number> {
   const loaded = await resolveScenario(flags);

@@ -8,9 +8,9 @@
  * Every output is checked before anything is written, and each file is
  * written whole (temporary name, then rename).
  */
-import { UsageError } from '../../runtime/errors.js';
-import { toolVersion } from '../../runtime/fingerprint.js';
-import type { SeedLog } from '../../runtime/harness/seedlog.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
+import { toolVersion } from '../../harness/fingerprint.js';
+import type { SeedLog } from '../../harness/seedlog.js';
 import { strFlag, type CommandSpec, type Flags } from '../args.js';
 import { emit, type Output } from '../output.js';
 import { toChromeTrace } from '../trace/chrome.js';

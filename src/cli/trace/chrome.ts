@@ -7,7 +7,7 @@
  * one on the reporting task), and flow arrows along the wait-for cycle.
  * Timestamps are microseconds since the iteration started, as recorded.
  */
-import { toolVersion } from '../../runtime/fingerprint.js';
+import { toolVersion } from '../../harness/fingerprint.js';
 import { headline, reporter, type Mark, type Timeline } from './timeline.js';
 
 export interface TraceEvent {

@@ -5,8 +5,8 @@
  * object and why; the edges of the wait-for cycle are drawn bold and red.
  * Render with `dot -Tsvg FILE > graph.svg`.
  */
-import type { SeedLog, SeedLogGraph } from '../../runtime/harness/seedlog.js';
-import type { CycleEntry, WaitGraph, WaitNode } from '../../runtime/waitgraph.js';
+import type { SeedLog, SeedLogGraph } from '../../harness/seedlog.js';
+import type { CycleEntry, WaitGraph, WaitNode } from '../../runtime/kernel/waitgraph.js';
 
 export interface GraphLike {
   readonly kind: string;

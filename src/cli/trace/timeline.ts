@@ -5,9 +5,9 @@
  * matter, and the failure. Both exporters (Chrome trace-event JSON and the
  * self-contained HTML page) draw this model, so they show the same thing.
  */
-import { WAIT_KIND_NAMES } from '../../runtime/constants.js';
-import type { SeedLog } from '../../runtime/harness/seedlog.js';
-import type { CycleEntry } from '../../runtime/waitgraph.js';
+import { WAIT_KIND_NAMES } from '../../runtime/kernel/constants.js';
+import type { SeedLog } from '../../harness/seedlog.js';
+import type { CycleEntry } from '../../runtime/kernel/waitgraph.js';
 
 export interface Lane {
   readonly tid: number;

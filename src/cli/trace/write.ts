@@ -1,7 +1,7 @@
 /** Writing output files whole or not at all: a temporary name, then a rename. */
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from '../../runtime/errors.js';
+import { UsageError } from '../../runtime/kernel/errors.js';
 
 /** Refuse, before any work, an output path that cannot be a file. */
 export function checkOutputPath(flag: string, path: string): void {

@@ -20,7 +20,7 @@ import {
   label,
   type ThreadContext,
 } from '../../runtime/index.js';
-import { CACHE, FileKind, kLandlockDisabled, T_CRED } from '../../runtime/layout.js';
+import { CACHE, FileKind, kLandlockDisabled, T_CRED } from '../../runtime/kernel/layout.js';
 import { dropCaps } from '../../subsystems/cred/cred.js';
 import { fdInstallNew } from '../../subsystems/file/fdtable.js';
 import { LANDLOCK_MAX_NUM_LAYERS, LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';

@@ -20,7 +20,7 @@ import {
   type ThreadContext,
   type VariantDef,
 } from '../../runtime/index.js';
-import { CACHE, SIG_LL_TSYNC_MAX } from '../../runtime/layout.js';
+import { CACHE, SIG_LL_TSYNC_MAX } from '../../runtime/kernel/layout.js';
 import { dropCaps, setresuidThread } from '../../subsystems/cred/cred.js';
 import { LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS, LANDLOCK_RESTRICT_SELF_TSYNC } from '../../subsystems/landlock/consts.js';
 import { snapshotThreads, verifyRestrict } from '../../subsystems/landlock/invariants.js';

@@ -5,7 +5,7 @@
  * switched on for the iteration).
  */
 import { CLONE_NEWPID, EXIT_DEAD, type CheckContext, type SetupContext, type ThreadContext, type VariantDef } from '../../runtime/index.js';
-import { T_EXIT_STATE } from '../../runtime/layout.js';
+import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 import { unshare } from '../../subsystems/pidns/user.js';
 import { FIX_2023, LISTS_2024, rcuTasksInit, SRCU_2022 } from '../../subsystems/rcu-tasks/index.js';
 

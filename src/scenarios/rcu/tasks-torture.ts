@@ -16,7 +16,7 @@
  */
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario, label, msleep, type Kernel, type ThreadContext } from '../../runtime/index.js';
 import { condReschedTasksRcuQs, exitWindowHooks, rcuTasksCompleted, synchronizeRcuTasks } from '../../subsystems/rcu-tasks/index.js';
-import { T_BODY } from '../../runtime/layout.js';
+import { T_BODY } from '../../runtime/kernel/layout.js';
 import { waitFor, wakeAll } from '../userwait.js';
 import { FIX_2023, LISTS_2024, mutant, setupRcuTasks, SRCU_2022 } from './kit.js';
 import { TORTURE_SHARED, tortureCheck, tortureReader, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';

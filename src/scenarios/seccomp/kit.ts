@@ -25,7 +25,7 @@ import {
   type ThreadContext,
   type VariantDef,
 } from '../../runtime/index.js';
-import { T_EXIT_STATE } from '../../runtime/layout.js';
+import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 import {
   __NR_prctl,
   __NR_read,

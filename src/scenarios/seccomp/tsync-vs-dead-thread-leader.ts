@@ -15,7 +15,7 @@
  *   which nothing ever releases (I-SC4, checked after the iteration).
  */
 import { label, SIGKILL } from '../../runtime/index.js';
-import { T_EXIT_STATE } from '../../runtime/layout.js';
+import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
 import { clone, fork, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
 import { MAINLINE, mutant, PRE_611, ROOT_PROG, seccompScenario } from './kit.js';

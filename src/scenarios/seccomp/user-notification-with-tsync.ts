@@ -7,7 +7,7 @@
  * a TID that user space would take for the listener fd (S13).
  */
 import { EINVAL, ESRCH, label, signalOf, type ThreadContext } from '../../runtime/index.js';
-import { FD_BASE, FDTABLE_SIZE, FileKind, SIG_FDTABLE } from '../../runtime/layout.js';
+import { FD_BASE, FDTABLE_SIZE, FileKind, SIG_FDTABLE } from '../../runtime/kernel/layout.js';
 import { closeFd, fileKind } from '../../subsystems/file/fdtable.js';
 import {
   __NR_getppid,

@@ -22,7 +22,7 @@ import {
   setCacheRelease,
   type Kernel,
 } from '../../runtime/index.js';
-import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED, T_EXIT_STATE } from '../../runtime/layout.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED, T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 
 const L_PREPARE = label('prepare_creds');
 const L_COMMIT = label('commit_creds');
@@ -50,10 +50,6 @@ setCacheRelease(CACHE.cred, (k, h) => {
 /** current_cred(). */
 export function currentCred(k: Kernel): number {
   return k.tget(k.cur, T_CRED);
-}
-
-export function taskCred(k: Kernel, slot: number): number {
-  return k.tget(slot, T_CRED);
 }
 
 /**
@@ -108,10 +104,6 @@ export function abortCreds(k: Kernel, cred: number, lbl = L_ABORT): void {
 
 export function credUid(k: Kernel, cred: number): number {
   return Atomics.load(k.i32, deref(k, cred) + CRED_UID);
-}
-
-export function credEuid(k: Kernel, cred: number): number {
-  return Atomics.load(k.i32, deref(k, cred) + CRED_EUID);
 }
 
 /** ns_capable(current_user_ns(), cap) on the current cred. */

@@ -31,7 +31,7 @@ import {
   upWrite,
   type Kernel,
 } from '../../runtime/index.js';
-import { CRED_CAPS, CRED_EUID, CRED_UID, kFailSet, SIG_CRED_GUARD_MUTEX, SIG_EXEC_UPDATE_LOCK, T_ATOMIC_FLAGS, T_EXEC_UNSAFE, T_IN_EXEC } from '../../runtime/layout.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, kFailSet, SIG_CRED_GUARD_MUTEX, SIG_EXEC_UPDATE_LOCK, T_ATOMIC_FLAGS, T_EXEC_UNSAFE, T_IN_EXEC } from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, prepareCreds } from '../cred/cred.js';
 
 /** Release locks in a finally only while the iteration is alive and nothing failed (replays stay exact). */

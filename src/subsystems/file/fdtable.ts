@@ -5,7 +5,7 @@
  * -EBADFD case).
  */
 import { CACHE, deref, EBADF, kget, kmemCacheAlloc, kput, label, setCacheRelease, signalOf, type Kernel } from '../../runtime/index.js';
-import { FD_BASE, FDTABLE_SIZE, FILE_KIND, FILE_MODE, FILE_OBJ, SIG_FDTABLE } from '../../runtime/layout.js';
+import { FD_BASE, FDTABLE_SIZE, FILE_KIND, FILE_MODE, FILE_OBJ, SIG_FDTABLE } from '../../runtime/kernel/layout.js';
 
 const L_FDGET = label('fdget');
 const L_FDINSTALL = label('fd_install');

@@ -18,7 +18,7 @@ import {
   LR_NUM_LAYERS,
   LR_PARENT,
   LR_SCOPE,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { registerCredHooks } from '../cred/cred.js';
 import { LANDLOCK_MAX_NUM_LAYERS } from './consts.js';
 

@@ -10,7 +10,7 @@
  * after the iteration; I-LL9 is the watchdog's (deadlock / hang).
  */
 import { ERESTARTNOINTR, invariant, PF_EXITING, PFA_NO_NEW_PRIVS, threadsOf, type Kernel } from '../../runtime/index.js';
-import { T_ATOMIC_FLAGS, T_CRED, T_FLAGS, T_TGID } from '../../runtime/layout.js';
+import { T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { credUid, getTaskCred, putCred } from '../cred/cred.js';
 import { landlockCred, type LandlockCred } from './domain.js';
 
@@ -93,7 +93,3 @@ export function verifyRestrict(k: Kernel, call: RestrictCall): void {
   }
 }
 
-/** The current cred's domain of a task (harness-side reads, after the iteration). */
-export function taskDomain(k: Kernel, slot: number): number {
-  return landlockCred(k, k.tget(slot, T_CRED)).domain;
-}

@@ -9,7 +9,7 @@
  * can no longer signal each other).
  */
 import { deref, EPERM, label, registerKillHook, type Kernel } from '../../runtime/index.js';
-import { LR_SCOPE, T_CRED } from '../../runtime/layout.js';
+import { LR_SCOPE, T_CRED } from '../../runtime/kernel/layout.js';
 import { LANDLOCK_SCOPE_SIGNAL } from './consts.js';
 import { domainChain, landlockCred } from './domain.js';
 import { getTaskCred, putCred } from '../cred/cred.js';

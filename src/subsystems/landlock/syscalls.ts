@@ -27,7 +27,7 @@ import {
   kLandlockDisabled,
   LR_LOG,
   T_ATOMIC_FLAGS,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, currentCred, hasCapSysAdmin, prepareCreds } from '../cred/cred.js';
 import { fdget, fdInstallNew, fileKind, fileMode, fileObj, fput, setFileRelease } from '../file/fdtable.js';
 import {

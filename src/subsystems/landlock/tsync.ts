@@ -78,7 +78,7 @@ import {
   TW_STATE,
   TW_TASK,
   TWA_MAX,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, currentCred, getCred, prepareCreds } from '../cred/cred.js';
 import { landlockCredCopy } from './domain.js';
 

@@ -6,7 +6,7 @@
  */
 import { closeFd } from '../file/fdtable.js';
 import { label, type ThreadContext } from '../../runtime/index.js';
-import { T_CRED } from '../../runtime/layout.js';
+import { T_CRED } from '../../runtime/kernel/layout.js';
 import { domainId, landlockCred } from './domain.js';
 import { landlockCreateRuleset, landlockRestrictSelf, openRegularFile } from './syscalls.js';
 import { LANDLOCK_ACCESS_FS_TRUNCATE, LANDLOCK_ACCESS_FS_WRITE_FILE } from './consts.js';

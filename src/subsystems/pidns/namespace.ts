@@ -40,7 +40,7 @@ import {
   T_PID_NS,
   T_PID_NS_FOR_CHILDREN,
   T_TGID,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 
 const L = {
   create: label('pidns:create_pid_namespace'),
@@ -52,9 +52,6 @@ const L = {
 /** MAX_PID_NS_LEVEL. */
 export const MAX_PID_NS_LEVEL = 32;
 
-export function nsAddr(k: Kernel, ns: number): number {
-  return deref(k, ns);
-}
 export function nsId(k: Kernel, ns: number): number {
   return ns === 0 ? 0 : Atomics.load(k.i32, deref(k, ns) + PN_ID);
 }

@@ -5,7 +5,7 @@
  * the new namespace, the first of them as its init (spec 3c2).
  */
 import { CAP_SYS_ADMIN, CLONE_NEWPID, EINVAL, EPERM, kput, label, type Kernel } from '../../runtime/index.js';
-import { T_PID_NS, T_PID_NS_FOR_CHILDREN } from '../../runtime/layout.js';
+import { T_PID_NS, T_PID_NS_FOR_CHILDREN } from '../../runtime/kernel/layout.js';
 import { capable } from '../cred/cred.js';
 import { createPidNamespace } from './namespace.js';
 

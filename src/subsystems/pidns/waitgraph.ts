@@ -14,7 +14,7 @@ import {
   T_TGID,
   T_TID,
   T_WAIT_AUX,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 
 
 /** Is the namespace at payload address `ns` the task's, or an ancestor of it? No deref checks: harness-safe. */

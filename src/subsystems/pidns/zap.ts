@@ -56,7 +56,7 @@ import {
   T_TGID,
   T_TID,
   T_TIF,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { exitTasksRcuStart, exitTasksRcuStop, zapDropsExitReadSide } from '../rcu-tasks/index.js';
 import { disablePidAllocation, nsContains } from './namespace.js';
 

@@ -23,7 +23,7 @@ import {
   kRcuTasksR13Mutex,
   T_RCU_TASKS_EXIT_CPU,
   T_RCU_TASKS_IDX,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { srcuReadLock, srcuReadUnlock } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListHead, listAdd, listDelInit, lockExitList, taskNode, unlockExitList } from './exitlist.js';

@@ -19,7 +19,7 @@ import {
   SIM_NR_CPUS,
   T_RCU_TASKS_EXIT_LIST,
   TASK_WORDS,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 
 const L = {
   add: label('rcu_tasks:list_add(rtp_exit_list)'),

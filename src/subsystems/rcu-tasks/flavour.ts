@@ -5,7 +5,7 @@
  * exit list must be empty again.
  */
 import { invariant, registerTeardown, type Kernel } from '../../runtime/index.js';
-import { kRcuTasksExitSrcu, kRcuTasksOn } from '../../runtime/layout.js';
+import { kRcuTasksExitSrcu, kRcuTasksOn } from '../../runtime/kernel/layout.js';
 import { initSrcuStruct } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListsEmpty, initExitLists } from './exitlist.js';

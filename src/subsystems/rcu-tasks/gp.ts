@@ -55,7 +55,7 @@ import {
   T_RCU_TASKS_HOLDOUT,
   T_RCU_TASKS_NVCSW,
   T_SLOT,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { synchronizeSrcu } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListTasks, lockExitList, unlockExitList } from './exitlist.js';

@@ -7,7 +7,7 @@
  * mutex (spec 3g R13).
  */
 import { label, mutexLock, mutexUnlock, type ThreadContext } from '../../runtime/index.js';
-import { kRcuTasksR13Mutex } from '../../runtime/layout.js';
+import { kRcuTasksR13Mutex } from '../../runtime/kernel/layout.js';
 import './index.js'; // the do_exit hooks and the wait-for resolver come with the syscall
 import { synchronizeRcuTasks } from './gp.js';
 

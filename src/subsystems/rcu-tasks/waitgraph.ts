@@ -5,7 +5,7 @@
  * report show the cycle (R2's A → B → C → A).
  */
 import { registerObjectName, registerWaitKindResolver, WaitKind, type Kernel } from '../../runtime/index.js';
-import { kNextSlot, kRcuTasksHoldouts, T_RCU_TASKS_HOLDOUT, T_TID } from '../../runtime/layout.js';
+import { kNextSlot, kRcuTasksHoldouts, T_RCU_TASKS_HOLDOUT, T_TID } from '../../runtime/kernel/layout.js';
 
 registerObjectName(kRcuTasksHoldouts, 'rcu_tasks holdout list');
 

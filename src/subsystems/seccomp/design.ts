@@ -10,7 +10,7 @@
  *    every thread's filter with the caller's chain (no ancestry check).
  */
 import type { Kernel } from '../../runtime/index.js';
-import { kFailSet } from '../../runtime/layout.js';
+import { kFailSet } from '../../runtime/kernel/layout.js';
 
 /** Before v6.11: release at release_task, exiting threads checked and synced like any other. */
 export function pre611(k: Kernel): boolean {

@@ -17,7 +17,7 @@ import {
   TaskExit,
   type Kernel,
 } from '../../runtime/index.js';
-import { SF_ACTION, SF_PREV, SF_SYSCALL, SIG_LIVE, T_SECCOMP_FILTER, T_SECCOMP_MODE, T_SYSCALL_WORK } from '../../runtime/layout.js';
+import { SF_ACTION, SF_PREV, SF_SYSCALL, SIG_LIVE, T_SECCOMP_FILTER, T_SECCOMP_MODE, T_SYSCALL_WORK } from '../../runtime/kernel/layout.js';
 import {
   __NR_exit,
   __NR_read,

@@ -32,7 +32,6 @@ import {
   label,
   ld,
   PFA_NO_NEW_PRIVS,
-  refcount,
   setCacheRelease,
   st,
   type Kernel,
@@ -59,7 +58,7 @@ import {
   T_ATOMIC_FLAGS,
   T_CRED,
   T_SECCOMP_FILTER,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { setFileRelease } from '../file/fdtable.js';
 import { BPF_MAXINSNS } from './consts.js';
 
@@ -107,11 +106,6 @@ export function chainOf(k: Kernel, f: number): number[] {
     if (out.length > 4096) throw k.fail(invariant(`seccomp filter chain from #${filterId(k, f)} does not end (a cycle?)`, 'I-SC4'));
   }
   return out;
-}
-
-export function describeFilter(k: Kernel, f: number): string {
-  if (f === 0) return 'NULL';
-  return `filter#${filterId(k, f)}(refs ${refcount(k, f)}, users ${usersOf(k, f)})`;
 }
 
 // A filter's last refs reference: users must be gone (orphaned, EPOLLHUP

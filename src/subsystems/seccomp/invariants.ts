@@ -43,7 +43,7 @@ import {
   T_SECCOMP_FILTER_COUNT,
   T_SECCOMP_MODE,
   T_TGID,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { MODE_NAMES, SECCOMP_MODE_DEAD, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER } from './consts.js';
 import { mayUnlock, pre611 } from './design.js';
 import { chainOf, filterId, isAncestorPeek, liveFilters, prevOf, usersOf } from './filter.js';

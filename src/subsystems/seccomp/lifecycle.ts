@@ -35,7 +35,7 @@ import {
   T_SECCOMP_MODE,
   T_SYSCALL_WORK,
   T_TGID,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { SECCOMP_MODE_DISABLED, SYSCALL_WORK_SECCOMP } from './consts.js';
 import { pre611 } from './design.js';
 import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter } from './filter.js';

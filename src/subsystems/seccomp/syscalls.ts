@@ -40,7 +40,7 @@ import {
   SIG_FDTABLE,
   T_SECCOMP_FILTER,
   T_SECCOMP_FILTER_COUNT,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import {
   MAX_INSNS_PER_PATH,
   SECCOMP_FILTER_FLAG_LOG,

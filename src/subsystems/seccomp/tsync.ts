@@ -31,7 +31,7 @@ import {
   T_SECCOMP_MODE,
   T_SYSCALL_WORK,
   T_TGID,
-} from '../../runtime/layout.js';
+} from '../../runtime/kernel/layout.js';
 import { MODE_NAMES, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER, SYSCALL_WORK_SECCOMP } from './consts.js';
 import { forceAdd, pre611 } from './design.js';
 import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter, isAncestor, isAncestorPeek } from './filter.js';

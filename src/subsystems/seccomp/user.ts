@@ -8,7 +8,7 @@
  * on them, so that is the same as RET_ALLOW.
  */
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, EBADF, label, PFA_NO_NEW_PRIVS, type ThreadContext } from '../../runtime/index.js';
-import { T_ATOMIC_FLAGS, T_PARENT, T_SECCOMP_FILTER, T_SECCOMP_FILTER_COUNT, T_SECCOMP_MODE } from '../../runtime/layout.js';
+import { T_ATOMIC_FLAGS, T_PARENT, T_SECCOMP_FILTER_COUNT, T_SECCOMP_MODE } from '../../runtime/kernel/layout.js';
 import { doExecve, type BinaryImage } from '../exec/exec.js';
 import {
   __NR_clone,
@@ -24,7 +24,7 @@ import {
   PR_SET_SECCOMP,
 } from './consts.js';
 import { secureComputing } from './entry.js';
-import { chainOf, filterId, type Prog } from './filter.js';
+import { type Prog } from './filter.js';
 import { sysClone } from './lifecycle.js';
 import { doSeccomp, prctlSetSeccomp as kernelPrctlSetSeccomp } from './syscalls.js';
 
@@ -104,12 +104,6 @@ export function clone(ctx: ThreadContext, body: string, arg = 0): number {
 /** fork(): a new process running body `body`. */
 export function fork(ctx: ThreadContext, body: string, arg = 0): number {
   return syscall(ctx, __NR_clone, L.clone, () => sysClone(ctx.k, label(body), arg, 0));
-}
-
-/** The ids of this thread's filter chain, head first (what a debugger would see). */
-export function ownFilterIds(ctx: ThreadContext): number[] {
-  const k = ctx.k;
-  return chainOf(k, k.tget(k.cur, T_SECCOMP_FILTER)).map((f) => filterId(k, f));
 }
 
 /** /proc/self/status Seccomp: and Seccomp_filters:. */

@@ -16,7 +16,7 @@
  * deadlock, not a busy poll).
  */
 import { deref, label, wakeUpAll, type Kernel } from '../../runtime/index.js';
-import { SS_IDX, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, WAITQ_WAITERS } from '../../runtime/layout.js';
+import { SS_IDX, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
 import { smpMb } from './barriers.js';
 import { lockCount, thisCpu, unlockCount } from './struct.js';
 

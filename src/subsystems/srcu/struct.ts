@@ -20,7 +20,7 @@ import {
   type Kernel,
   type KernelFailure,
 } from '../../runtime/index.js';
-import { kSrcuNextId, SRCU_CPUS, SS_COUNTS, SS_ID } from '../../runtime/layout.js';
+import { kSrcuNextId, SRCU_CPUS, SS_COUNTS, SS_ID } from '../../runtime/kernel/layout.js';
 
 const L_INIT = label('srcu:init_srcu_struct');
 const L_CLEANUP = label('srcu:cleanup_srcu_struct');

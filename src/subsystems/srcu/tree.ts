@@ -22,7 +22,7 @@ import {
   WaitKind,
   type Kernel,
 } from '../../runtime/index.js';
-import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_IDX, SS_ID, SS_WAIT_IDX, SS_WQ, WAITQ_WAITERS } from '../../runtime/layout.js';
+import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_IDX, SS_ID, SS_WAIT_IDX, SS_WQ, WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
 import { smpMb } from './barriers.js';
 import {
   lockCount,

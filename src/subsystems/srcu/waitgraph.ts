@@ -5,7 +5,7 @@
  * of spec 3c3) shows up as an edge, and its cycle is named.
  */
 import { payloadAddr, registerWaitResolver, type Kernel } from '../../runtime/index.js';
-import { kNextSlot, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, T_TID, T_WAIT_AUX } from '../../runtime/layout.js';
+import { kNextSlot, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, T_TID, T_WAIT_AUX } from '../../runtime/kernel/layout.js';
 import { readersOf } from './struct.js';
 
 registerWaitResolver('srcu_struct#', (k: Kernel, slot: number, obj: number) => {

@@ -12,8 +12,8 @@
  *
  * Both run extra iterations on the session's warm pool.
  */
-import { replay } from '../scheduler/replay.js';
-import { replayOrder } from '../scheduler/replay-order.js';
+import { replay } from '../runtime/explore/replay.js';
+import { replayOrder } from '../runtime/explore/replay-order.js';
 import type { MinimizedSchedule, SeedLogSchedule } from './seedlog.js';
 import type { IterationRequest, IterationResult, Session } from './session.js';
 

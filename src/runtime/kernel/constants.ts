@@ -195,3 +195,6 @@ export const FAIL_KIND_NAMES: Readonly<Record<number, FailKindName>> = {
 
 /** Tid of init (slot 0), the harness's stand-in that reaps orphans. */
 export const INIT_TID = 1;
+
+/** How tasks are scheduled: freely on real cores, or one at a time under a strategy (docs/ARCHITECTURE.md §10). */
+export type Mode = 'parallel' | 'controlled';

@@ -13,7 +13,6 @@ import {
   ERESTARTNOINTR,
   ERESTARTSYS,
   ESRCH,
-  EXIT_DEAD,
   PF_EXITING,
   SIGCHLD,
   SIGKILL,
@@ -318,11 +317,6 @@ export function exitToUserMode(k: Kernel, ret: number, runHandler: UserHandlerRu
     if (runHandler) runHandler(handler, sig);
   }
   return out;
-}
-
-/** A task whose exit_state is EXIT_DEAD has been released. */
-export function taskReleased(k: Kernel, slot: number): boolean {
-  return k.tget(slot, T_EXIT_STATE) === EXIT_DEAD;
 }
 
 export { EPERM };

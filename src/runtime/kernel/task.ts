@@ -68,8 +68,8 @@ import {
   T_TID,
   X_MAILBOX,
 } from './layout.js';
-import { strategyById } from './scheduler/index.js';
-import { scheduleExit } from './scheduler/controlled.js';
+import { strategyById } from '../explore/index.js';
+import { scheduleExit } from '../explore/controlled.js';
 import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
 import { fatalSignalPending } from './sigpending.js';
 import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';

@@ -10,14 +10,15 @@
  * *before* it is torn down, then aborted: every parked task is woken and
  * unwinds; an executor stuck in code without yield points is replaced.
  */
+import type { Mode } from '../runtime/kernel/constants.js';
 import { join } from 'node:path';
-import { fingerprint } from '../fingerprint.js';
-import { fnv1a } from '../layout.js';
-import type { LayoutConfig } from '../layout.js';
-import { deriveSeed, formatSeed } from '../prng.js';
-import type { Params, Scenario, VariantDef } from '../scenario.js';
-import type { Strategy } from '../scheduler/types.js';
-import type { WaitGraph } from '../waitgraph.js';
+import { fingerprint } from './fingerprint.js';
+import { fnv1a } from '../runtime/kernel/layout.js';
+import type { LayoutConfig } from '../runtime/kernel/layout.js';
+import { deriveSeed, formatSeed } from '../runtime/kernel/prng.js';
+import type { Params, Scenario, VariantDef } from '../runtime/kernel/scenario.js';
+import type { Strategy } from '../runtime/explore/types.js';
+import type { WaitGraph } from '../runtime/kernel/waitgraph.js';
 import { convertParallel, pctMissBound, shrinkSchedule, type Conversion, type PctBound, type ShrinkOptions, type ShrinkResult } from './hunt.js';
 import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogSchedule } from './seedlog.js';
 import { Session, type IterationRequest, type IterationResult, type ReplayInput } from './session.js';
@@ -38,7 +39,7 @@ export interface StressOptions {
   readonly seconds: number | null;
   readonly seed: number;
   readonly shard: readonly [number, number] | null;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: Strategy;
   readonly depth: number;
   readonly perturbPermille: number;
@@ -110,7 +111,7 @@ export interface StressSummary {
   readonly type: 'summary';
   readonly scenario: string;
   readonly variant: string;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: string;
   readonly seed: string;
   readonly iterations: number;

@@ -53,10 +53,6 @@ export function mutantBit(id: string): number {
   return b;
 }
 
-export function isMutantId(id: string): boolean {
-  return BIT.has(id);
-}
-
 /** Build the 4-word mask for a set of mutant ids. */
 export function mutantMask(ids: readonly string[]): Int32Array {
   const m = new Int32Array(4);

@@ -24,7 +24,7 @@ import { TaskExit } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { label } from './labels.js';
 import { T_ATOMIC_FLAGS, T_TGID, T_YIELDING } from './layout.js';
-import { YIELD_RETRY } from './scheduler/controlled.js';
+import { YIELD_RETRY } from '../explore/controlled.js';
 import { finishWait, prepareToWait, schedule, scheduleTimeout, wakeUp } from './sched.js';
 import {
   doGroupExit,

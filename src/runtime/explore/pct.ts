@@ -15,7 +15,7 @@
  * number of runnable tasks above it, and the change points (counted in global
  * yield-point tickets) demote whoever crosses them.
  */
-import { TASK_RUNNING } from '../constants.js';
+import { TASK_RUNNING } from '../kernel/constants.js';
 import {
   kChangePoints,
   kDepth,
@@ -29,10 +29,10 @@ import {
   T_SLOT,
   T_STATE,
   T_YIELDING,
-} from '../layout.js';
-import { deriveSeed, localRng, Xoshiro } from '../prng.js';
+} from '../kernel/layout.js';
+import { deriveSeed, localRng, Xoshiro } from '../kernel/prng.js';
 import { sleepUs, yieldCpu } from './delay.js';
-import type { Kernel } from '../kernel.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { ParallelPerturber, Strategy } from './types.js';
 
 function changePointIndex(i32: Int32Array, step: number): number {

@@ -3,7 +3,7 @@
  * global sequence number. Rings are bounded (the last `ringEvents` events
  * per task are kept), so a trace is the tail of a long run.
  */
-import { EV_NAMES, WAIT_KIND_NAMES, Ev } from './constants.js';
+import { EV_NAMES, Ev } from './constants.js';
 import type { Kernel } from './kernel.js';
 import { labelText } from './labels.js';
 import { EV_AUX, EV_KIND, EV_LABEL, EV_OBJ, EV_SEQ, EV_TIME, EV_WORDS, kNextSlot, T_BODY, T_RING_HEAD } from './layout.js';
@@ -70,6 +70,3 @@ export function collectTrace(k: Kernel, limit = 20000): Trace {
   return { tasks, events, truncated };
 }
 
-export function waitKindName(kind: number): string {
-  return WAIT_KIND_NAMES[kind] ?? String(kind);
-}

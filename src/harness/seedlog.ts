@@ -3,12 +3,13 @@
  * failure with everything needed to run the failing iteration again.
  * Written to a temporary name and renamed, so a log is never half-written.
  */
+import type { Mode } from '../runtime/kernel/constants.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FailKindName } from '../constants.js';
-import type { Fingerprint } from '../fingerprint.js';
-import type { Trace } from '../trace.js';
-import type { CycleEntry, WaitNode } from '../waitgraph.js';
+import type { FailKindName } from '../runtime/kernel/constants.js';
+import type { Fingerprint } from './fingerprint.js';
+import type { Trace } from '../runtime/kernel/trace.js';
+import type { CycleEntry, WaitNode } from '../runtime/kernel/waitgraph.js';
 
 export const SEED_LOG_FORMAT = 'lockstep-seed-log/1';
 
@@ -85,7 +86,7 @@ export interface SeedLog {
   readonly scenarioFile?: string;
   readonly variant: string;
   readonly params: SeedLogParams;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: string;
   readonly seed: string;
   readonly iteration: number;

@@ -3,7 +3,8 @@
  * scenario's first tasks, start them, and afterwards check invariants,
  * tear down and look for leaked objects.
  */
-import { runTeardownHooks } from '../teardown.js';
+import type { Mode } from '../runtime/kernel/constants.js';
+import { runTeardownHooks } from '../runtime/kernel/teardown.js';
 import {
   EXIT_DEAD,
   FailKind,
@@ -12,10 +13,10 @@ import {
   SIGCHLD,
   sigmask,
   TASK_INTERRUPTIBLE,
-} from '../constants.js';
-import { KernelFailure } from '../errors.js';
-import type { Kernel } from '../kernel.js';
-import { label } from '../labels.js';
+} from '../runtime/kernel/constants.js';
+import { KernelFailure } from '../runtime/kernel/errors.js';
+import type { Kernel } from '../runtime/kernel/kernel.js';
+import { label } from '../runtime/kernel/labels.js';
 import {
   CACHE,
   COMPLETION_WORDS,
@@ -61,14 +62,14 @@ import {
   T_STATE,
   T_TGID,
   T_TID,
-} from '../layout.js';
-import { mix32, localRng } from '../prng.js';
-import { sharedAddr, type CheckContext, type Params, type Scenario, type SetupContext, type TaskInfo } from '../scenario.js';
-import type { Strategy } from '../scheduler/types.js';
-import { decide, handoff } from '../scheduler/controlled.js';
-import { deref, findLeaks, findPoisonOverwrites, kfree, kmemCacheAlloc, kput, peek } from '../slab.js';
-import { copyProcess, reapOrphans, wakeUpNewTask } from '../task.js';
-import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM } from '../constants.js';
+} from '../runtime/kernel/layout.js';
+import { mix32, localRng } from '../runtime/kernel/prng.js';
+import { sharedAddr, type CheckContext, type Params, type Scenario, type SetupContext, type TaskInfo } from '../runtime/kernel/scenario.js';
+import type { Strategy } from '../runtime/explore/types.js';
+import { decide, handoff } from '../runtime/explore/controlled.js';
+import { deref, findLeaks, findPoisonOverwrites, kfree, kmemCacheAlloc, kput, peek } from '../runtime/kernel/slab.js';
+import { copyProcess, reapOrphans, wakeUpNewTask } from '../runtime/kernel/task.js';
+import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM } from '../runtime/kernel/constants.js';
 
 const L_SETUP = label('harness:setup');
 const L_START = label('harness:start');
@@ -76,7 +77,7 @@ const L_START = label('harness:start');
 export interface IterationParams {
   readonly iteration: number;
   readonly iterSeed: number;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: Strategy;
   readonly depth: number;
   readonly maxSteps: number;

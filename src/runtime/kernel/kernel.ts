@@ -13,7 +13,7 @@
  *   - an aborted iteration unwinds the task.
  */
 import { AbortIteration, KernelFailure } from './errors.js';
-import { Ev, FailKind, TASK_RUNNING } from './constants.js';
+import { Ev, FailKind, TASK_RUNNING, type Mode } from './constants.js';
 import {
   EV_AUX,
   EV_KIND,
@@ -49,7 +49,7 @@ import {
 import type { KernelMemory } from './memory.js';
 import { label } from './labels.js';
 import { mutantBit } from './mutants.js';
-import type { ParallelPerturber, ControlledScheduler } from './scheduler/types.js';
+import type { ParallelPerturber, ControlledScheduler } from '../explore/types.js';
 
 const ABORT = new AbortIteration();
 
@@ -230,7 +230,7 @@ export class Kernel {
     throw err;
   }
 
-  get mode(): 'parallel' | 'controlled' {
+  get mode(): Mode {
     return Atomics.load(this.i32, kMode) === 1 ? 'controlled' : 'parallel';
   }
 }

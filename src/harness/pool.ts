@@ -9,11 +9,11 @@
  * (which replaces the worker) and a fresh executor is started in its place.
  */
 import { Piscina } from 'piscina';
-import { EXEC_IDLE, EXEC_QUIT, EXEC_WORDS, X_BUSY, X_MAILBOX, X_READY } from '../layout.js';
-import type { KernelMemory } from '../memory.js';
-import type { ExecutorArgs, ExecutorResult } from '../executor.js';
+import { EXEC_IDLE, EXEC_QUIT, EXEC_WORDS, X_BUSY, X_MAILBOX, X_READY } from '../runtime/kernel/layout.js';
+import type { KernelMemory } from '../runtime/kernel/memory.js';
+import type { ExecutorArgs, ExecutorResult } from '../runtime/executor.js';
 
-const EXECUTOR_URL = new URL('../executor.js', import.meta.url).href;
+const EXECUTOR_URL = new URL('../runtime/executor.js', import.meta.url).href;
 
 export class ExecutorPool {
   private readonly pool: Piscina;

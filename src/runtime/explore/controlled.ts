@@ -13,7 +13,7 @@
  * deadlock, reported at once; sleepers with a timeout are woken instead
  * (time passes only when nothing else can run).
  */
-import { FailKind, TASK_DEAD, TASK_RUNNING } from '../constants.js';
+import { FailKind, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
 import {
   fnv1a,
   kNextSlot,
@@ -35,8 +35,8 @@ import {
   T_STATE,
   T_TIMED,
   T_YIELDING,
-} from '../layout.js';
-import type { Kernel } from '../kernel.js';
+} from '../kernel/layout.js';
+import type { Kernel } from '../kernel/kernel.js';
 import { strategyById } from './index.js';
 import { replayWant } from './replay.js';
 import type { ControlledScheduler } from './types.js';

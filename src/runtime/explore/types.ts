@@ -11,8 +11,8 @@
  *   state lives in the SAB, so whichever worker holds the baton makes the
  *   same choice the previous holder would have.
  */
-import type { Kernel } from '../kernel.js';
-import type { KernelMemory } from '../memory.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { KernelMemory } from '../kernel/memory.js';
 
 export type StrategyName = 'none' | 'random' | 'pct' | 'replay' | 'replay-order';
 

@@ -14,12 +14,12 @@
  * task is woken and unwinds; an executor stuck in code without yield
  * points is replaced.
  */
-import { FAIL_KIND_NAMES, FailKind, type FailKindName } from '../constants.js';
-import { KernelFailure } from '../errors.js';
-import { Kernel } from '../kernel.js';
-import { label, labelText } from '../labels.js';
+import type { Mode } from '../runtime/kernel/constants.js';
+import { FAIL_KIND_NAMES, FailKind, type FailKindName } from '../runtime/kernel/constants.js';
+import { KernelFailure } from '../runtime/kernel/errors.js';
+import { Kernel } from '../runtime/kernel/kernel.js';
+import { label, labelText } from '../runtime/kernel/labels.js';
 import {
-  fnv1a,
   IterState,
   kAbort,
   kBusy,
@@ -49,13 +49,13 @@ import {
   SL_WHO,
   T_PARK,
   type LayoutConfig,
-} from '../layout.js';
-import { KernelMemory } from '../memory.js';
-import { mutantMask } from '../mutants.js';
-import { variantMutants, type Params, type Scenario, type VariantDef } from '../scenario.js';
-import type { Strategy } from '../scheduler/types.js';
-import { collectTrace, type Trace } from '../trace.js';
-import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../waitgraph.js';
+} from '../runtime/kernel/layout.js';
+import { KernelMemory } from '../runtime/kernel/memory.js';
+import { mutantMask } from '../runtime/kernel/mutants.js';
+import { variantMutants, type Params, type Scenario, type VariantDef } from '../runtime/kernel/scenario.js';
+import type { Strategy } from '../runtime/explore/types.js';
+import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
+import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
 import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
 import { layoutFor } from './layoutfor.js';
 import { ExecutorPool } from './pool.js';
@@ -89,7 +89,7 @@ export interface ReplayInput {
 export interface IterationRequest {
   readonly iteration: number;
   readonly iterSeed: number;
-  readonly mode: 'parallel' | 'controlled';
+  readonly mode: Mode;
   readonly strategy: Strategy;
   readonly depth: number;
   readonly maxSteps: number;
@@ -345,7 +345,7 @@ function safeCheck(hk: Kernel, shape: RunShape, j: number): { message: string; s
   }
 }
 
-export function buildSchedule(hk: Kernel, mode: 'parallel' | 'controlled'): SeedLogSchedule {
+export function buildSchedule(hk: Kernel, mode: Mode): SeedLogSchedule {
   const i32 = hk.i32;
   const L = hk.L;
   const total = mode === 'controlled' ? i32[kSchedStep]! : i32[kSeq]!;
@@ -383,7 +383,3 @@ export function buildSchedule(hk: Kernel, mode: 'parallel' | 'controlled'): Seed
   };
 }
 
-/** Fold per-iteration hashes into one run hash. */
-export function foldHash(run: number, iterHash: string): number {
-  return fnv1a(iterHash, run);
-}

@@ -30,10 +30,8 @@
 import { availableParallelism } from 'node:os';
 import {
   Ev,
-  TASK_INTERRUPTIBLE,
   TASK_NORMAL,
   TASK_RUNNING,
-  TASK_WAKEKILL,
   WaitKind,
 } from './constants.js';
 import { bug } from './errors.js';
@@ -58,7 +56,7 @@ import {
   TASK_WORDS,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
-import { scheduleBlocked, YIELD_POLL, YIELD_TIMED } from './scheduler/controlled.js';
+import { scheduleBlocked, YIELD_POLL, YIELD_TIMED } from '../explore/controlled.js';
 
 const CORES = availableParallelism();
 /** Spin budget before parking when every runnable thread can have a core. */
@@ -236,9 +234,3 @@ export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive:
   return woken;
 }
 
-/** signal_pending_state(): would a signal interrupt a sleep in `state`? */
-export function signalPendingState(state: number, sigpending: boolean, fatal: boolean): boolean {
-  if ((state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)) === 0) return false;
-  if (!sigpending) return false;
-  return (state & TASK_INTERRUPTIBLE) !== 0 || fatal;
-}

@@ -5,8 +5,8 @@
  * miniature). Controlled mode picks uniformly among runnable tasks at every
  * decision, from the PRNG in the SAB.
  */
-import { kIterSeed, kPerturbPermille, kSchedRng } from '../layout.js';
-import { localRng, deriveSeed, Xoshiro } from '../prng.js';
+import { kIterSeed, kPerturbPermille, kSchedRng } from '../kernel/layout.js';
+import { localRng, deriveSeed, Xoshiro } from '../kernel/prng.js';
 import { sleepUs, spinFor, yieldCpu } from './delay.js';
 import type { ParallelPerturber, Strategy } from './types.js';
 

@@ -13,8 +13,8 @@
  * default policy runs. The iteration then either fails the same way (the
  * parallel failure is now an exact, replayable schedule) or not.
  */
-import { TASK_DEAD } from '../constants.js';
-import { kNextSlot, kReplayLen, kReplayPos, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_AT_YIELD, T_STATE } from '../layout.js';
+import { TASK_DEAD } from '../kernel/constants.js';
+import { kNextSlot, kReplayLen, kReplayPos, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_AT_YIELD, T_STATE } from '../kernel/layout.js';
 import { defaultPolicy, markDivergence } from './replay.js';
 import type { Strategy } from './types.js';
 

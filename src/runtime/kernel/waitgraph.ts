@@ -14,7 +14,6 @@
 import {
   EXIT_DEAD,
   EXIT_ZOMBIE,
-  FailKind,
   INIT_TID,
   TASK_DEAD,
   TASK_INTERRUPTIBLE,
@@ -341,6 +340,3 @@ export function onlyWaitingForCpu(k: Kernel): boolean {
   return waiting > 0;
 }
 
-export function graphFailKind(g: WaitGraph): number {
-  return g.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
-}

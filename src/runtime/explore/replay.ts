@@ -7,8 +7,8 @@
  * end of the list the default policy runs alone, which is also what the
  * shrinker relies on: a shortened schedule means "no more preemptions".
  */
-import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_YIELDING } from '../layout.js';
-import type { Kernel } from '../kernel.js';
+import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_YIELDING } from '../kernel/layout.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { Strategy } from './types.js';
 
 export function markDivergence(k: Kernel, step: number): void {

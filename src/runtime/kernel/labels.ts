@@ -22,6 +22,3 @@ export function labelText(id: number): string {
   return byId.get(id) ?? `label#${(id >>> 0).toString(16)}`;
 }
 
-export function knownLabel(id: number): boolean {
-  return byId.has(id);
-}
