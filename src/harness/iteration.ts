@@ -18,13 +18,13 @@ import { KernelFailure } from '../runtime/kernel/errors.js';
 import type { Kernel } from '../runtime/kernel/kernel.js';
 import { label } from '../runtime/kernel/labels.js';
 import {
+  CORE_HEADER_WORDS,
   CACHE,
   COMPLETION_WORDS,
   CRED_CAPS,
   CRED_EUID,
   CRED_UID,
   fnv1a,
-  HEADER_WORDS,
   IterState,
   kAbort,
   kBusy,
@@ -121,7 +121,7 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationParams):
   i32[kTasklistLock + 1] = 0;
   i32[kSchedHash] = fnv1a('');
   // Kernel-wide subsystem state (header words 64..127) starts afresh too.
-  i32.fill(0, 64, HEADER_WORDS);
+  i32.fill(0, CORE_HEADER_WORDS, hk.L.headerWords);
   i32[kStepLimit] = p.stepLimit;
   i32[kNextSlot] = 1;
   Atomics.store(i32, kIterState, IterState.IDLE);

@@ -51,7 +51,7 @@ import {
   type LayoutConfig,
 } from '../runtime/kernel/layout.js';
 import { KernelMemory } from '../runtime/kernel/memory.js';
-import { mutantMask } from '../runtime/kernel/mutants.js';
+import { mutantWords } from '../runtime/kernel/mutants.js';
 import { variantMutants, type Params, type Scenario, type VariantDef } from '../runtime/kernel/scenario.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
@@ -135,8 +135,7 @@ export class Session {
     const layout = layoutFor(sc, cfg.threads, cfg.params, cfg.layout);
     this.mem = KernelMemory.create(layout);
     this.hk = new Kernel(this.mem, true);
-    const mask = mutantMask(variantMutants(cfg.variant));
-    for (let w = 0; w < 4; w++) this.mem.i32[kMutants + w] = mask[w]!;
+    this.mem.i32.set(mutantWords(variantMutants(cfg.variant)), kMutants);
     this.pool = new ExecutorPool(
       this.mem,
       {

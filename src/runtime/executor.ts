@@ -29,7 +29,6 @@ import {
   T_BODY,
   SIM_NR_CPUS,
   T_CPU,
-  T_RCU_TASKS_HOLDOUT,
   T_TGID,
   X_BUSY,
   X_MAILBOX,
@@ -44,6 +43,8 @@ import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './ker
 import { controlled, waitFirstTurn } from './explore/controlled.js';
 import { strategyById } from './explore/index.js';
 import { Sys } from './kernel/sys.js';
+import { userTick } from './kernel/tick.js';
+import { loadSubsystems } from './kernel/subsystem.js';
 import { doExit } from './kernel/task.js';
 import { exitToUserMode } from './kernel/signal.js';
 
@@ -83,6 +84,9 @@ async function loadScenario(url: string): Promise<Scenario> {
 /** The piscina task: run simulated tasks until the harness posts EXEC_QUIT. */
 export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorResult> {
   const sc = await loadScenario(args.scenarioUrl);
+  // The layout names every subsystem that owns a slice of the memory; load
+  // those this scenario does not import itself, so the views agree.
+  await loadSubsystems(args.layout.subsystems);
   const mem = new KernelMemory(args.sab, args.layout);
   mem.verify();
   const k = new Kernel(mem, false);
@@ -216,9 +220,9 @@ function makeContext(
   });
   const userPoint = (addr: number): void => {
     k.yieldPoint(L_USER, addr);
-    // The scheduler tick in user mode (rcu_sched_clock_irq -> rcu_tasks_qs):
-    // user-mode execution is an RCU Tasks quiescent state.
-    if (k.tget(slot, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(slot, T_RCU_TASKS_HOLDOUT, 0);
+    // The scheduler tick in user mode (rcu_sched_clock_irq): subsystems that
+    // count user-mode execution as quiescent hook it (kernel/tick.ts).
+    userTick(k, slot);
     sys.interruptReturn();
   };
   ctx = {

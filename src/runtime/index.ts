@@ -2,7 +2,7 @@
  * lockstep's public runtime API: what scenario modules and subsystems
  * import. Everything a kernel reader expects is here under its kernel name.
  */
-export { defineScenario, isScenario, sharedAddr, variantMutants } from './kernel/scenario.js';
+export { defineScenario, isScenario, mainline, mutantVariant, sharedAddr, variantMutants } from './kernel/scenario.js';
 export type {
   CheckContext,
   Params,
@@ -19,6 +19,33 @@ export type {
   VariantKind,
 } from './kernel/scenario.js';
 export { Kernel } from './kernel/kernel.js';
+export { defineSubsystem, type Subsystem, type SubsystemDecl } from './kernel/subsystem.js';
+export { defineMutant, type Mutant } from './kernel/mutants.js';
+export { defineWaitKind } from './kernel/waitkind.js';
+export { registerUserTickHook } from './kernel/tick.js';
+export {
+  cmpxchg,
+  fence,
+  Fence,
+  fetchAdd,
+  fetchAnd,
+  fetchOr,
+  loadAcquire,
+  loadOnce,
+  loadPlain,
+  Order,
+  smpMb,
+  smpMbAfterAtomic,
+  smpMbAfterSpinlock,
+  smpMbAfterUnlockLock,
+  smpMbBeforeAtomic,
+  smpRmb,
+  smpWmb,
+  storeOnce,
+  storePlain,
+  storeRelease,
+  xchg,
+} from './kernel/access.js';
 export { label, labelText } from './kernel/labels.js';
 export * from './kernel/constants.js';
 export { AbortIteration, KernelFailure, TaskExit, bug, invariant, kasan } from './kernel/errors.js';

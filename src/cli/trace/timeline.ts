@@ -5,7 +5,7 @@
  * matter, and the failure. Both exporters (Chrome trace-event JSON and the
  * self-contained HTML page) draw this model, so they show the same thing.
  */
-import { WAIT_KIND_NAMES } from '../../runtime/kernel/constants.js';
+import { waitKindName } from '../../runtime/kernel/waitkind.js';
 import type { SeedLog } from '../../harness/seedlog.js';
 import type { CycleEntry } from '../../runtime/kernel/waitgraph.js';
 
@@ -140,7 +140,7 @@ export function buildTimeline(log: SeedLog, opts: TimelineOptions = {}): Timelin
       case 'block': {
         const prev = openWait.get(e.tid);
         if (prev) spans.push(waitSpan(e.tid, prev, t, false));
-        openWait.set(e.tid, { label: e.label, obj: e.obj, waitKind: WAIT_KIND_NAMES[e.aux] ?? 'wait', start: t });
+        openWait.set(e.tid, { label: e.label, obj: e.obj, waitKind: waitKindName(e.aux), start: t });
         break;
       }
       case 'wake': {

@@ -120,21 +120,13 @@ export const WaitKind = {
   CHILD_EXIT: 7,
   /** A timed sleep (schedule_timeout, msleep). */
   TIMEOUT: 8,
-  /** synchronize_srcu(): the updater waits for readers of the old rank (obj: the srcu_struct). */
-  SRCU_GP: 9,
-  /** zap_pid_ns_processes(): the dying reaper waits for the namespace to empty (obj: the pid_namespace). */
-  PIDNS_ZAP: 10,
-  /**
-   * synchronize_rcu_tasks()'s holdout loop: a *timed* sleep between scans
-   * (schedule_timeout_idle), released by the holdout tasks.
-   */
-  RCU_TASKS_GP: 11,
 } as const;
-/** Breadcrumb kinds whose sleep ends by itself (a timeout): never part of a certain deadlock. */
-export const TIMED_WAIT_KINDS: ReadonlySet<number> = new Set([WaitKind.TIMEOUT, WaitKind.RCU_TASKS_GP]);
+/** Core breadcrumb kinds whose sleep ends by itself (a timeout); subsystems add theirs (waitkind.ts). */
+export const CORE_TIMED_WAIT_KINDS: readonly number[] = [WaitKind.TIMEOUT];
 export type WaitKindT = (typeof WaitKind)[keyof typeof WaitKind];
 
-export const WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
+/** Names of the core kinds; `waitKindName()` (waitkind.ts) also knows the subsystems'. */
+export const CORE_WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
   0: 'none',
   1: 'spinlock',
   2: 'mutex',
@@ -144,9 +136,6 @@ export const WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
   6: 'waitqueue',
   7: 'child exit',
   8: 'timeout',
-  9: 'srcu grace period',
-  10: 'pid namespace teardown',
-  11: 'rcu tasks grace period',
 };
 
 /** Event kinds in the rings. */

@@ -33,7 +33,6 @@ import {
   kFailTid,
   kIterState,
   kMode,
-  kMutants,
   kSeq,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
@@ -42,13 +41,12 @@ import {
   T_NIVCSW,
   T_RING_HEAD,
   T_STATE,
-  TASK_WORDS,
   X_BEAT,
   type Layout,
 } from './layout.js';
 import type { KernelMemory } from './memory.js';
 import { label } from './labels.js';
-import { mutantBit } from './mutants.js';
+import { mutantOn, type Mutant } from './mutants.js';
 import type { ParallelPerturber, ControlledScheduler } from '../explore/types.js';
 
 const ABORT = new AbortIteration();
@@ -68,6 +66,8 @@ export class Kernel {
   perturber: ParallelPerturber | null = null;
   /** Controlled-mode scheduler (stateless; its state lives in the SAB). */
   scheduler: ControlledScheduler | null = null;
+  /** Words per task record (core fields plus the subsystems' slices). */
+  readonly taskWords: number;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;
@@ -78,6 +78,7 @@ export class Kernel {
   ) {
     this.i32 = mem.i32;
     this.L = mem.L;
+    this.taskWords = mem.L.taskWords;
     this.ringEvents = mem.L.config.ringEvents;
     this.schedSteps = mem.L.config.schedLogSteps;
     this.t0 = performance.timeOrigin;
@@ -85,7 +86,7 @@ export class Kernel {
 
   // ----- task records ---------------------------------------------------------
   base(slot: number): number {
-    return this.L.tasks + slot * TASK_WORDS;
+    return this.L.tasks + slot * this.taskWords;
   }
   tid(slot: number): number {
     return slot + 1;
@@ -98,16 +99,16 @@ export class Kernel {
   }
   /** Atomic load of a task field. */
   tget(slot: number, field: number): number {
-    return Atomics.load(this.i32, this.L.tasks + slot * TASK_WORDS + field);
+    return Atomics.load(this.i32, this.L.tasks + slot * this.taskWords + field);
   }
   tset(slot: number, field: number, v: number): void {
-    Atomics.store(this.i32, this.L.tasks + slot * TASK_WORDS + field, v);
+    Atomics.store(this.i32, this.L.tasks + slot * this.taskWords + field, v);
   }
   tor(slot: number, field: number, bits: number): number {
-    return Atomics.or(this.i32, this.L.tasks + slot * TASK_WORDS + field, bits);
+    return Atomics.or(this.i32, this.L.tasks + slot * this.taskWords + field, bits);
   }
   tand(slot: number, field: number, bits: number): number {
-    return Atomics.and(this.i32, this.L.tasks + slot * TASK_WORDS + field, bits);
+    return Atomics.and(this.i32, this.L.tasks + slot * this.taskWords + field, bits);
   }
 
   // ----- the yield point -------------------------------------------------------
@@ -199,10 +200,9 @@ export class Kernel {
   }
 
   // ----- planted bugs -------------------------------------------------------------
-  /** Is planted bug `id` (spec ID such as "L2") enabled in this run? */
-  mutant(id: string): boolean {
-    const bit = mutantBit(id);
-    return (Atomics.load(this.i32, kMutants + (bit >> 5)) & (1 << (bit & 31))) !== 0;
+  /** Is planted bug (or historical design) `m` switched on in this run? */
+  mutant(m: Mutant): boolean {
+    return mutantOn(this.i32, m);
   }
 
   // ----- failures -------------------------------------------------------------------

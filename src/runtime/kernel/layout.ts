@@ -13,7 +13,9 @@
  * against another layout is refused at replay with the difference named.
  */
 
-export const LAYOUT_VERSION = 3;
+import { placeSlices, sliceShape, subsystemsOf, type Subsystem, type SubsystemRef } from './subsystem.js';
+
+export const LAYOUT_VERSION = 4;
 export const LAYOUT_MAGIC = 0x4c4b5354; // "LKST"
 
 // ---------------------------------------------------------------------------
@@ -45,8 +47,9 @@ export const kStrategy = 12;
 export const kDepth = 13;
 /** Seed of the current iteration (derived from run seed and iteration). */
 export const kIterSeed = 14;
-/** Bitmask of enabled planted bugs (mutants), 4 words = 128 bits. */
+/** Label ids of the mutants switched on in this run, 0-terminated (mutants.ts). */
 export const kMutants = 15; // 15..18
+export const MAX_RUN_MUTANTS = 4;
 /** Failure record: first failure wins the CAS on kFailSet. */
 export const kFailSet = 19;
 export const kFailKind = 20;
@@ -88,48 +91,13 @@ export const kReplayLen = 60;
 export const kReplayPos = 61;
 export const kReplayDiverged = 62;
 export const kReplayMisses = 63;
-/** Words 64..127: kernel-wide state of subsystems (each declares its words here). */
-/** Landlock is not initialised at boot (landlock_restrict_self returns -EOPNOTSUPP). */
-export const kLandlockDisabled = 64;
-/** Next Landlock domain id (audit-style identity of a domain). */
-export const kLandlockNextId = 65;
-/** Next seccomp filter id. */
-export const kSeccompNextId = 66;
-/** Next srcu_struct id (reports: "srcu_struct#2"). */
-export const kSrcuNextId = 67;
-/** Next pid_namespace id. */
-export const kPidNsNextId = 68;
 /**
- * RCU Tasks (the classic flavour, `struct rcu_tasks rcu_tasks`; spec 3b). Set
- * up by a scenario that uses it (`rcuTasksInit`); while kRcuTasksOn is 0 the
- * do_exit hooks cost one load.
+ * Words from CORE_HEADER_WORDS on hold the kernel-wide state of subsystems: each
+ * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */
-export const kRcuTasksOn = 69;
-/** SRCU design (2015..v6.9): handle of tasks_rcu_exit_srcu. */
-export const kRcuTasksExitSrcu = 70;
-/** Completed RCU Tasks grace periods (rtp->tasks_gp_seq / 2, simplified). */
-export const kRcuTasksGpSeq = 71;
-/** rtp->tasks_gp_mutex (MUTEX_WORDS): one grace period at a time. */
-export const kRcuTasksGpMutex = 72; // 72..73
-/** Holdout passes of the current grace period (stall accounting). */
-export const kRcuTasksPasses = 74;
-/** Tasks on the current grace period's holdout list. */
-export const kRcuTasksHoldouts = 75;
-/** Grace periods started (a GP in flight has started > completed). */
-export const kRcuTasksGpStarted = 76;
-/** R13's "event_mutex" (MUTEX_WORDS): held across synchronize_rcu_tasks() and taken in the exit window. */
-export const kRcuTasksR13Mutex = 78; // 78..79
-/**
- * List design (v6.9+): per-CPU `rtp_exit_list` heads with their raw
- * spinlocks, RT_EXIT_WORDS per simulated CPU: lock, then a list_head.
- */
-export const kRcuTasksExitLists = 80; // 80..95
-export const RT_EXIT_WORDS = 4;
-export const RTE_LOCK = 0; // SPINLOCK_WORDS
-export const RTE_HEAD = 2; // list_head: next, prev (absolute word addresses)
+export const CORE_HEADER_WORDS = 64;
 /** Simulated CPUs: fixed, so that per-CPU state and replays do not depend on the host. */
 export const SIM_NR_CPUS = 4;
-export const HEADER_WORDS = 128;
 
 export const IterState = {
   IDLE: 0,
@@ -139,10 +107,9 @@ export const IterState = {
 } as const;
 
 // ---------------------------------------------------------------------------
-// Task table: one record of TASK_WORDS per slot (task_struct plus the bits of
+// Task table: one record of Layout.taskWords per slot (task_struct plus the bits of
 // signal handling and scheduling that lockstep needs).
 // ---------------------------------------------------------------------------
-export const TASK_WORDS = 64;
 export const T_TID = 0;
 export const T_TGID = 1;
 /** tid of the parent (who gets SIGCHLD and reaps). */
@@ -211,35 +178,8 @@ export const T_AT_YIELD = 36;
 export const T_CHILDREN = 37;
 /** task->pi_lock (SPINLOCK_WORDS), which task_work_cancel and task_work_run order on. */
 export const T_PI_LOCK = 38; // 38..39
-/** Words 40..63 are reserved for subsystems; each declares its fields here. */
-export const T_SUBSYS = 40;
-/** seccomp (struct seccomp): mode, filter head (handle), filter_count, SYSCALL_WORK_SECCOMP. */
-export const T_SECCOMP_MODE = 40;
-export const T_SECCOMP_FILTER = 41;
-export const T_SECCOMP_FILTER_COUNT = 42;
-export const T_SYSCALL_WORK = 43;
-/** execve in progress: set between check_unsafe_exec() and the cred commit (I-SC7). */
-export const T_IN_EXEC = 44;
-/** What check_unsafe_exec() sampled (LSM_UNSAFE_NO_NEW_PRIVS ...). */
-export const T_EXEC_UNSAFE = 45;
-/** RCU Tasks (spec 3b): t->rcu_tasks_holdout, t->rcu_tasks_nvcsw. */
-export const T_RCU_TASKS_HOLDOUT = 46;
-export const T_RCU_TASKS_NVCSW = 47;
-/** SRCU design: t->rcu_tasks_idx, the tasks_rcu_exit_srcu index held, plus one (0: not held). */
-export const T_RCU_TASKS_IDX = 48;
-/** List design: t->rcu_tasks_exit_cpu, plus one (0: not on an exit list). */
-export const T_RCU_TASKS_EXIT_CPU = 49;
-/** List design: t->rcu_tasks_exit_list, a list_head (next, prev as absolute word addresses). */
-export const T_RCU_TASKS_EXIT_LIST = 50; // 50..51
-/** task_active_pid_ns(): handle of the task's pid_namespace (0: the initial namespace). */
-export const T_PID_NS = 52;
-/** nsproxy->pid_ns_for_children: where this task's future children go (0: the initial namespace). */
-export const T_PID_NS_FOR_CHILDREN = 53;
-/** The task's pid number in its own namespace (upid.nr at its level; 0 in the initial namespace). */
-export const T_PID_NR = 54;
-/** SRCU readers (wait-for graph only): the srcu_struct this task holds a read lock on, and its nesting. */
-export const T_SRCU_HELD = 55;
-export const T_SRCU_NESTING = 56;
+/** Task fields from CORE_TASK_WORDS on belong to subsystems (`defineSubsystem({ task })`). */
+export const CORE_TASK_WORDS = 40;
 
 export const SlotState = {
   FREE: 0,
@@ -348,13 +288,8 @@ export const SYNC_WORDS = 8;
 export const CRED_UID = 0;
 export const CRED_EUID = 1;
 export const CRED_CAPS = 2;
-/** Words from CRED_SUBSYS on are the LSM blob (Landlock state ...). */
-export const CRED_SUBSYS = 4;
-/** landlock_cred(cred)->domain: handle of a landlock_ruleset that is a domain, or 0. */
-export const CRED_LL_DOMAIN = 4;
-export const CRED_LL_LOG_SUBDOMAINS_OFF = 5;
-export const CRED_LL_DOMAIN_EXEC = 6;
-export const CRED_WORDS = 16;
+/** Words from CORE_CRED_WORDS on are the LSM blob (`defineSubsystem({ cred })`, as lbs_cred). */
+export const CORE_CRED_WORDS = 4;
 
 // ----- cache: callback_head (task_work items) -----------------------------------
 export const CB_NEXT = 0; // handle of the next callback_head
@@ -374,15 +309,8 @@ export const SIG_CRED_GUARD_MUTEX = 4; // MUTEX_WORDS
 export const SIG_EXEC_UPDATE_LOCK = 6; // RWSEM_WORDS
 export const SIG_WAIT_CHLDEXIT = 9; // WAITQ_WORDS: parent sleeps here in wait4
 export const SIG_LEADER = 10; // tid of the group leader
-export const SIG_SUBSYS = 12;
-/** A small file descriptor table (fds 3..10): handles of `file` objects. */
-export const SIG_FDTABLE = 12; // 12..19
-export const FDTABLE_SIZE = 8;
-export const FD_BASE = 3;
-/** Landlock: TSYNC calls of this thread group inside S2..S5 right now (I-LL8), and the most seen. */
-export const SIG_LL_TSYNC_ACTIVE = 20;
-export const SIG_LL_TSYNC_MAX = 21;
-export const SIGNAL_WORDS = 24;
+/** Words from CORE_SIGNAL_WORDS on belong to subsystems (`defineSubsystem({ signal })`). */
+export const CORE_SIGNAL_WORDS = 12;
 
 // ----- cache: sighand_struct --------------------------------------------------------
 export const SH_SIGLOCK = 0; // SPINLOCK_WORDS
@@ -398,112 +326,6 @@ export const SIGHAND_WORDS = 40;
 // ----- cache: kobj (scenario-owned generic objects, test payloads) ----------
 export const KOBJ_WORDS = 16;
 
-// ----- cache: file (what a file descriptor refers to) ----------------------
-export const FILE_KIND = 0; // FileKind
-export const FILE_MODE = 1; // FMODE_* bits
-export const FILE_OBJ = 2; // handle of the object (a landlock_ruleset ...)
-export const FILE_WORDS = 4;
-export const FileKind = { RULESET: 1, REGULAR: 2, SECCOMP_LISTENER: 3 } as const;
-export const FMODE_READ = 1;
-export const FMODE_CAN_READ = 2;
-
-// ----- cache: landlock_ruleset (rulesets and domains) ------------------------
-export const LR_IS_DOMAIN = 0;
-export const LR_NUM_LAYERS = 1;
-/** Domains: the parent domain (handle) this one stacks on. */
-export const LR_PARENT = 2;
-export const LR_ACCESS_FS = 3;
-/** LANDLOCK_SCOPE_* handled by this ruleset / this domain's top layer. */
-export const LR_SCOPE = 4;
-export const LR_ID = 5;
-/** Hierarchy logging flags of the top layer (log_same_exec, log_new_exec). */
-export const LR_LOG = 6;
-export const LR_WORDS = 8;
-
-// ----- cache: tsync_shared_context (on the TSYNC caller's stack) ---------------
-export const TS_OLD_CRED = 0;
-export const TS_NEW_CRED = 1;
-export const TS_SET_NNP = 2;
-export const TS_PREP_ERROR = 3;
-export const TS_NUM_PREPARING = 4;
-export const TS_ALL_PREPARED = 5; // COMPLETION_WORDS
-export const TS_READY_TO_COMMIT = 7; // COMPLETION_WORDS
-export const TS_NUM_UNFINISHED = 9;
-export const TS_ALL_FINISHED = 10; // COMPLETION_WORDS
-export const TS_CALLER = 12;
-/** Instrumentation for I-LL4: the caller has executed S3. */
-export const TS_S3_DONE = 13;
-/** Instrumentation for I-LL6: times all_finished was completed. */
-export const TS_FINISHED_COUNT = 14;
-export const TS_WORDS = 16;
-
-// ----- cache: tsync_work (one per sibling) ---------------------------------------
-export const TW_TASK = 0; // tid, 0 after trim
-export const TW_SHARED = 1; // handle of the tsync_shared_context
-export const TW_CB = 2; // handle of its callback_head
-/** Progress of the work, for the wait-for graph: 1 queued, 2 prepared (past T2), 3 finished. */
-export const TW_STATE = 3;
-export const TW_WORDS = 4;
-
-// ----- cache: seccomp_filter -------------------------------------------------------
-/** The slab refcount (S_REF) is the filter's `refs`; `users` is a payload field. */
-export const SF_USERS = 0;
-/** Handle of the previous filter in the chain (holds a refs and a users reference). */
-export const SF_PREV = 1;
-/** Filter program: the syscall number it acts on (-1: none) and the action (SECCOMP_RET_*). */
-export const SF_SYSCALL = 2;
-export const SF_ACTION = 3;
-/** Instruction count (len), for MAX_INSNS_PER_PATH. */
-export const SF_LEN = 4;
-export const SF_LOG = 5;
-/** 1 if a listener (NEW_LISTENER) is attached; the listener file holds a refs reference. */
-export const SF_HAS_LISTENER = 6;
-/** Set once users reached 0: the listener saw EPOLLHUP (__seccomp_filter_orphan). */
-export const SF_ORPHANED = 7;
-export const SF_ID = 8;
-export const SF_WORDS = 12;
-
-// ----- cache: srcu_struct (Tree SRCU, spec 3c5) ---------------------------------------
-export const SS_ID = 0;
-/** ssp->srcu_idx: bit 0 selects the rank new readers use; only srcu_flip() changes it. */
-export const SS_IDX = 1;
-/** ssp->srcu_gp_seq: completed GPs << 2 | state (SRCU_STATE_IDLE, SCAN1, SCAN2). */
-export const SS_GP_SEQ = 2;
-/** srcu_gp_mutex (MUTEX_WORDS): one grace period drives the state machine at a time. */
-export const SS_GP_MUTEX = 3; // 3..4
-/** Wait queue a waiting updater sleeps on; srcu_read_unlock() wakes it (see srcu/tree.ts). */
-export const SS_WQ = 5;
-/** Grace periods completed (srcu_gp_seq >> 2, kept for reports and torture). */
-export const SS_COMPLETED = 6;
-/** The rank the grace period is waiting to drain, plus one (0: not waiting). Torture's I-SRCU4 check reads it. */
-export const SS_WAIT_IDX = 7;
-/** Per-CPU counters, SRCU_CPUS of each: srcu_lock_count[0], [1], srcu_unlock_count[0], [1]. */
-export const SS_COUNTS = 8;
-/** Counter slots per rank ("per CPU"): a reader uses its task slot modulo this. */
-export const SRCU_CPUS = 64;
-export const SS_WORDS = SS_COUNTS + 4 * SRCU_CPUS;
-
-// ----- cache: pid_namespace (spec 3b) ------------------------------------------------
-export const PN_ID = 0;
-export const PN_LEVEL = 1;
-/** Handle of the parent namespace (0: the initial namespace). */
-export const PN_PARENT = 2;
-/** pid_ns->child_reaper (tid), 0 until the first task is forked into the namespace. */
-export const PN_CHILD_REAPER = 3;
-/** pid_ns->pid_allocated: allocated pids plus PIDNS_ADDING while allocation is enabled. */
-export const PN_PID_ALLOCATED = 4;
-/** pid_ns->reboot (0 or the signal reboot_pid_ns() chose). */
-export const PN_REBOOT = 5;
-/** The idr cursor: next pid number to hand out (1 for the child reaper). */
-export const PN_NEXT_NR = 6;
-export const PN_WORDS = 8;
-/** PIDNS_ADDING (1U << 31 in the kernel; bit 30 here so that the word stays a positive int32). */
-export const PIDNS_ADDING = 1 << 30;
-
-// ----- cache: tsync_works_array (struct tsync_works' pointer array) ---------------
-export const TWA_MAX = 256;
-export const TWA_WORDS = TWA_MAX;
-
 export interface CacheSpec {
   readonly id: number;
   readonly name: string;
@@ -516,90 +338,9 @@ export interface CacheSpec {
 }
 
 /**
- * Every slab cache, in one table. Subsystem issues append their caches here
- * (landlock_ruleset, seccomp_filter, pid_namespace ...), which changes the hash.
+ * The core's slab caches. cred and signal_struct grow by the subsystems' blobs;
+ * subsystems' own caches follow these, with ids in layout order.
  */
-export const CACHES: readonly CacheSpec[] = [
-  { id: 1, name: 'sync', words: SYNC_WORDS, capacity: 256, fields: { [SYNC_OBJ]: 'obj' } },
-  {
-    id: 2,
-    name: 'cred',
-    words: CRED_WORDS,
-    capacity: 1024,
-    fields: { [CRED_UID]: 'uid', [CRED_EUID]: 'euid', [CRED_CAPS]: 'cap_effective' },
-  },
-  {
-    id: 3,
-    name: 'callback_head',
-    words: CB_WORDS,
-    capacity: 1024,
-    fields: { [CB_NEXT]: 'next', [CB_FUNC]: 'func' },
-  },
-  {
-    id: 4,
-    name: 'signal_struct',
-    words: SIGNAL_WORDS,
-    capacity: 256,
-    fields: {
-      [SIG_CRED_GUARD_MUTEX]: 'cred_guard_mutex',
-      [SIG_EXEC_UPDATE_LOCK]: 'exec_update_lock',
-      [SIG_WAIT_CHLDEXIT]: 'wait_chldexit',
-    },
-  },
-  {
-    id: 5,
-    name: 'sighand_struct',
-    words: SIGHAND_WORDS,
-    capacity: 256,
-    fields: { [SH_SIGLOCK]: 'siglock' },
-  },
-  { id: 6, name: 'kobj', words: KOBJ_WORDS, capacity: 1024, fields: {} },
-  { id: 7, name: 'file', words: FILE_WORDS, capacity: 256, fields: { [FILE_OBJ]: 'private_data' } },
-  {
-    id: 8,
-    name: 'landlock_ruleset',
-    words: LR_WORDS,
-    capacity: 1024,
-    fields: { [LR_NUM_LAYERS]: 'num_layers', [LR_PARENT]: 'parent' },
-  },
-  {
-    id: 9,
-    name: 'tsync_shared_context',
-    words: TS_WORDS,
-    capacity: 64,
-    fields: {
-      [TS_NUM_PREPARING]: 'num_preparing',
-      [TS_ALL_PREPARED]: 'all_prepared',
-      [TS_READY_TO_COMMIT]: 'ready_to_commit',
-      [TS_NUM_UNFINISHED]: 'num_unfinished',
-      [TS_ALL_FINISHED]: 'all_finished',
-    },
-  },
-  { id: 10, name: 'tsync_work', words: TW_WORDS, capacity: 1024, fields: { [TW_TASK]: 'task' } },
-  { id: 11, name: 'tsync_works_array', words: TWA_WORDS, capacity: 64, fields: {} },
-  {
-    id: 12,
-    name: 'seccomp_filter',
-    words: SF_WORDS,
-    capacity: 512,
-    fields: { [SF_USERS]: 'users', [SF_PREV]: 'prev' },
-  },
-  {
-    id: 13,
-    name: 'srcu_struct',
-    words: SS_WORDS,
-    capacity: 8,
-    fields: { [SS_IDX]: 'srcu_idx', [SS_GP_SEQ]: 'srcu_gp_seq', [SS_GP_MUTEX]: 'srcu_gp_mutex', [SS_WQ]: 'gp_wait' },
-  },
-  {
-    id: 14,
-    name: 'pid_namespace',
-    words: PN_WORDS,
-    capacity: 32,
-    fields: { [PN_CHILD_REAPER]: 'child_reaper', [PN_PID_ALLOCATED]: 'pid_allocated' },
-  },
-];
-
 export const CACHE = {
   sync: 1,
   cred: 2,
@@ -607,15 +348,37 @@ export const CACHE = {
   signal_struct: 4,
   sighand_struct: 5,
   kobj: 6,
-  file: 7,
-  landlock_ruleset: 8,
-  tsync_shared_context: 9,
-  tsync_work: 10,
-  tsync_works_array: 11,
-  seccomp_filter: 12,
-  srcu_struct: 13,
-  pid_namespace: 14,
 } as const;
+
+function coreCaches(credWords: number, signalWords: number): CacheSpec[] {
+  return [
+    { id: CACHE.sync, name: 'sync', words: SYNC_WORDS, capacity: 256, fields: { [SYNC_OBJ]: 'obj' } },
+    {
+      id: CACHE.cred,
+      name: 'cred',
+      words: credWords,
+      capacity: 1024,
+      fields: { [CRED_UID]: 'uid', [CRED_EUID]: 'euid', [CRED_CAPS]: 'cap_effective' },
+    },
+    { id: CACHE.callback_head, name: 'callback_head', words: CB_WORDS, capacity: 1024, fields: { [CB_NEXT]: 'next', [CB_FUNC]: 'func' } },
+    {
+      id: CACHE.signal_struct,
+      name: 'signal_struct',
+      words: signalWords,
+      capacity: 256,
+      fields: {
+        [SIG_CRED_GUARD_MUTEX]: 'cred_guard_mutex',
+        [SIG_EXEC_UPDATE_LOCK]: 'exec_update_lock',
+        [SIG_WAIT_CHLDEXIT]: 'wait_chldexit',
+      },
+    },
+    { id: CACHE.sighand_struct, name: 'sighand_struct', words: SIGHAND_WORDS, capacity: 256, fields: { [SH_SIGLOCK]: 'siglock' } },
+    { id: CACHE.kobj, name: 'kobj', words: KOBJ_WORDS, capacity: 1024, fields: {} },
+  ];
+}
+
+/** Handles have 5 bits of cache id. */
+const MAX_CACHE_ID = 31;
 
 // ---------------------------------------------------------------------------
 // Layout computation
@@ -631,6 +394,8 @@ export interface LayoutConfig {
   readonly ringEvents: number;
   /** Words of scenario-shared memory. */
   readonly scenarioWords: number;
+  /** The subsystems that own slices of this memory, in placement order (see subsystem.ts). */
+  readonly subsystems: readonly SubsystemRef[];
 }
 
 export const DEFAULT_LAYOUT_CONFIG: LayoutConfig = {
@@ -639,6 +404,7 @@ export const DEFAULT_LAYOUT_CONFIG: LayoutConfig = {
   maxExecutors: 72,
   ringEvents: 1024,
   scenarioWords: 1024,
+  subsystems: [],
 };
 
 /** Hard capacity: more tasks than this is refused at the command line. */
@@ -657,6 +423,10 @@ export interface CacheLayout {
 
 export interface Layout {
   readonly config: LayoutConfig;
+  /** Header words: the core's, then the subsystems' kernel-wide words. */
+  readonly headerWords: number;
+  /** Words per task record: the core's, then the subsystems' task fields. */
+  readonly taskWords: number;
   readonly tasks: number;
   readonly executors: number;
   readonly rings: number;
@@ -675,10 +445,30 @@ export interface Layout {
   readonly hash: number;
 }
 
+/**
+ * Place every region, and every subsystem's slice inside the header, the task
+ * record, cred, signal_struct and its own caches. Writes the slices' offsets
+ * into the subsystems' descriptors (this thread's view).
+ */
 export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Layout {
-  let w = HEADER_WORDS;
+  const subs = subsystemsOf(config.subsystems);
+  const headerWords = placeSlices(subs, 'global', CORE_HEADER_WORDS);
+  const taskWords = placeSlices(subs, 'task', CORE_TASK_WORDS);
+  const credWords = placeSlices(subs, 'cred', CORE_CRED_WORDS);
+  const signalWords = placeSlices(subs, 'signal', CORE_SIGNAL_WORDS);
+  const specs = coreCaches(credWords, signalWords);
+  for (const s of subs) {
+    const ids = s.cache as Record<string, number>;
+    for (const [name, c] of Object.entries(s.decl.caches ?? {})) {
+      const id = specs.length + 1;
+      if (id > MAX_CACHE_ID) throw new Error(`too many slab caches: ${s.name}'s ${name} would get id ${id} (max ${MAX_CACHE_ID})`);
+      ids[name] = id;
+      specs.push({ id, name, words: c.words, capacity: c.capacity, fields: c.fields ?? {} });
+    }
+  }
+  let w = headerWords + (headerWords & 1);
   const tasks = w;
-  w += config.maxTasks * TASK_WORDS;
+  w += config.maxTasks * taskWords;
   const executors = w;
   w += config.maxExecutors * EXEC_WORDS;
   const rings = w;
@@ -690,7 +480,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   w += config.schedLogSteps * SCHED_ENTRY_WORDS;
   const caches: CacheLayout[] = [];
   const cacheById: (CacheLayout | undefined)[] = [];
-  for (const spec of CACHES) {
+  for (const spec of specs) {
     const ctl = w;
     w += CACHE_CTL_WORDS;
     const stride = SLAB_HDR_WORDS + spec.words;
@@ -707,6 +497,8 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   w += FAIL_MSG_BYTES / 4;
   return {
     config,
+    headerWords,
+    taskWords,
     tasks,
     executors,
     rings,
@@ -718,16 +510,16 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     scenario,
     failMsgByte,
     totalWords: w,
-    hash: layoutHash(config),
+    hash: layoutHash(config, specs, subs),
   };
 }
 
-/** FNV-1a over the layout's shape: version, word constants, caches, config. */
-export function layoutHash(config: LayoutConfig): number {
+/** FNV-1a over the layout's shape: version, record sizes, config, every cache and every subsystem slice. */
+function layoutHash(config: LayoutConfig, specs: readonly CacheSpec[], subs: readonly Subsystem[]): number {
   const parts: (string | number)[] = [
     LAYOUT_VERSION,
-    HEADER_WORDS,
-    TASK_WORDS,
+    CORE_HEADER_WORDS,
+    CORE_TASK_WORDS,
     EV_WORDS,
     EXEC_WORDS,
     SLAB_HDR_WORDS,
@@ -738,7 +530,8 @@ export function layoutHash(config: LayoutConfig): number {
     config.ringEvents,
     config.scenarioWords,
   ];
-  for (const c of CACHES) parts.push(c.id, c.name, c.words, c.capacity);
+  for (const c of specs) parts.push(c.id, c.name, c.words, c.capacity);
+  for (const s of subs) parts.push(sliceShape(s));
   return fnv1a(parts.join(','));
 }
 

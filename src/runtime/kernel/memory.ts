@@ -12,15 +12,14 @@ import {
   computeLayout,
   EXEC_WORDS,
   EXEC_IDLE,
-  HEADER_WORDS,
   kEpochWord,
   kLayoutHash,
   kMagic,
   kMaxTasks,
+  CORE_HEADER_WORDS,
   kVersion,
   LAYOUT_MAGIC,
   LAYOUT_VERSION,
-  TASK_WORDS,
   X_MAILBOX,
   type Layout,
   type LayoutConfig,
@@ -40,7 +39,7 @@ export class KernelMemory {
     if (sab.byteLength < this.L.totalWords * 4) throw new Error('SharedArrayBuffer smaller than its layout');
     this.i32 = new Int32Array(sab);
     this.u8 = new Uint8Array(sab);
-    this.f64 = new Float64Array(sab, 0, HEADER_WORDS / 2);
+    this.f64 = new Float64Array(sab, 0, CORE_HEADER_WORDS / 2);
   }
 
   static create(config: LayoutConfig): KernelMemory {
@@ -78,7 +77,7 @@ export class KernelMemory {
    */
   resetIteration(): void {
     const { i32, L } = this;
-    i32.fill(0, L.tasks, L.tasks + L.config.maxTasks * TASK_WORDS);
+    i32.fill(0, L.tasks, L.tasks + L.config.maxTasks * L.taskWords);
     i32.fill(0, L.scenario, L.scenario + L.config.scenarioWords);
     for (const c of L.caches) {
       i32[c.ctl + C_LOCK] = 0;

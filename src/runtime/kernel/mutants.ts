@@ -1,64 +1,68 @@
 /**
- * Planted bugs are named by their spec ID (spec/kernel-semantics.md 1g, 2g,
- * 3g) and switched on per run through a bitmask in the SAB header, so every
- * worker sees the same set. The code a mutant breaks sits beside the correct
- * code, guarded by `k.mutant('L2')`, with a comment citing the spec entry.
+ * Planted bugs (mutants) and historical designs, owned by the subsystem whose
+ * code they change. Each is defined once, beside that code, with one
+ * description:
  *
- * Runtime-level calibration mutants (prefix "RT-") break lockstep's own
- * primitives, so that the checkers can be shown to catch them.
+ *   export const L2 = defineMutant('L2', 'S1 computes the domain once for all threads');
+ *   ...
+ *   if (k.mutant(L2)) { ... the broken code ... } else { ... the kernel's ... }
+ *
+ * A run switches mutants on through the header words kMutants: the label ids
+ * of the enabled mutants (0 ends the list). Label ids are hashes of the names,
+ * so every thread agrees on them without a central table.
  */
 import { label } from './labels.js';
+import { kMutants, MAX_RUN_MUTANTS } from './layout.js';
 
-const IDS: readonly string[] = [
-  ...range('L', 18),
-  'L13A',
-  'L13B',
-  ...range('S', 13),
-  ...range('R', 13),
-  'busted',
-  'busted-extend',
-  // Historical designs that differ from mainline by a delta, like a Kconfig choice.
-  'pre-6.11',
-  'force-add-2014',
-  // RCU Tasks exit tracking with tasks_rcu_exit_srcu (2015..v6.9, spec 3a); without it, the v6.9 per-CPU lists.
-  'tasks-srcu',
-  'RT-lost-wakeup',
-  'RT-unlocked-add',
-];
-
-function range(prefix: string, n: number): string[] {
-  return Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+export interface Mutant {
+  /** The planted-bug ID (`L2`, `S8`, `R13`) or the design's name (`pre-6.11`). */
+  readonly id: string;
+  readonly description: string;
+  /** Label id of `id`: what the SAB holds while the mutant is on. */
+  readonly label: number;
 }
 
-const BIT = new Map<string, number>(IDS.map((id, i) => [id, i]));
+const byId = new Map<string, Mutant>();
 
-/** Invariant IDs of the spec (section d of each protocol). */
-const INVARIANTS: readonly string[] = [
-  ...range('I-LL', 10),
-  ...range('I-SC', 7),
-  'I-RT1',
-  'I-RT2',
-  'I-PN1',
-  'I-PN2',
-  ...range('I-SRCU', 4),
-];
-
-// Spec IDs travel through the SAB as label ids; registering them here, in
-// every thread, lets the harness print the ID a worker reported.
-for (const id of [...IDS, ...INVARIANTS]) label(id);
-
-export function mutantBit(id: string): number {
-  const b = BIT.get(id);
-  if (b === undefined) throw new Error(`unknown mutant id ${id}`);
-  return b;
-}
-
-/** Build the 4-word mask for a set of mutant ids. */
-export function mutantMask(ids: readonly string[]): Int32Array {
-  const m = new Int32Array(4);
-  for (const id of ids) {
-    const b = mutantBit(id);
-    m[b >> 5]! |= 1 << (b & 31);
+/** Define a mutant (once, at module load of the subsystem that owns the code it changes). */
+export function defineMutant(id: string, description: string): Mutant {
+  const old = byId.get(id);
+  if (old) {
+    if (old.description !== description) throw new Error(`mutant ${id} is defined twice with different descriptions`);
+    return old;
   }
+  const m: Mutant = { id, description, label: label(id) };
+  byId.set(id, m);
   return m;
+}
+
+export function mutantById(id: string): Mutant | undefined {
+  return byId.get(id);
+}
+
+/** Every mutant defined in this thread. */
+export function definedMutants(): readonly Mutant[] {
+  return [...byId.values()];
+}
+
+/** The kMutants words for a run with `ids` switched on. */
+export function mutantWords(ids: readonly string[]): Int32Array {
+  if (ids.length > MAX_RUN_MUTANTS) throw new Error(`at most ${MAX_RUN_MUTANTS} mutants per run (got ${ids.join(', ')})`);
+  const w = new Int32Array(MAX_RUN_MUTANTS);
+  ids.forEach((id, i) => {
+    const m = byId.get(id);
+    if (!m) throw new Error(`unknown mutant id ${id}`);
+    w[i] = m.label;
+  });
+  return w;
+}
+
+/** Is `m` switched on in this run? */
+export function mutantOn(i32: Int32Array, m: Mutant): boolean {
+  for (let i = 0; i < MAX_RUN_MUTANTS; i++) {
+    const w = Atomics.load(i32, kMutants + i);
+    if (w === m.label) return true;
+    if (w === 0) return false;
+  }
+  return false;
 }

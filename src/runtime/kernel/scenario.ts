@@ -15,6 +15,7 @@
  * The same module is imported by the harness and by every worker, so bodies
  * are found by name and never cross a thread boundary.
  */
+import type { Mutant } from './mutants.js';
 import type { Kernel } from './kernel.js';
 import type { Xoshiro } from './prng.js';
 import type { Sys } from './sys.js';
@@ -165,6 +166,35 @@ export function defineScenario<P extends Params = Params>(def: ScenarioDef<P>): 
 
 export function isScenario(x: unknown): x is Scenario {
   return typeof x === 'object' && x !== null && (x as { __lockstepScenario?: unknown }).__lockstepScenario === 1;
+}
+
+/** The kernel's current algorithm (or a named correct design, switched on by `design`). */
+export function mainline(description: string, opts: { name?: string; design?: readonly Mutant[] } = {}): VariantDef {
+  const design = opts.design ?? [];
+  return {
+    name: opts.name ?? 'mainline',
+    kind: 'correct',
+    expect: 'pass',
+    spec: null,
+    description,
+    ...(design.length ? { mutants: design.map((d) => d.id) } : {}),
+  };
+}
+
+/**
+ * A planted bug's variant, described by the mutant's own description: it
+ * switches `m` on, on top of the designs it applies to (`design`).
+ */
+export function mutantVariant(m: Mutant, opts: { design?: readonly Mutant[]; expect?: 'pass' | 'fail' } = {}): VariantDef {
+  const design = opts.design ?? [];
+  return {
+    name: m.id,
+    kind: 'mutant',
+    expect: opts.expect ?? 'fail',
+    spec: m.id,
+    description: m.description,
+    ...(design.length ? { mutants: [...design.map((d) => d.id), m.id] } : {}),
+  };
 }
 
 export function variantMutants(v: VariantDef): readonly string[] {

@@ -53,7 +53,6 @@ import {
   T_WAIT_OBJ,
   T_WAIT_TICKET,
   T_YIELDING,
-  TASK_WORDS,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
 import { scheduleBlocked, YIELD_POLL, YIELD_TIMED } from '../explore/controlled.js';
@@ -210,7 +209,7 @@ export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive:
   if (nrExclusive === 0) {
     let woken = 0;
     for (let s = 1; s < n; s++) {
-      if (Atomics.load(i32, L.tasks + s * TASK_WORDS + T_WAIT_OBJ) === obj && tryToWakeUp(k, s, mask)) woken++;
+      if (Atomics.load(i32, L.tasks + s * L.taskWords + T_WAIT_OBJ) === obj && tryToWakeUp(k, s, mask)) woken++;
     }
     return woken;
   }
@@ -219,7 +218,7 @@ export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive:
     let best = -1;
     let bestTicket = 0;
     for (let s = 1; s < n; s++) {
-      const b = L.tasks + s * TASK_WORDS;
+      const b = L.tasks + s * L.taskWords;
       if (Atomics.load(i32, b + T_WAIT_OBJ) !== obj) continue;
       if ((Atomics.load(i32, b + T_STATE) & mask) === 0) continue;
       const t = Atomics.load(i32, b + T_WAIT_TICKET);

@@ -11,6 +11,7 @@
  * those edges the harness reports every blocked task, who can release it,
  * and any cycle, and classifies the failure.
  */
+import { isTimedWaitKind, waitKindName } from './waitkind.js';
 import {
   EXIT_DEAD,
   EXIT_ZOMBIE,
@@ -21,8 +22,6 @@ import {
   TASK_NEW,
   TASK_RUNNING,
   TASK_UNINTERRUPTIBLE,
-  TIMED_WAIT_KINDS,
-  WAIT_KIND_NAMES,
   WaitKind,
 } from './constants.js';
 import type { Kernel } from './kernel.js';
@@ -176,13 +175,13 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
     const kind = k.tget(s, T_WAIT_KIND);
     const obj = k.tget(s, T_WAIT_OBJ);
     const lbl = labelText(k.tget(s, T_WAIT_LABEL));
-    if (TIMED_WAIT_KINDS.has(kind)) timed++;
+    if (isTimedWaitKind(kind)) timed++;
     const r = resolve(k, s, kind, obj);
     nodes.push({
       tid,
       name,
       state: stateLetter(st, es),
-      waitsOn: `${WAIT_KIND_NAMES[kind] ?? 'wait'} ${obj ? describeObject(k, obj) : ''}`.trim(),
+      waitsOn: `${waitKindName(kind)} ${obj ? describeObject(k, obj) : ''}`.trim(),
       label: lbl,
       releasers: r.releasers,
       why: r.why,
@@ -318,7 +317,7 @@ export function allParked(k: Kernel): boolean {
     if (st === TASK_DEAD || k.tget(s, T_EXIT_STATE) !== 0) continue;
     if (st === TASK_RUNNING || st === TASK_NEW) return false;
     if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) !== 0) return false;
-    if (TIMED_WAIT_KINDS.has(k.tget(s, T_WAIT_KIND))) return false;
+    if (isTimedWaitKind(k.tget(s, T_WAIT_KIND))) return false;
     parked++;
   }
   return parked > 0;
