@@ -1,58 +1,86 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import '../src/subsystems/index.js';
 import {
-  CACHES,
   computeLayout,
+  CORE_HEADER_WORDS,
+  CORE_TASK_WORDS,
   DEFAULT_LAYOUT_CONFIG,
   handleCache,
   handleGen,
   handleSlot,
-  HEADER_WORDS,
-  layoutHash,
   makeHandle,
-  TASK_WORDS,
+  type LayoutConfig,
 } from '../src/runtime/kernel/layout.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { defineSubsystem, registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
+
+const CONFIG: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, subsystems: registeredSubsystems() };
 
 test('regions are laid out in order and do not overlap', () => {
-  const L = computeLayout(DEFAULT_LAYOUT_CONFIG);
-  assert.ok(L.tasks >= HEADER_WORDS);
-  assert.ok(L.executors >= L.tasks + DEFAULT_LAYOUT_CONFIG.maxTasks * TASK_WORDS);
+  const L = computeLayout(CONFIG);
+  assert.ok(L.headerWords >= CORE_HEADER_WORDS);
+  assert.ok(L.taskWords >= CORE_TASK_WORDS);
+  assert.ok(L.tasks >= L.headerWords);
+  assert.ok(L.executors >= L.tasks + CONFIG.maxTasks * L.taskWords);
   assert.ok(L.rings >= L.executors);
-  assert.ok(L.schedLog >= L.rings + DEFAULT_LAYOUT_CONFIG.maxTasks * L.ringStride);
+  assert.ok(L.schedLog >= L.rings + CONFIG.maxTasks * L.ringStride);
   let end = L.schedLog;
   for (const c of L.caches) {
     assert.ok(c.ctl >= end, `cache ${c.spec.name} overlaps`);
     end = c.base + c.stride * c.spec.capacity;
   }
   assert.ok(L.scenario >= end);
-  assert.ok(L.failMsgByte / 4 >= L.scenario + DEFAULT_LAYOUT_CONFIG.scenarioWords);
+  assert.ok(L.failMsgByte / 4 >= L.scenario + CONFIG.scenarioWords);
   assert.ok(L.totalWords * 4 >= L.failMsgByte);
 });
 
 test('the layout hash is stable and changes with the shape', () => {
-  const a = layoutHash(DEFAULT_LAYOUT_CONFIG);
-  assert.is(layoutHash({ ...DEFAULT_LAYOUT_CONFIG }), a);
-  assert.is.not(layoutHash({ ...DEFAULT_LAYOUT_CONFIG, maxTasks: DEFAULT_LAYOUT_CONFIG.maxTasks + 1 }), a);
-  assert.is(computeLayout(DEFAULT_LAYOUT_CONFIG).hash, a);
+  const a = computeLayout(CONFIG).hash;
+  assert.is(computeLayout({ ...CONFIG }).hash, a);
+  assert.is.not(computeLayout({ ...CONFIG, maxTasks: CONFIG.maxTasks + 1 }).hash, a);
+  assert.is.not(computeLayout({ ...CONFIG, subsystems: CONFIG.subsystems.slice(1) }).hash, a);
+});
+
+test('a subsystem slice is placed after the core and covered by the hash', () => {
+  const toy = defineSubsystem({
+    name: 'layout-test-toy',
+    url: import.meta.url,
+    global: { seq: 1 },
+    task: { held: 1, nesting: 2 },
+    caches: { toy_obj: { words: 3, capacity: 4, fields: { 0: 'value' } } },
+  });
+  const before = computeLayout(CONFIG);
+  const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: 'layout-test-toy', url: import.meta.url }] };
+  const L = computeLayout(cfg);
+  assert.is.not(L.hash, before.hash);
+  assert.is(L.taskWords, before.taskWords + 3);
+  assert.is(toy.task.held, before.taskWords);
+  assert.is(toy.task.nesting, before.taskWords + 1);
+  assert.is(toy.global.seq, before.headerWords);
+  const c = L.cacheById[toy.cache.toy_obj]!;
+  assert.is(c.spec.name, 'toy_obj');
+  assert.is(c.spec.capacity, 4);
+  computeLayout(CONFIG); // put the built-in placement back for later tests in this process
 });
 
 test('cache ids are unique and handles round-trip', () => {
-  const ids = new Set(CACHES.map((c) => c.id));
-  assert.is(ids.size, CACHES.length);
-  for (const c of CACHES) {
-    const h = makeHandle(c.id, 77, c.capacity - 1);
+  const L = computeLayout(CONFIG);
+  const ids = new Set(L.caches.map((c) => c.spec.id));
+  assert.is(ids.size, L.caches.length);
+  for (const c of L.caches) {
+    const h = makeHandle(c.spec.id, 77, c.spec.capacity - 1);
     assert.ok(h > 0);
-    assert.is(handleCache(h), c.id);
+    assert.is(handleCache(h), c.spec.id);
     assert.is(handleGen(h), 77);
-    assert.is(handleSlot(h), c.capacity - 1);
+    assert.is(handleSlot(h), c.spec.capacity - 1);
   }
 });
 
 test('memory carries a versioned header that workers verify', () => {
-  const mem = KernelMemory.create(DEFAULT_LAYOUT_CONFIG);
+  const mem = KernelMemory.create(CONFIG);
   mem.verify();
-  const other = new KernelMemory(mem.sab, { ...DEFAULT_LAYOUT_CONFIG, ringEvents: 16 });
+  const other = new KernelMemory(mem.sab, { ...CONFIG, ringEvents: 16 });
   assert.throws(() => other.verify(), /layout mismatch/);
 });
 

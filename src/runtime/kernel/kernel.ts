@@ -201,7 +201,7 @@ export class Kernel {
 
   // ----- planted bugs -------------------------------------------------------------
   /** Is planted bug (or historical design) `m` switched on in this run? */
-  mutant(m: Mutant): boolean {
+  mutant(m: Mutant | string /* TRANSITION */): boolean {
     return mutantOn(this.i32, m);
   }
 

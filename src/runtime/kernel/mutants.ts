@@ -51,17 +51,17 @@ export function mutantWords(ids: readonly string[]): Int32Array {
   const w = new Int32Array(MAX_RUN_MUTANTS);
   ids.forEach((id, i) => {
     const m = byId.get(id);
-    if (!m) throw new Error(`unknown mutant id ${id}`);
-    w[i] = m.label;
+    w[i] = m ? m.label : label(id); // TRANSITION: strict (unknown id is an error) once every subsystem defines its mutants
   });
   return w;
 }
 
 /** Is `m` switched on in this run? */
-export function mutantOn(i32: Int32Array, m: Mutant): boolean {
+export function mutantOn(i32: Int32Array, m: Mutant | string): boolean {
+  const id = typeof m === 'string' ? label(m) : m.label; // TRANSITION: Mutant only
   for (let i = 0; i < MAX_RUN_MUTANTS; i++) {
     const w = Atomics.load(i32, kMutants + i);
-    if (w === m.label) return true;
+    if (w === id) return true;
     if (w === 0) return false;
   }
   return false;

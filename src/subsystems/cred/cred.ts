@@ -8,6 +8,7 @@
  * injected through the slab's fault injection (failNthAlloc on the cred
  * cache).
  */
+import { loadPlain, storePlain } from '../../runtime/kernel/access.js';
 import {
   CACHE,
   CAP_SYS_ADMIN,
@@ -22,7 +23,7 @@ import {
   setCacheRelease,
   type Kernel,
 } from '../../runtime/index.js';
-import { CRED_CAPS, CRED_EUID, CRED_UID, CRED_WORDS, T_CRED, T_EXIT_STATE } from '../../runtime/kernel/layout.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, T_CRED, T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 
 const L_PREPARE = label('prepare_creds');
 const L_COMMIT = label('commit_creds');
@@ -83,7 +84,9 @@ export function prepareCreds(k: Kernel, lbl = L_PREPARE): number {
   if (c === 0) return 0;
   const src = deref(k, old, 'prepare_creds: current_cred()');
   const dst = deref(k, c);
-  for (let w = 0; w < CRED_WORDS; w++) Atomics.store(k.i32, dst + w, Atomics.load(k.i32, src + w));
+  // The whole cred, core fields and every LSM's blob (the cred cache's payload).
+  const words = k.L.cacheById[CACHE.cred]!.spec.words;
+  for (let w = 0; w < words; w++) storePlain(k, dst + w, loadPlain(k, src + w));
   for (const hook of hooks) hook.prepare(k, c, old);
   return c;
 }

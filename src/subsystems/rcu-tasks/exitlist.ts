@@ -18,7 +18,6 @@ import {
   RTE_LOCK,
   SIM_NR_CPUS,
   T_RCU_TASKS_EXIT_LIST,
-  TASK_WORDS,
 } from '../../runtime/kernel/layout.js';
 
 const L = {
@@ -42,8 +41,8 @@ export function taskNode(k: Kernel, slot: number): number {
 /** The task whose rcu_tasks_exit_list node is at `node`, or -1 for a list head or garbage. */
 export function nodeTask(k: Kernel, node: number): number {
   const off = node - k.L.tasks - T_RCU_TASKS_EXIT_LIST;
-  if (off < 0 || off % TASK_WORDS !== 0) return -1;
-  const slot = off / TASK_WORDS;
+  if (off < 0 || off % k.taskWords !== 0) return -1;
+  const slot = off / k.taskWords;
   return slot < Atomics.load(k.i32, kNextSlot) ? slot : -1;
 }
 

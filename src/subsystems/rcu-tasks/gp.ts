@@ -37,6 +37,7 @@ import {
   TASK_UNINTERRUPTIBLE,
   WaitKind,
   type Kernel,
+  registerUserTickHook,
 } from '../../runtime/index.js';
 import {
   kNextSlot,
@@ -212,3 +213,9 @@ export function condReschedTasksRcuQs(k: Kernel): void {
   k.yieldPoint(L.qs);
   if (k.tget(k.cur, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(k.cur, T_RCU_TASKS_HOLDOUT, 0);
 }
+
+// The scheduler tick in user mode (rcu_sched_clock_irq -> rcu_tasks_qs()):
+// user-mode execution is an RCU Tasks quiescent state.
+registerUserTickHook((k, slot) => {
+  if (k.tget(slot, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(slot, T_RCU_TASKS_HOLDOUT, 0);
+});

@@ -1,0 +1,253 @@
+/**
+ * TRANSITION ONLY (removed when every subsystem owns its slice): the fixed
+ * offsets subsystems used before `defineSubsystem`. While this file exists the
+ * core reserves their ranges (task words 40..63, header 64..127, cred 4..15,
+ * signal_struct 12..23, cache ids 7..14) and places declared slices after them.
+ */
+import type { CacheSpec } from './layout.js';
+
+/** Landlock is not initialised at boot (landlock_restrict_self returns -EOPNOTSUPP). */
+export const kLandlockDisabled = 64;
+/** Next Landlock domain id (audit-style identity of a domain). */
+export const kLandlockNextId = 65;
+/** Next seccomp filter id. */
+export const kSeccompNextId = 66;
+/** Next srcu_struct id (reports: "srcu_struct#2"). */
+export const kSrcuNextId = 67;
+/** Next pid_namespace id. */
+export const kPidNsNextId = 68;
+/**
+ * RCU Tasks (the classic flavour, `struct rcu_tasks rcu_tasks`; spec 3b). Set
+ * up by a scenario that uses it (`rcuTasksInit`); while kRcuTasksOn is 0 the
+ * do_exit hooks cost one load.
+ */
+export const kRcuTasksOn = 69;
+/** SRCU design (2015..v6.9): handle of tasks_rcu_exit_srcu. */
+export const kRcuTasksExitSrcu = 70;
+/** Completed RCU Tasks grace periods (rtp->tasks_gp_seq / 2, simplified). */
+export const kRcuTasksGpSeq = 71;
+/** rtp->tasks_gp_mutex (MUTEX_WORDS): one grace period at a time. */
+export const kRcuTasksGpMutex = 72; // 72..73
+/** Holdout passes of the current grace period (stall accounting). */
+export const kRcuTasksPasses = 74;
+/** Tasks on the current grace period's holdout list. */
+export const kRcuTasksHoldouts = 75;
+/** Grace periods started (a GP in flight has started > completed). */
+export const kRcuTasksGpStarted = 76;
+/** R13's "event_mutex" (MUTEX_WORDS): held across synchronize_rcu_tasks() and taken in the exit window. */
+export const kRcuTasksR13Mutex = 78; // 78..79
+/**
+ * List design (v6.9+): per-CPU `rtp_exit_list` heads with their raw
+ * spinlocks, RT_EXIT_WORDS per simulated CPU: lock, then a list_head.
+ */
+export const kRcuTasksExitLists = 80; // 80..95
+export const RT_EXIT_WORDS = 4;
+export const RTE_LOCK = 0; // SPINLOCK_WORDS
+export const RTE_HEAD = 2; // list_head: next, prev (absolute word addresses)
+
+/** seccomp (struct seccomp): mode, filter head (handle), filter_count, SYSCALL_WORK_SECCOMP. */
+export const T_SECCOMP_MODE = 40;
+export const T_SECCOMP_FILTER = 41;
+export const T_SECCOMP_FILTER_COUNT = 42;
+export const T_SYSCALL_WORK = 43;
+/** execve in progress: set between check_unsafe_exec() and the cred commit (I-SC7). */
+export const T_IN_EXEC = 44;
+/** What check_unsafe_exec() sampled (LSM_UNSAFE_NO_NEW_PRIVS ...). */
+export const T_EXEC_UNSAFE = 45;
+/** RCU Tasks (spec 3b): t->rcu_tasks_holdout, t->rcu_tasks_nvcsw. */
+export const T_RCU_TASKS_HOLDOUT = 46;
+export const T_RCU_TASKS_NVCSW = 47;
+/** SRCU design: t->rcu_tasks_idx, the tasks_rcu_exit_srcu index held, plus one (0: not held). */
+export const T_RCU_TASKS_IDX = 48;
+/** List design: t->rcu_tasks_exit_cpu, plus one (0: not on an exit list). */
+export const T_RCU_TASKS_EXIT_CPU = 49;
+/** List design: t->rcu_tasks_exit_list, a list_head (next, prev as absolute word addresses). */
+export const T_RCU_TASKS_EXIT_LIST = 50; // 50..51
+/** task_active_pid_ns(): handle of the task's pid_namespace (0: the initial namespace). */
+export const T_PID_NS = 52;
+/** nsproxy->pid_ns_for_children: where this task's future children go (0: the initial namespace). */
+export const T_PID_NS_FOR_CHILDREN = 53;
+/** The task's pid number in its own namespace (upid.nr at its level; 0 in the initial namespace). */
+export const T_PID_NR = 54;
+/** SRCU readers (wait-for graph only): the srcu_struct this task holds a read lock on, and its nesting. */
+export const T_SRCU_HELD = 55;
+export const T_SRCU_NESTING = 56;
+
+
+/** landlock_cred(cred)->domain: handle of a landlock_ruleset that is a domain, or 0. */
+export const CRED_LL_DOMAIN = 4;
+export const CRED_LL_LOG_SUBDOMAINS_OFF = 5;
+export const CRED_LL_DOMAIN_EXEC = 6;
+
+/** A small file descriptor table (fds 3..10): handles of `file` objects. */
+export const SIG_FDTABLE = 12; // 12..19
+export const FDTABLE_SIZE = 8;
+export const FD_BASE = 3;
+/** Landlock: TSYNC calls of this thread group inside S2..S5 right now (I-LL8), and the most seen. */
+export const SIG_LL_TSYNC_ACTIVE = 20;
+export const SIG_LL_TSYNC_MAX = 21;
+
+// ----- cache: file (what a file descriptor refers to) ----------------------
+export const FILE_KIND = 0; // FileKind
+export const FILE_MODE = 1; // FMODE_* bits
+export const FILE_OBJ = 2; // handle of the object (a landlock_ruleset ...)
+export const FILE_WORDS = 4;
+export const FileKind = { RULESET: 1, REGULAR: 2, SECCOMP_LISTENER: 3 } as const;
+export const FMODE_READ = 1;
+export const FMODE_CAN_READ = 2;
+
+// ----- cache: landlock_ruleset (rulesets and domains) ------------------------
+export const LR_IS_DOMAIN = 0;
+export const LR_NUM_LAYERS = 1;
+/** Domains: the parent domain (handle) this one stacks on. */
+export const LR_PARENT = 2;
+export const LR_ACCESS_FS = 3;
+/** LANDLOCK_SCOPE_* handled by this ruleset / this domain's top layer. */
+export const LR_SCOPE = 4;
+export const LR_ID = 5;
+/** Hierarchy logging flags of the top layer (log_same_exec, log_new_exec). */
+export const LR_LOG = 6;
+export const LR_WORDS = 8;
+
+// ----- cache: tsync_shared_context (on the TSYNC caller's stack) ---------------
+export const TS_OLD_CRED = 0;
+export const TS_NEW_CRED = 1;
+export const TS_SET_NNP = 2;
+export const TS_PREP_ERROR = 3;
+export const TS_NUM_PREPARING = 4;
+export const TS_ALL_PREPARED = 5; // COMPLETION_WORDS
+export const TS_READY_TO_COMMIT = 7; // COMPLETION_WORDS
+export const TS_NUM_UNFINISHED = 9;
+export const TS_ALL_FINISHED = 10; // COMPLETION_WORDS
+export const TS_CALLER = 12;
+/** Instrumentation for I-LL4: the caller has executed S3. */
+export const TS_S3_DONE = 13;
+/** Instrumentation for I-LL6: times all_finished was completed. */
+export const TS_FINISHED_COUNT = 14;
+export const TS_WORDS = 16;
+
+// ----- cache: tsync_work (one per sibling) ---------------------------------------
+export const TW_TASK = 0; // tid, 0 after trim
+export const TW_SHARED = 1; // handle of the tsync_shared_context
+export const TW_CB = 2; // handle of its callback_head
+/** Progress of the work, for the wait-for graph: 1 queued, 2 prepared (past T2), 3 finished. */
+export const TW_STATE = 3;
+export const TW_WORDS = 4;
+
+// ----- cache: seccomp_filter -------------------------------------------------------
+/** The slab refcount (S_REF) is the filter's `refs`; `users` is a payload field. */
+export const SF_USERS = 0;
+/** Handle of the previous filter in the chain (holds a refs and a users reference). */
+export const SF_PREV = 1;
+/** Filter program: the syscall number it acts on (-1: none) and the action (SECCOMP_RET_*). */
+export const SF_SYSCALL = 2;
+export const SF_ACTION = 3;
+/** Instruction count (len), for MAX_INSNS_PER_PATH. */
+export const SF_LEN = 4;
+export const SF_LOG = 5;
+/** 1 if a listener (NEW_LISTENER) is attached; the listener file holds a refs reference. */
+export const SF_HAS_LISTENER = 6;
+/** Set once users reached 0: the listener saw EPOLLHUP (__seccomp_filter_orphan). */
+export const SF_ORPHANED = 7;
+export const SF_ID = 8;
+export const SF_WORDS = 12;
+
+// ----- cache: srcu_struct (Tree SRCU, spec 3c5) ---------------------------------------
+export const SS_ID = 0;
+/** ssp->srcu_idx: bit 0 selects the rank new readers use; only srcu_flip() changes it. */
+export const SS_IDX = 1;
+/** ssp->srcu_gp_seq: completed GPs << 2 | state (SRCU_STATE_IDLE, SCAN1, SCAN2). */
+export const SS_GP_SEQ = 2;
+/** srcu_gp_mutex (MUTEX_WORDS): one grace period drives the state machine at a time. */
+export const SS_GP_MUTEX = 3; // 3..4
+/** Wait queue a waiting updater sleeps on; srcu_read_unlock() wakes it (see srcu/tree.ts). */
+export const SS_WQ = 5;
+/** Grace periods completed (srcu_gp_seq >> 2, kept for reports and torture). */
+export const SS_COMPLETED = 6;
+/** The rank the grace period is waiting to drain, plus one (0: not waiting). Torture's I-SRCU4 check reads it. */
+export const SS_WAIT_IDX = 7;
+/** Per-CPU counters, SRCU_CPUS of each: srcu_lock_count[0], [1], srcu_unlock_count[0], [1]. */
+export const SS_COUNTS = 8;
+/** Counter slots per rank ("per CPU"): a reader uses its task slot modulo this. */
+export const SRCU_CPUS = 64;
+export const SS_WORDS = SS_COUNTS + 4 * SRCU_CPUS;
+
+// ----- cache: pid_namespace (spec 3b) ------------------------------------------------
+export const PN_ID = 0;
+export const PN_LEVEL = 1;
+/** Handle of the parent namespace (0: the initial namespace). */
+export const PN_PARENT = 2;
+/** pid_ns->child_reaper (tid), 0 until the first task is forked into the namespace. */
+export const PN_CHILD_REAPER = 3;
+/** pid_ns->pid_allocated: allocated pids plus PIDNS_ADDING while allocation is enabled. */
+export const PN_PID_ALLOCATED = 4;
+/** pid_ns->reboot (0 or the signal reboot_pid_ns() chose). */
+export const PN_REBOOT = 5;
+/** The idr cursor: next pid number to hand out (1 for the child reaper). */
+export const PN_NEXT_NR = 6;
+export const PN_WORDS = 8;
+/** PIDNS_ADDING (1U << 31 in the kernel; bit 30 here so that the word stays a positive int32). */
+export const PIDNS_ADDING = 1 << 30;
+
+// ----- cache: tsync_works_array (struct tsync_works' pointer array) ---------------
+export const TWA_MAX = 256;
+export const TWA_WORDS = TWA_MAX;
+
+
+export const LEGACY_CACHES: CacheSpec[] = [
+  { id: 7, name: 'file', words: FILE_WORDS, capacity: 256, fields: { [FILE_OBJ]: 'private_data' } },
+  {
+    id: 8,
+    name: 'landlock_ruleset',
+    words: LR_WORDS,
+    capacity: 1024,
+    fields: { [LR_NUM_LAYERS]: 'num_layers', [LR_PARENT]: 'parent' },
+  },
+  {
+    id: 9,
+    name: 'tsync_shared_context',
+    words: TS_WORDS,
+    capacity: 64,
+    fields: {
+      [TS_NUM_PREPARING]: 'num_preparing',
+      [TS_ALL_PREPARED]: 'all_prepared',
+      [TS_READY_TO_COMMIT]: 'ready_to_commit',
+      [TS_NUM_UNFINISHED]: 'num_unfinished',
+      [TS_ALL_FINISHED]: 'all_finished',
+    },
+  },
+  { id: 10, name: 'tsync_work', words: TW_WORDS, capacity: 1024, fields: { [TW_TASK]: 'task' } },
+  { id: 11, name: 'tsync_works_array', words: TWA_WORDS, capacity: 64, fields: {} },
+  {
+    id: 12,
+    name: 'seccomp_filter',
+    words: SF_WORDS,
+    capacity: 512,
+    fields: { [SF_USERS]: 'users', [SF_PREV]: 'prev' },
+  },
+  {
+    id: 13,
+    name: 'srcu_struct',
+    words: SS_WORDS,
+    capacity: 8,
+    fields: { [SS_IDX]: 'srcu_idx', [SS_GP_SEQ]: 'srcu_gp_seq', [SS_GP_MUTEX]: 'srcu_gp_mutex', [SS_WQ]: 'gp_wait' },
+  },
+  {
+    id: 14,
+    name: 'pid_namespace',
+    words: PN_WORDS,
+    capacity: 32,
+    fields: { [PN_CHILD_REAPER]: 'child_reaper', [PN_PID_ALLOCATED]: 'pid_allocated' },
+  },
+];
+
+export const LEGACY_CACHE = {
+  file: 7,
+  landlock_ruleset: 8,
+  tsync_shared_context: 9,
+  tsync_work: 10,
+  tsync_works_array: 11,
+  seccomp_filter: 12,
+  srcu_struct: 13,
+  pid_namespace: 14,
+} as const;
