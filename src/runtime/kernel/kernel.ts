@@ -12,6 +12,7 @@
  *   - controlled mode decides which single thread runs next,
  *   - an aborted iteration unwinds the task.
  */
+import { fetchAdd, fetchAnd, fetchOr, loadOnce, Order, storeOnce } from './access.js';
 import { AbortIteration, KernelFailure } from './errors.js';
 import { Ev, FailKind, TASK_RUNNING, type Mode } from './constants.js';
 import {
@@ -33,6 +34,7 @@ import {
   kFailTid,
   kIterState,
   kMode,
+  kNextSlot,
   kSeq,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
@@ -94,21 +96,25 @@ export class Kernel {
   slotOf(tid: number): number {
     return tid - 1;
   }
+  /** Task slots handed out in this iteration (slots are never reused within one): the bound of every task walk. */
+  nrSlots(): number {
+    return Atomics.load(this.i32, kNextSlot);
+  }
   get curTid(): number {
     return this.cur + 1;
   }
-  /** Atomic load of a task field. */
+  /** READ_ONCE of a task field (set_bit-style RMWs are relaxed: tor/tand). */
   tget(slot: number, field: number): number {
-    return Atomics.load(this.i32, this.L.tasks + slot * this.taskWords + field);
+    return loadOnce(this, this.L.tasks + slot * this.taskWords + field);
   }
   tset(slot: number, field: number, v: number): void {
-    Atomics.store(this.i32, this.L.tasks + slot * this.taskWords + field, v);
+    storeOnce(this, this.L.tasks + slot * this.taskWords + field, v);
   }
   tor(slot: number, field: number, bits: number): number {
-    return Atomics.or(this.i32, this.L.tasks + slot * this.taskWords + field, bits);
+    return fetchOr(this, this.L.tasks + slot * this.taskWords + field, bits, Order.RELAXED);
   }
   tand(slot: number, field: number, bits: number): number {
-    return Atomics.and(this.i32, this.L.tasks + slot * this.taskWords + field, bits);
+    return fetchAnd(this, this.L.tasks + slot * this.taskWords + field, bits, Order.RELAXED);
   }
 
   // ----- the yield point -------------------------------------------------------
@@ -187,7 +193,7 @@ export class Kernel {
 
   /** Preemption accounting for RCU Tasks (an involuntary switch). */
   notePreempted(slot: number): void {
-    Atomics.add(this.i32, this.base(slot) + T_NIVCSW, 1);
+    fetchAdd(this, this.base(slot) + T_NIVCSW, 1, Order.RELAXED);
   }
 
   /** smp_processor_id(): the simulated CPU the current task runs on. */

@@ -25,8 +25,10 @@
  * Parallel mode parks on the task's own park word: spin briefly (cheap when
  * there are no more runnable threads than cores), then Atomics.wait. Never
  * spin unboundedly: with more threads than cores a spinning waiter steals
- * the CPU its waker needs (node-platform §6c: ~100 handoffs/s).
+ * the CPU its waker needs (~100 handoffs/s measured with 4 runnable threads
+ * on 2 cores; docs/ARCHITECTURE.md §5 has the table).
  */
+import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, storeOnce } from './access.js';
 import { availableParallelism } from 'node:os';
 import {
   Ev,
@@ -37,7 +39,6 @@ import {
 import { bug } from './errors.js';
 import {
   kLiveTasks,
-  kNextSlot,
   kWaitTicket,
   SIM_NR_CPUS,
   T_CPU,
@@ -75,29 +76,33 @@ export function prepareToWait(
 ): void {
   const i32 = k.i32;
   const b = k.curBase;
-  if (kind !== WaitKind.SPINLOCK && Atomics.load(i32, b + T_SPINS_HELD) > 0) {
+  if (kind !== WaitKind.SPINLOCK && loadOnce(k, b + T_SPINS_HELD) > 0) {
     // might_sleep(): sleeping with a spinlock held is a kernel bug.
     throw k.fail(bug(`BUG: sleeping function called from invalid context (tid ${k.curTid} holds a spinlock)`));
   }
-  if (!k.controlled) Atomics.store(i32, b + T_PARK, 0);
-  Atomics.store(i32, b + T_WAIT_KIND, kind);
-  Atomics.store(i32, b + T_WAIT_LABEL, lbl);
-  Atomics.store(i32, b + T_WAIT_AUX, aux);
-  Atomics.store(i32, b + T_WAIT_TICKET, Atomics.add(i32, kWaitTicket, 1));
-  if (waitersAddr > 0) Atomics.add(i32, waitersAddr, 1);
-  Atomics.store(i32, b + T_STATE, state);
-  Atomics.store(i32, b + T_WAIT_OBJ, obj);
+  if (!k.controlled) Atomics.store(i32, b + T_PARK, 0); // lockstep-internal
+  storeOnce(k, b + T_WAIT_KIND, kind);
+  storeOnce(k, b + T_WAIT_LABEL, lbl);
+  storeOnce(k, b + T_WAIT_AUX, aux);
+  storeOnce(k, b + T_WAIT_TICKET, fetchAdd(k, kWaitTicket, 1, Order.RELAXED));
+  if (waitersAddr > 0) fetchAdd(k, waitersAddr, 1, Order.RELAXED);
+  storeOnce(k, b + T_STATE, state);
+  storeOnce(k, b + T_WAIT_OBJ, obj);
+  // set_current_state() is smp_store_mb() (include/linux/sched.h): the sleep
+  // state and the breadcrumb are visible before the caller re-checks its
+  // condition. This pairs with the waker's barrier in wakeUp().
+  smpMb(k);
 }
 
 /** Back to TASK_RUNNING and clear the breadcrumb. */
 export function finishWait(k: Kernel, waitersAddr: number): void {
   const i32 = k.i32;
   const b = k.curBase;
-  Atomics.store(i32, b + T_STATE, TASK_RUNNING);
-  Atomics.store(i32, b + T_WAIT_OBJ, 0);
-  Atomics.store(i32, b + T_WAIT_KIND, 0);
-  Atomics.store(i32, b + T_YIELDING, 0);
-  if (waitersAddr > 0) Atomics.sub(i32, waitersAddr, 1);
+  storeOnce(k, b + T_STATE, TASK_RUNNING);
+  storeOnce(k, b + T_WAIT_OBJ, 0);
+  storeOnce(k, b + T_WAIT_KIND, 0);
+  Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal
+  if (waitersAddr > 0) fetchAdd(k, waitersAddr, -1, Order.RELAXED);
 }
 
 /**
@@ -105,16 +110,15 @@ export function finishWait(k: Kernel, waitersAddr: number): void {
  * task back to TASK_RUNNING. A voluntary switch: nvcsw++, on_rq = 0.
  */
 export function schedule(k: Kernel, lbl: number): void {
-  const i32 = k.i32;
   const b = k.curBase;
-  if (Atomics.load(i32, b + T_STATE) === TASK_RUNNING) return;
-  k.event(Ev.BLOCK, lbl, Atomics.load(i32, b + T_WAIT_OBJ), Atomics.load(i32, b + T_WAIT_KIND));
-  Atomics.add(i32, b + T_NVCSW, 1);
-  Atomics.store(i32, b + T_ON_RQ, 0);
+  if (loadOnce(k, b + T_STATE) === TASK_RUNNING) return;
+  k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
+  fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
+  storeOnce(k, b + T_ON_RQ, 0);
   if (k.controlled) scheduleBlocked(k, lbl);
   else park(k, b + T_PARK);
   migrateOnWake(k);
-  Atomics.store(i32, b + T_ON_RQ, 1);
+  storeOnce(k, b + T_ON_RQ, 1);
   k.checkAbort();
   k.event(Ev.WAKE, lbl);
 }
@@ -127,13 +131,13 @@ export function schedule(k: Kernel, lbl: number): void {
  */
 function migrateOnWake(k: Kernel): void {
   const b = k.curBase;
-  Atomics.store(k.i32, b + T_CPU, (Atomics.load(k.i32, b + T_CPU) + 1) % SIM_NR_CPUS);
+  storeOnce(k, b + T_CPU, (loadOnce(k, b + T_CPU) + 1) % SIM_NR_CPUS);
 }
 
 function park(k: Kernel, pw: number): void {
   const i32 = k.i32;
-  const spin = Atomics.load(i32, kLiveTasks) <= CORES ? SPIN_UNDERSUBSCRIBED : SPIN_OVERSUBSCRIBED;
-  for (let i = 0; i < spin; i++) if (Atomics.load(i32, pw) !== 0) return;
+  const spin = Atomics.load(i32, kLiveTasks) <= CORES ? SPIN_UNDERSUBSCRIBED : SPIN_OVERSUBSCRIBED; // lockstep-internal
+  for (let i = 0; i < spin; i++) if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
 }
 
@@ -146,29 +150,29 @@ function park(k: Kernel, pw: number): void {
 export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false): boolean {
   const i32 = k.i32;
   const b = k.curBase;
-  const st = Atomics.load(i32, b + T_STATE);
+  const st = loadOnce(k, b + T_STATE);
   if (st === TASK_RUNNING) return true;
-  k.event(Ev.BLOCK, lbl, Atomics.load(i32, b + T_WAIT_OBJ), Atomics.load(i32, b + T_WAIT_KIND));
-  Atomics.add(i32, b + T_NVCSW, 1);
-  Atomics.store(i32, b + T_ON_RQ, 0);
+  k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
+  fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
+  storeOnce(k, b + T_ON_RQ, 0);
   let woken = true;
   migrateOnWake(k);
   if (k.controlled) {
-    Atomics.store(i32, b + T_YIELDING, poll ? YIELD_POLL : YIELD_TIMED);
-    Atomics.store(i32, b + T_TIMED, 0);
+    Atomics.store(i32, b + T_YIELDING, poll ? YIELD_POLL : YIELD_TIMED); // lockstep-internal
+    Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
     scheduleBlocked(k, lbl);
-    woken = Atomics.load(i32, b + T_TIMED) === 0;
-    Atomics.store(i32, b + T_TIMED, 0);
+    woken = Atomics.load(i32, b + T_TIMED) === 0; // lockstep-internal
+    Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
   } else {
     const pw = b + T_PARK;
     if (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0, ms);
-    if (Atomics.load(i32, pw) === 0) {
+    if (Atomics.load(i32, pw) === 0) { // lockstep-internal
       // Timed out, unless a waker wins the race to TASK_RUNNING first.
-      woken = Atomics.compareExchange(i32, b + T_STATE, st, TASK_RUNNING) !== st;
+      woken = cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st;
     }
   }
-  Atomics.store(i32, b + T_YIELDING, 0);
-  Atomics.store(i32, b + T_ON_RQ, 1);
+  Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal
+  storeOnce(k, b + T_ON_RQ, 1);
   k.checkAbort();
   k.event(Ev.WAKE, lbl);
   return woken;
@@ -182,11 +186,11 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
 export function tryToWakeUp(k: Kernel, slot: number, stateMask: number): boolean {
   const i32 = k.i32;
   const b = k.base(slot);
-  const st = Atomics.load(i32, b + T_STATE);
+  const st = loadOnce(k, b + T_STATE);
   if ((st & stateMask) === 0) return false;
-  if (Atomics.compareExchange(i32, b + T_STATE, st, TASK_RUNNING) !== st) return false;
+  if (cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st) return false;
   if (!k.controlled) {
-    Atomics.store(i32, b + T_PARK, 1);
+    Atomics.store(i32, b + T_PARK, 1); // lockstep-internal
     Atomics.notify(i32, b + T_PARK, 1);
   }
   return true;
@@ -202,14 +206,17 @@ export function wakeUpProcess(k: Kernel, slot: number): boolean {
  * `waitersAddr` lets the common no-waiter case skip the scan.
  */
 export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive: number, mask = TASK_NORMAL): number {
-  const i32 = k.i32;
-  if (waitersAddr > 0 && Atomics.load(i32, waitersAddr) === 0) return 0;
-  const n = Atomics.load(i32, kNextSlot);
+  // The waker changed the condition before calling here; wq_has_sleeper()
+  // (include/linux/wait.h) puts smp_mb() between that store and the read of
+  // the waiter count, pairing with set_current_state() in prepareToWait().
+  smpMb(k);
+  if (waitersAddr > 0 && loadOnce(k, waitersAddr) === 0) return 0;
+  const n = k.nrSlots();
   const L = k.L;
   if (nrExclusive === 0) {
     let woken = 0;
     for (let s = 1; s < n; s++) {
-      if (Atomics.load(i32, L.tasks + s * L.taskWords + T_WAIT_OBJ) === obj && tryToWakeUp(k, s, mask)) woken++;
+      if (loadOnce(k, L.tasks + s * L.taskWords + T_WAIT_OBJ) === obj && tryToWakeUp(k, s, mask)) woken++;
     }
     return woken;
   }
@@ -219,9 +226,9 @@ export function wakeUp(k: Kernel, obj: number, waitersAddr: number, nrExclusive:
     let bestTicket = 0;
     for (let s = 1; s < n; s++) {
       const b = L.tasks + s * L.taskWords;
-      if (Atomics.load(i32, b + T_WAIT_OBJ) !== obj) continue;
-      if ((Atomics.load(i32, b + T_STATE) & mask) === 0) continue;
-      const t = Atomics.load(i32, b + T_WAIT_TICKET);
+      if (loadOnce(k, b + T_WAIT_OBJ) !== obj) continue;
+      if ((loadOnce(k, b + T_STATE) & mask) === 0) continue;
+      const t = loadOnce(k, b + T_WAIT_TICKET);
       if (best < 0 || t - bestTicket < 0) {
         best = s;
         bestTicket = t;

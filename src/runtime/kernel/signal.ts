@@ -6,6 +6,7 @@
  * sleep, never an uninterruptible one), and the return-to-user loop that
  * runs task_work, delivers signals and restarts syscalls.
  */
+import { Order, fetchAnd, fetchOr, loadOnce, storeOnce } from './access.js';
 import {
   EINTR,
   EPERM,
@@ -28,7 +29,6 @@ import { TaskExit } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { label } from './labels.js';
 import {
-  kNextSlot,
   SH_HANDLED,
   SH_HANDLER,
   SH_IGNORED,
@@ -90,7 +90,7 @@ export function unlockSiglock(k: Kernel, slot = k.cur, lbl = L_SIGLOCK): void {
 
 /** Every slot of the thread group `tgid` still linked in the thread list (for_each_thread). */
 export function threadsOf(k: Kernel, tgid: number): number[] {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = k.nrSlots(); // lockstep-internal
   const out: number[] = [];
   for (let s = 1; s < n; s++) {
     if (k.tget(s, T_TGID) === tgid && k.tget(s, T_SLOT) === SlotState.LINKED) out.push(s);
@@ -106,7 +106,7 @@ export function signalWakeUp(k: Kernel, slot: number, fatal: boolean): void {
 
 function sigIgnored(k: Kernel, slot: number, sig: number): boolean {
   if (sig === SIGKILL) return false;
-  return (Atomics.load(k.i32, sighandOf(k, slot) + SH_IGNORED) & sigmask(sig)) !== 0;
+  return (loadOnce(k, sighandOf(k, slot) + SH_IGNORED) & sigmask(sig)) !== 0;
 }
 
 /** Queue `sig` on one thread (caller holds its siglock). */
@@ -119,8 +119,8 @@ function sendSignalLocked(k: Kernel, slot: number, sig: number): void {
 /** SIGKILL every thread of the group and mark SIGNAL_GROUP_EXIT (caller holds siglock). */
 function zapOtherThreads(k: Kernel, tgid: number, code: number): void {
   const sa = signalOf(k, threadsOf(k, tgid)[0] ?? k.slotOf(tgid));
-  Atomics.store(k.i32, sa + SIG_GROUP_EXIT, 1);
-  Atomics.store(k.i32, sa + SIG_GROUP_EXIT_CODE, code);
+  storeOnce(k, sa + SIG_GROUP_EXIT, 1);
+  storeOnce(k, sa + SIG_GROUP_EXIT_CODE, code);
   for (const t of threadsOf(k, tgid)) {
     if (t === k.cur) continue;
     if ((k.tget(t, T_FLAGS) & PF_EXITING) !== 0) continue;
@@ -131,7 +131,7 @@ function zapOtherThreads(k: Kernel, tgid: number, code: number): void {
 
 function findTask(k: Kernel, tid: number): number {
   const slot = k.slotOf(tid);
-  if (slot < 1 || slot >= Atomics.load(k.i32, kNextSlot)) return -1;
+  if (slot < 1 || slot >= k.nrSlots()) return -1; // lockstep-internal
   const st = k.tget(slot, T_SLOT);
   if (st !== SlotState.LINKED) return -1;
   return slot;
@@ -217,20 +217,19 @@ export type SigAction = 'default' | 'ignore' | { readonly handler: number; reado
 export function doSigaction(k: Kernel, sig: number, act: SigAction): number {
   if (sig < 1 || sig > NSIG || sig === SIGKILL) return -22;
   const sh = sighandOf(k, k.cur);
-  const i32 = k.i32;
   const m = sigmask(sig);
   lockSiglock(k);
-  Atomics.and(i32, sh + SH_IGNORED, ~m);
-  Atomics.and(i32, sh + SH_HANDLED, ~m);
-  Atomics.and(i32, sh + SH_RESTART, ~m);
+  fetchAnd(k, sh + SH_IGNORED, ~m, Order.RELAXED);
+  fetchAnd(k, sh + SH_HANDLED, ~m, Order.RELAXED);
+  fetchAnd(k, sh + SH_RESTART, ~m, Order.RELAXED);
   if (act === 'ignore') {
-    Atomics.or(i32, sh + SH_IGNORED, m);
+    fetchOr(k, sh + SH_IGNORED, m, Order.RELAXED);
     // Discard what is already pending, as the kernel does for SIG_IGN.
     for (const t of threadsOf(k, k.tget(k.cur, T_TGID))) k.tand(t, T_SIGPENDING, ~m);
   } else if (act !== 'default') {
-    Atomics.or(i32, sh + SH_HANDLED, m);
-    if ((act.flags & SA_RESTART) !== 0) Atomics.or(i32, sh + SH_RESTART, m);
-    Atomics.store(i32, sh + SH_HANDLER + sig - 1, act.handler);
+    fetchOr(k, sh + SH_HANDLED, m, Order.RELAXED);
+    if ((act.flags & SA_RESTART) !== 0) fetchOr(k, sh + SH_RESTART, m, Order.RELAXED);
+    storeOnce(k, sh + SH_HANDLER + sig - 1, act.handler);
   }
   unlockSiglock(k);
   return 0;
@@ -258,7 +257,7 @@ export function doGroupExit(k: Kernel, code: number): never {
   const lock = siglock(k);
   spinLock(k, lock, L_DELIVER);
   const sa = signalOf(k, k.cur);
-  if (Atomics.load(k.i32, sa + SIG_GROUP_EXIT) !== 0) code = Atomics.load(k.i32, sa + SIG_GROUP_EXIT_CODE);
+  if (loadOnce(k, sa + SIG_GROUP_EXIT) !== 0) code = loadOnce(k, sa + SIG_GROUP_EXIT_CODE);
   else zapOtherThreads(k, tgid, code);
   spinUnlock(k, lock, L_DELIVER);
   throw new TaskExit(code);
@@ -272,7 +271,6 @@ export function doGroupExit(k: Kernel, code: number): never {
  * user space (planted bug L9 relies on exactly this).
  */
 export function exitToUserMode(k: Kernel, ret: number, runHandler: UserHandlerRunner | null): number {
-  const i32 = k.i32;
   const slot = k.cur;
   let out = ret;
   for (;;) {
@@ -303,10 +301,10 @@ export function exitToUserMode(k: Kernel, ret: number, runHandler: UserHandlerRu
     k.tand(slot, T_SIGPENDING, ~sigmask(sig));
     if ((k.tget(slot, T_SIGPENDING) & ~k.tget(slot, T_SIGBLOCKED)) === 0) k.tand(slot, T_TIF, ~TIF_SIGPENDING);
     const sh = sighandOf(k, slot);
-    const handled = (Atomics.load(i32, sh + SH_HANDLED) & sigmask(sig)) !== 0;
-    const ignored = (Atomics.load(i32, sh + SH_IGNORED) & sigmask(sig)) !== 0;
-    const saRestart = (Atomics.load(i32, sh + SH_RESTART) & sigmask(sig)) !== 0;
-    const handler = Atomics.load(i32, sh + SH_HANDLER + sig - 1);
+    const handled = (loadOnce(k, sh + SH_HANDLED) & sigmask(sig)) !== 0;
+    const ignored = (loadOnce(k, sh + SH_IGNORED) & sigmask(sig)) !== 0;
+    const saRestart = (loadOnce(k, sh + SH_RESTART) & sigmask(sig)) !== 0;
+    const handler = loadOnce(k, sh + SH_HANDLER + sig - 1);
     spinUnlock(k, lock, L_DELIVER);
     if (sig === SIGKILL) doGroupExit(k, SIGKILL);
     if (ignored || (!handled && (DEFAULT_IGNORE & sigmask(sig)) !== 0)) continue;

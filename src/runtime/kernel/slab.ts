@@ -12,6 +12,7 @@
  * free-list lock is a raw word held for a few instructions and never across
  * a yield point, so it needs no yield point of its own.
  */
+import { Order, cmpxchg, fetchAdd, loadOnce, storeOnce } from './access.js';
 import { FailKind } from './constants.js';
 import { kasan, KernelFailure } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -58,14 +59,14 @@ const L_PUT = label('put');
 const L_FREE = label('kfree');
 
 function lockCache(i32: Int32Array, ctl: number): void {
-  while (Atomics.compareExchange(i32, ctl + C_LOCK, 0, 1) !== 0) {
+  while (Atomics.compareExchange(i32, ctl + C_LOCK, 0, 1) !== 0) { // lockstep-internal
     // Held for a handful of instructions by a thread that may have been
     // descheduled by the OS: back off briefly rather than burn the core.
     Atomics.wait(i32, ctl + C_LOCK, 1, 0.01);
   }
 }
 function unlockCache(i32: Int32Array, ctl: number): void {
-  Atomics.store(i32, ctl + C_LOCK, 0);
+  Atomics.store(i32, ctl + C_LOCK, 0); // lockstep-internal
   Atomics.notify(i32, ctl + C_LOCK, 1);
 }
 
@@ -108,7 +109,7 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   i32[c.ctl + C_LIVE]!++;
   unlockCache(i32, c.ctl);
   const at = c.base + slot * c.stride;
-  if (reused && Atomics.load(i32, at + S_STATE) === ObjState.POISONED) {
+  if (reused && loadOnce(k, at + S_STATE) === ObjState.POISONED) {
     // SLUB's "Poison overwritten": someone wrote through a stale pointer after the free.
     const bad = firstUnpoisoned(i32, at, c.stride);
     if (bad >= 0) {
@@ -116,13 +117,13 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
       throw k.fail(kasan(`use-after-free write: ${c.spec.name}#${slot}.${field} was modified after it was freed`));
     }
   }
-  let gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
+  let gen = loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK;
   if (gen === 0) gen = 1;
   i32.fill(0, at + SLAB_HDR_WORDS, at + c.stride);
-  Atomics.store(i32, at + S_GEN, gen);
-  Atomics.store(i32, at + S_REF, 1);
-  Atomics.store(i32, at + S_NEXT, lbl);
-  Atomics.store(i32, at + S_STATE, ObjState.LIVE);
+  storeOnce(k, at + S_GEN, gen);
+  storeOnce(k, at + S_REF, 1);
+  storeOnce(k, at + S_NEXT, lbl);
+  storeOnce(k, at + S_STATE, ObjState.LIVE);
   return makeHandle(c.spec.id, gen, slot);
 }
 
@@ -146,9 +147,8 @@ function slotAddr(k: Kernel, h: number, what: string): number {
 }
 
 function checkLive(k: Kernel, h: number, at: number, what: string): void {
-  const i32 = k.i32;
-  const st = Atomics.load(i32, at + S_STATE);
-  const gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
+  const st = loadOnce(k, at + S_STATE);
+  const gen = loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK;
   if (st !== ObjState.LIVE || gen !== handleGen(h)) {
     throw k.fail(kasan(`use-after-free: ${what} through stale handle ${describeHandle(k, h)}`));
   }
@@ -170,7 +170,7 @@ export function ld(k: Kernel, h: number, field: number, lbl: number): number {
   k.yieldPoint(lbl);
   const at = slotAddr(k, h, labelText(lbl));
   checkLive(k, h, at, labelText(lbl));
-  const v = Atomics.load(k.i32, at + SLAB_HDR_WORDS + field);
+  const v = loadOnce(k, at + SLAB_HDR_WORDS + field);
   checkLive(k, h, at, labelText(lbl));
   return v;
 }
@@ -179,12 +179,12 @@ export function st(k: Kernel, h: number, field: number, v: number, lbl: number):
   k.yieldPoint(lbl);
   const at = slotAddr(k, h, labelText(lbl));
   checkLive(k, h, at, labelText(lbl));
-  Atomics.store(k.i32, at + SLAB_HDR_WORDS + field, v);
+  storeOnce(k, at + SLAB_HDR_WORDS + field, v);
 }
 
 /** Plain load without a yield point (harness and invariant checks). */
 export function peek(k: Kernel, h: number, field: number): number {
-  return Atomics.load(k.i32, deref(k, h, 'peek') + field);
+  return loadOnce(k, deref(k, h, 'peek') + field);
 }
 
 /**
@@ -211,10 +211,9 @@ export function peekIfLive(k: Kernel, h: number, field: number): number | null {
   const slot = handleSlot(h);
   if (!c || slot >= c.spec.capacity) return null;
   const at = c.base + slot * c.stride;
-  const i32 = k.i32;
-  const live = (): boolean => Atomics.load(i32, at + S_STATE) === ObjState.LIVE && (Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h);
+  const live = (): boolean => loadOnce(k, at + S_STATE) === ObjState.LIVE && (loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h);
   if (!live()) return null;
-  const v = Atomics.load(i32, at + SLAB_HDR_WORDS + field);
+  const v = loadOnce(k, at + SLAB_HDR_WORDS + field);
   return live() ? v : null;
 }
 
@@ -223,7 +222,7 @@ export function kget(k: Kernel, h: number, lbl = L_GET): number {
   k.yieldPoint(lbl);
   const at = slotAddr(k, h, 'get');
   checkLive(k, h, at, 'get');
-  const old = Atomics.add(k.i32, at + S_REF, 1);
+  const old = fetchAdd(k, at + S_REF, 1, Order.RELAXED);
   if (old <= 0) throw k.fail(kasan(`refcount_t: addition on 0 (use-after-free) for ${describeHandle(k, h)}`));
   return h;
 }
@@ -241,15 +240,14 @@ export function ktryget(k: Kernel, h: number, lbl = L_GET): boolean {
   const slot = handleSlot(h);
   if (!c || slot >= c.spec.capacity) return false;
   const at = c.base + slot * c.stride;
-  const i32 = k.i32;
   for (;;) {
-    if (Atomics.load(i32, at + S_STATE) !== ObjState.LIVE || (Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) !== handleGen(h)) return false;
-    const r = Atomics.load(i32, at + S_REF);
+    if (loadOnce(k, at + S_STATE) !== ObjState.LIVE || (loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK) !== handleGen(h)) return false;
+    const r = loadOnce(k, at + S_REF);
     if (r <= 0) return false;
-    if (Atomics.compareExchange(i32, at + S_REF, r, r + 1) === r) {
+    if (cmpxchg(k, at + S_REF, r, r + 1, Order.FULL) === r) {
       // Re-check: the slot may have been freed and reused between the loads and the CAS.
-      if ((Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h)) return true;
-      Atomics.sub(i32, at + S_REF, 1);
+      if ((loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK) === handleGen(h)) return true;
+      fetchAdd(k, at + S_REF, -1, Order.RELAXED);
       return false;
     }
   }
@@ -261,7 +259,8 @@ export function kput(k: Kernel, h: number, lbl = L_PUT): void {
   const at = slotAddr(k, h, 'put');
   // A put on a freed object is the kernel's "refcount_t: underflow; use-after-free".
   checkLive(k, h, at, 'refcount_t: underflow; put');
-  const old = Atomics.sub(k.i32, at + S_REF, 1);
+  // refcount_dec_and_test(): release ordering before the drop, acquire when it hits zero.
+  const old = fetchAdd(k, at + S_REF, -1, Order.FULL);
   if (old <= 0) throw k.fail(kasan(`refcount_t: underflow for ${describeHandle(k, h)}`));
   if (old === 1) {
     for (const rel of releases.get(handleCache(h)) ?? []) rel(k, h);
@@ -270,7 +269,7 @@ export function kput(k: Kernel, h: number, lbl = L_PUT): void {
 }
 
 export function refcount(k: Kernel, h: number): number {
-  return Atomics.load(k.i32, slotAddr(k, h, 'refcount') + S_REF);
+  return loadOnce(k, slotAddr(k, h, 'refcount') + S_REF);
 }
 
 /** Free an object regardless of its refcount; poisons it. A second free is caught. */
@@ -279,11 +278,11 @@ export function kfree(k: Kernel, h: number, lbl = L_FREE): void {
   const at = slotAddr(k, h, 'kfree');
   const c = k.L.cacheById[handleCache(h)]!;
   k.yieldPoint(lbl);
-  const gen = Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK;
-  if (gen !== handleGen(h) || Atomics.compareExchange(i32, at + S_STATE, ObjState.LIVE, ObjState.POISONED) !== ObjState.LIVE) {
+  const gen = loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK;
+  if (gen !== handleGen(h) || cmpxchg(k, at + S_STATE, ObjState.LIVE, ObjState.POISONED, Order.FULL) !== ObjState.LIVE) {
     throw k.fail(kasan(`double free of ${describeHandle(k, h)}`));
   }
-  Atomics.store(i32, at + S_GEN, ((gen + 1) & HANDLE_GEN_MASK) || 1);
+  storeOnce(k, at + S_GEN, ((gen + 1) & HANDLE_GEN_MASK) || 1);
   i32.fill(POISON, at + SLAB_HDR_WORDS, at + c.stride);
   lockCache(i32, c.ctl);
   i32[at + S_NEXT] = i32[c.ctl + C_FREE]!;
@@ -295,7 +294,7 @@ export function kfree(k: Kernel, h: number, lbl = L_FREE): void {
 /** Make the n-th allocation (1-based, counted from now) of a cache fail. */
 export function failNthAlloc(k: Kernel, cacheId: number, n: number): void {
   const c = cacheOf(k, cacheId);
-  Atomics.store(k.i32, c.ctl + C_FAIL_AT, Atomics.load(k.i32, c.ctl + C_ALLOCS) + n);
+  Atomics.store(k.i32, c.ctl + C_FAIL_AT, Atomics.load(k.i32, c.ctl + C_ALLOCS) + n); // lockstep-internal
 }
 
 export interface Leak {

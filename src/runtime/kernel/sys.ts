@@ -8,6 +8,7 @@
  * SA_RESTART). Restarts are therefore invisible to user code, as they are
  * to a real program; only the trace shows them.
  */
+import { loadOnce } from './access.js';
 import {
   CLONE_SIGHAND,
   CLONE_THREAD,
@@ -184,7 +185,7 @@ export class Sys {
       const k = this.k;
       k.yieldPoint(L_FUTEX_WAIT, addr);
       prepareToWait(k, WaitKind.WAITQUEUE, addr, 0, TASK_INTERRUPTIBLE, L_FUTEX_WAIT);
-      if (Atomics.load(k.i32, addr) !== val) {
+      if (loadOnce(k, addr) !== val) {
         finishWait(k, 0);
         return -EAGAIN;
       }
@@ -194,7 +195,7 @@ export class Sys {
       }
       schedule(k, L_FUTEX_WAIT);
       finishWait(k, 0);
-      return signalPending(k) && Atomics.load(k.i32, addr) === val ? -ERESTARTSYS : 0;
+      return signalPending(k) && loadOnce(k, addr) === val ? -ERESTARTSYS : 0;
     });
   }
 

@@ -8,6 +8,7 @@
  * each one's link state with Atomics (a walk may miss a thread linked
  * concurrently, never sees a freed one).
  */
+import { Order, fetchAdd, loadOnce, storeOnce } from './access.js';
 import {
   CLONE_THREAD,
   EAGAIN,
@@ -149,9 +150,9 @@ function unlockTasklist(k: Kernel): void {
 export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWake = false): number {
   const i32 = k.i32;
   k.yieldPoint(L_CLONE);
-  const slot = Atomics.add(i32, kNextSlot, 1);
+  const slot = Atomics.add(i32, kNextSlot, 1); // lockstep-internal
   if (slot >= k.L.config.maxTasks) {
-    Atomics.sub(i32, kNextSlot, 1);
+    Atomics.sub(i32, kNextSlot, 1); // lockstep-internal
     return -EAGAIN;
   }
   const tid = k.tid(slot);
@@ -165,8 +166,8 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
   i32[b + T_CAPS] = k.tget(parentSlot, T_CAPS);
   i32[b + T_ATOMIC_FLAGS] = k.tget(parentSlot, T_ATOMIC_FLAGS);
   i32[b + T_ON_RQ] = 1;
-  Atomics.store(i32, b + T_STATE, TASK_NEW);
-  Atomics.store(i32, b + T_SLOT, SlotState.NEW);
+  storeOnce(k, b + T_STATE, TASK_NEW);
+  storeOnce(k, b + T_SLOT, SlotState.NEW);
   i32[b + T_CRED] = kget(k, k.tget(parentSlot, T_CRED), L_CLONE);
   if (thread) {
     i32[b + T_SIGNAL] = kget(k, k.tget(parentSlot, T_SIGNAL), L_CLONE);
@@ -179,23 +180,23 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
       if (sig !== 0) kput(k, sig);
       if (sh !== 0) kput(k, sh);
       kput(k, i32[b + T_CRED]!);
-      Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
-      Atomics.store(i32, b + T_STATE, TASK_DEAD);
-      Atomics.store(i32, b + T_EXIT_STATE, EXIT_DEAD);
+      storeOnce(k, b + T_SLOT, SlotState.UNLINKED);
+      storeOnce(k, b + T_STATE, TASK_DEAD);
+      storeOnce(k, b + T_EXIT_STATE, EXIT_DEAD);
       return -EAGAIN;
     }
     i32[b + T_SIGNAL] = sig;
     i32[b + T_SIGHAND] = sh;
-    Atomics.store(i32, deref(k, sig) + SIG_LEADER, tid);
+    storeOnce(k, deref(k, sig) + SIG_LEADER, tid);
     // fork copies the parent's signal actions (sighand is duplicated).
     if (parentSlot !== 0 && k.tget(parentSlot, T_SIGHAND) !== 0) {
       const src = sighandOf(k, parentSlot);
       const dst = deref(k, sh);
-      for (let w = 2; w < SIGHAND_WORDS; w++) i32[dst + w] = Atomics.load(i32, src + w);
+      for (let w = 2; w < SIGHAND_WORDS; w++) i32[dst + w] = loadOnce(k, src + w);
     }
-    Atomics.add(i32, k.base(parentSlot) + T_CHILDREN, 1);
+    fetchAdd(k, k.base(parentSlot) + T_CHILDREN, 1, Order.RELAXED);
   }
-  Atomics.add(i32, kLiveTasks, 1);
+  Atomics.add(i32, kLiveTasks, 1); // lockstep-internal
   // Link under the parent's siglock: copy_seccomp() and friends run here.
   const locked = !k.isHarness;
   if (locked) lockSiglock(k, parentSlot, L_LINK);
@@ -210,21 +211,21 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
       err = hook(k, slot, a.flags);
     }
     if (err !== 0) {
-      Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
-      Atomics.store(i32, b + T_STATE, TASK_DEAD);
-      Atomics.store(i32, b + T_EXIT_STATE, EXIT_DEAD);
-      Atomics.sub(i32, kLiveTasks, 1);
+      storeOnce(k, b + T_SLOT, SlotState.UNLINKED);
+      storeOnce(k, b + T_STATE, TASK_DEAD);
+      storeOnce(k, b + T_EXIT_STATE, EXIT_DEAD);
+      Atomics.sub(i32, kLiveTasks, 1); // lockstep-internal
       kput(k, i32[b + T_CRED]!);
       kput(k, i32[b + T_SIGNAL]!);
       kput(k, i32[b + T_SIGHAND]!);
-      if (!thread) Atomics.sub(i32, k.base(parentSlot) + T_CHILDREN, 1);
+      if (!thread) fetchAdd(k, k.base(parentSlot) + T_CHILDREN, -1, Order.RELAXED);
       return err;
     }
     for (const hook of exitHooks.copyProcess) hook(k, slot, a.flags);
     const sa = deref(k, i32[b + T_SIGNAL]!);
-    Atomics.add(i32, sa + SIG_NR_THREADS, 1);
-    Atomics.add(i32, sa + SIG_LIVE, 1);
-    Atomics.store(i32, b + T_SLOT, SlotState.LINKED);
+    fetchAdd(k, sa + SIG_NR_THREADS, 1, Order.RELAXED);
+    fetchAdd(k, sa + SIG_LIVE, 1, Order.RELAXED);
+    storeOnce(k, b + T_SLOT, SlotState.LINKED);
   } finally {
     if (locked && !k.aborted) unlockSiglock(k, parentSlot, L_LINK);
   }
@@ -240,17 +241,17 @@ export function wakeUpNewTask(k: Kernel, slot: number): void {
   const i32 = k.i32;
   const L = k.L;
   if (k.controlled || k.mode === 'controlled') strategyById(i32[kStrategy]!).onCreate(k, slot);
-  Atomics.add(i32, kBusy, 1);
+  Atomics.add(i32, kBusy, 1); // lockstep-internal
   for (let x = 0; x < L.config.maxExecutors; x++) {
     const mb = L.executors + x * EXEC_WORDS + X_MAILBOX;
-    if (Atomics.load(i32, mb) !== EXEC_IDLE) continue;
-    if (Atomics.compareExchange(i32, mb, EXEC_IDLE, slot) !== EXEC_IDLE) continue;
-    Atomics.store(i32, k.base(slot) + T_EXECUTOR, x + 1);
-    Atomics.store(i32, k.base(slot) + T_STATE, TASK_RUNNING);
+    if (Atomics.load(i32, mb) !== EXEC_IDLE) continue; // lockstep-internal
+    if (Atomics.compareExchange(i32, mb, EXEC_IDLE, slot) !== EXEC_IDLE) continue; // lockstep-internal
+    Atomics.store(i32, k.base(slot) + T_EXECUTOR, x + 1); // lockstep-internal
+    storeOnce(k, k.base(slot) + T_STATE, TASK_RUNNING);
     Atomics.notify(i32, mb, 1);
     return;
   }
-  Atomics.sub(i32, kBusy, 1);
+  Atomics.sub(i32, kBusy, 1); // lockstep-internal
   throw k.fail(
     new KernelFailure(
       FailKind.CRASH,
@@ -262,14 +263,14 @@ export function wakeUpNewTask(k: Kernel, slot: number): void {
 /** Is the thread group of `slot` empty apart from `slot` itself? */
 function threadGroupEmpty(k: Kernel, leader: number): boolean {
   const sa = signalOf(k, leader);
-  return Atomics.load(k.i32, sa + SIG_NR_THREADS) <= 1;
+  return loadOnce(k, sa + SIG_NR_THREADS) <= 1;
 }
 
 function parentIgnoresSigchld(k: Kernel, parentTid: number): boolean {
   if (parentTid === INIT_TID) return true; // init (the harness) reaps at once
   const ps = k.slotOf(parentTid);
   if (k.tget(ps, T_SIGHAND) === 0) return true;
-  return (Atomics.load(k.i32, sighandOf(k, ps) + SH_IGNORED) & sigmask(SIGCHLD)) !== 0;
+  return (loadOnce(k, sighandOf(k, ps) + SH_IGNORED) & sigmask(SIGCHLD)) !== 0;
 }
 
 /**
@@ -298,15 +299,15 @@ export function releaseTask(k: Kernel, slot: number): void {
   // __exit_signal(): the thread is unhashed under siglock (so a walk that
   // holds siglock, like seccomp TSYNC, sees a stable thread list).
   if (!k.isHarness) lockSiglock(k, slot, L_RELEASE);
-  Atomics.store(i32, b + T_SLOT, SlotState.UNLINKED);
+  storeOnce(k, b + T_SLOT, SlotState.UNLINKED);
   if (!k.isHarness) unlockSiglock(k, slot, L_RELEASE);
   for (const hook of exitHooks.releaseTask) hook(k, slot);
   const sa = signalOf(k, slot);
-  const remaining = Atomics.sub(i32, sa + SIG_NR_THREADS, 1) - 1;
-  Atomics.store(i32, b + T_EXIT_STATE, EXIT_DEAD);
+  const remaining = fetchAdd(k, sa + SIG_NR_THREADS, -1, Order.RELAXED) - 1;
+  storeOnce(k, b + T_EXIT_STATE, EXIT_DEAD);
   if (k.tid(slot) === tgid || k.tget(slot, T_TGID) === k.tid(slot)) {
     const parent = k.tget(slot, T_PARENT);
-    if (parent !== INIT_TID) Atomics.sub(i32, k.base(k.slotOf(parent)) + T_CHILDREN, 1);
+    if (parent !== INIT_TID) fetchAdd(k, k.base(k.slotOf(parent)) + T_CHILDREN, -1, Order.RELAXED);
   }
   kput(k, i32[b + T_CRED]!, L_RELEASE);
   kput(k, i32[b + T_SIGNAL]!, L_RELEASE);
@@ -324,19 +325,18 @@ export function releaseTask(k: Kernel, slot: number): void {
  * passes on.
  */
 export function doExit(k: Kernel, code: number): void {
-  const i32 = k.i32;
   const slot = k.cur;
   if ((k.tget(slot, T_FLAGS) & PF_EXITING) !== 0) throw k.fail(bug(`do_exit: recursive exit of tid ${k.curTid}`));
   // exit_signals(): PF_EXITING under siglock.
   lockSiglock(k, slot, L_EXIT_SIGNALS);
   k.tor(slot, T_FLAGS, PF_EXITING);
   const sa = signalOf(k, slot);
-  Atomics.sub(i32, sa + SIG_LIVE, 1); // group_dead is derived from the live count where it matters
+  fetchAdd(k, sa + SIG_LIVE, -1, Order.RELAXED); // group_dead is derived from the live count where it matters
   unlockSiglock(k, slot, L_EXIT_SIGNALS);
   for (const hook of exitHooks.afterExitSignals) hook(k);
   // exit_task_work(): run what is queued and install work_exited.
   taskWorkRun(k, L_EXIT_TASK_WORK);
-  Atomics.store(i32, k.curBase + T_EXIT_CODE, code);
+  storeOnce(k, k.curBase + T_EXIT_CODE, code);
   for (const hook of exitHooks.beforeExitNotify) hook(k);
   exitNotify(k);
   for (const hook of exitHooks.afterExitNotify) hook(k);
@@ -345,7 +345,6 @@ export function doExit(k: Kernel, code: number): void {
 
 /** exit_notify(): reparent children, become a zombie or autoreap. */
 function exitNotify(k: Kernel): void {
-  const i32 = k.i32;
   const slot = k.cur;
   const me = k.curTid;
   const tgid = k.tget(slot, T_TGID);
@@ -368,13 +367,13 @@ function exitNotify(k: Kernel): void {
       }
     }
     if (reaper === 0) reaper = childReaper !== 0 ? childReaper : INIT_TID;
-    const n = Atomics.load(i32, kNextSlot);
+    const n = k.nrSlots(); // lockstep-internal
     for (let s = 1; s < n; s++) {
       if (k.tget(s, T_PARENT) !== me || k.tget(s, T_TGID) === tgid) continue;
       if (k.tget(s, T_EXIT_STATE) === EXIT_DEAD) continue;
       k.tset(s, T_PARENT, reaper);
-      Atomics.sub(i32, k.curBase + T_CHILDREN, 1);
-      if (reaper !== INIT_TID) Atomics.add(i32, k.base(k.slotOf(reaper)) + T_CHILDREN, 1);
+      fetchAdd(k, k.curBase + T_CHILDREN, -1, Order.RELAXED);
+      if (reaper !== INIT_TID) fetchAdd(k, k.base(k.slotOf(reaper)) + T_CHILDREN, 1, Order.RELAXED);
       if (k.tget(s, T_EXIT_STATE) === EXIT_ZOMBIE && (k.tget(s, T_TGID) === k.tid(s))) {
         if (parentIgnoresSigchld(k, reaper)) releaseTask(k, s);
         else wakeUpAll(k, signalOf(k, k.slotOf(reaper)) + SIG_WAIT_CHLDEXIT, L_EXIT_NOTIFY);
@@ -383,13 +382,13 @@ function exitNotify(k: Kernel): void {
     const isLeader = me === tgid;
     if (!isLeader) {
       // A non-leader thread reaps itself.
-      Atomics.store(i32, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
+      storeOnce(k, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
       releaseTask(k, slot);
     } else if (!threadGroupEmpty(k, slot)) {
       // delay_group_leader(): a zombie until the other threads are gone.
-      Atomics.store(i32, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
+      storeOnce(k, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
     } else {
-      Atomics.store(i32, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
+      storeOnce(k, k.curBase + T_EXIT_STATE, EXIT_ZOMBIE);
       if (doNotifyParent(k, slot)) releaseTask(k, slot);
     }
   } finally {
@@ -401,9 +400,9 @@ function exitNotify(k: Kernel): void {
 function doTaskDead(k: Kernel): void {
   const i32 = k.i32;
   k.yieldPoint(L_TASK_DEAD);
-  Atomics.store(i32, k.curBase + T_ON_RQ, 0);
-  Atomics.store(i32, k.curBase + T_STATE, TASK_DEAD);
-  Atomics.sub(i32, kLiveTasks, 1);
+  storeOnce(k, k.curBase + T_ON_RQ, 0);
+  storeOnce(k, k.curBase + T_STATE, TASK_DEAD);
+  Atomics.sub(i32, kLiveTasks, 1); // lockstep-internal
   if (k.controlled) scheduleExit(k, L_TASK_DEAD);
 }
 
@@ -418,14 +417,13 @@ export interface WaitResult {
  * such child, -ERESTARTSYS if interrupted (restarted by the exit path).
  */
 export function doWait(k: Kernel, pid: number): WaitResult | number {
-  const i32 = k.i32;
   const tgid = k.tget(k.cur, T_TGID);
   const sa = signalOf(k, k.cur);
   let found: WaitResult | null = null;
   let hasChild = false;
   const scan = (): boolean => {
     hasChild = false;
-    const n = Atomics.load(i32, kNextSlot);
+    const n = k.nrSlots(); // lockstep-internal
     for (let s = 1; s < n; s++) {
       const parent = k.tget(s, T_PARENT);
       if (parent === 0 || k.tget(k.slotOf(parent), T_TGID) !== tgid) continue;
@@ -477,7 +475,7 @@ export function doWait(k: Kernel, pid: number): WaitResult | number {
 
 /** Harness: reap whatever zombies init inherited, after the iteration. */
 export function reapOrphans(k: Kernel): void {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = k.nrSlots(); // lockstep-internal
   for (let s = 1; s < n; s++) {
     if (k.tget(s, T_EXIT_STATE) === EXIT_ZOMBIE) releaseTask(k, s);
   }

@@ -18,6 +18,7 @@
  * A SAB holds numbers, not closures, so callbacks are named functions that
  * subsystems register at module load; a callback_head stores the id.
  */
+import { Order, cmpxchg, loadOnce, storeOnce } from './access.js';
 import { ESRCH, PF_EXITING, TASK_INTERRUPTIBLE, TIF_NOTIFY_RESUME, TIF_NOTIFY_SIGNAL, TWA_RESUME, TWA_SIGNAL } from './constants.js';
 import { bug } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -51,24 +52,23 @@ export function initTaskWork(k: Kernel, func: number, data: number): number {
   const cb = kmemCacheAlloc(k, CACHE.callback_head, L_ADD);
   if (cb === 0) return 0;
   const a = deref(k, cb);
-  Atomics.store(k.i32, a + CB_FUNC, func);
-  Atomics.store(k.i32, a + CB_DATA, data);
+  storeOnce(k, a + CB_FUNC, func);
+  storeOnce(k, a + CB_DATA, data);
   return cb;
 }
 
 /** task_work_add(t, work, notify): 0, or -ESRCH once t ran exit_task_work(). */
 export function taskWorkAdd(k: Kernel, slot: number, cb: number, notify: number, lbl = L_ADD): number {
-  const i32 = k.i32;
   const head = k.base(slot) + T_TASK_WORKS;
   const a = deref(k, cb, 'task_work_add');
   k.yieldPoint(lbl, head);
   for (;;) {
-    const first = Atomics.load(i32, head);
+    const first = loadOnce(k, head);
     if (first === TW_EXITED) return -ESRCH;
-    Atomics.store(i32, a + CB_NEXT, first);
-    if (Atomics.compareExchange(i32, head, first, cb) === first) break;
+    storeOnce(k, a + CB_NEXT, first);
+    if (cmpxchg(k, head, first, cb, Order.FULL) === first) break;
   }
-  Atomics.store(i32, a + CB_QUEUED_ON, k.tid(slot));
+  storeOnce(k, a + CB_QUEUED_ON, k.tid(slot));
   if (notify === TWA_SIGNAL) setNotifySignal(k, slot);
   else if (notify === TWA_RESUME) k.tor(slot, T_TIF, TIF_NOTIFY_RESUME); // set_notify_resume()
   return 0;
@@ -92,12 +92,11 @@ export function taskWorkPending(k: Kernel, slot = k.cur): boolean {
  * task installs work_exited so later adds fail.
  */
 export function taskWorkRun(k: Kernel, lbl = L_RUN): void {
-  const i32 = k.i32;
   const slot = k.cur;
   const head = k.base(slot) + T_TASK_WORKS;
   for (;;) {
     k.yieldPoint(lbl, head);
-    let work = Atomics.load(i32, head);
+    let work = loadOnce(k, head);
     for (;;) {
       let next = 0;
       if (work === 0 || work === TW_EXITED) {
@@ -105,7 +104,7 @@ export function taskWorkRun(k: Kernel, lbl = L_RUN): void {
         if ((k.tget(slot, T_FLAGS) & PF_EXITING) !== 0) next = TW_EXITED;
         else return;
       }
-      const seen = Atomics.compareExchange(i32, head, work, next);
+      const seen = cmpxchg(k, head, work, next, Order.FULL);
       if (seen === work) break;
       work = seen;
     }
@@ -116,11 +115,11 @@ export function taskWorkRun(k: Kernel, lbl = L_RUN): void {
     spinUnlock(k, pi, L_PI);
     while (work !== 0) {
       const a = deref(k, work, 'task_work_run');
-      const next = Atomics.load(i32, a + CB_NEXT);
-      const func = Atomics.load(i32, a + CB_FUNC);
+      const next = loadOnce(k, a + CB_NEXT);
+      const func = loadOnce(k, a + CB_FUNC);
       const fn = callbacks.get(func);
       if (!fn) throw k.fail(bug(`task_work_run: unregistered callback ${labelText(func)}`));
-      fn(k, work, Atomics.load(i32, a + CB_DATA));
+      fn(k, work, loadOnce(k, a + CB_DATA));
       work = next;
     }
   }
@@ -132,19 +131,18 @@ export function taskWorkRun(k: Kernel, lbl = L_RUN): void {
  * already detached by task_work_run() (running, about to run, or done).
  */
 export function taskWorkCancel(k: Kernel, slot: number, cb: number, lbl = L_CANCEL): boolean {
-  const i32 = k.i32;
   const pi = k.base(slot) + T_PI_LOCK;
   spinLock(k, pi, lbl);
   let ok = false;
   try {
     let pprev = k.base(slot) + T_TASK_WORKS;
     k.yieldPoint(lbl, pprev);
-    let work = Atomics.load(i32, pprev);
+    let work = loadOnce(k, pprev);
     while (work !== 0 && work !== TW_EXITED) {
       const a = deref(k, work, 'task_work_cancel');
       if (work === cb) {
-        const next = Atomics.load(i32, a + CB_NEXT);
-        const seen = Atomics.compareExchange(i32, pprev, work, next);
+        const next = loadOnce(k, a + CB_NEXT);
+        const seen = cmpxchg(k, pprev, work, next, Order.FULL);
         if (seen === work) {
           ok = true;
           break;
@@ -153,7 +151,7 @@ export function taskWorkCancel(k: Kernel, slot: number, cb: number, lbl = L_CANC
         continue;
       }
       pprev = a + CB_NEXT;
-      work = Atomics.load(i32, pprev);
+      work = loadOnce(k, pprev);
     }
   } finally {
     if (!k.aborted) spinUnlock(k, pi, lbl);

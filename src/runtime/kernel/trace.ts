@@ -6,7 +6,7 @@
 import { EV_NAMES, Ev } from './constants.js';
 import type { Kernel } from './kernel.js';
 import { labelText } from './labels.js';
-import { EV_AUX, EV_KIND, EV_LABEL, EV_OBJ, EV_SEQ, EV_TIME, EV_WORDS, kNextSlot, T_BODY, T_RING_HEAD } from './layout.js';
+import { EV_AUX, EV_KIND, EV_LABEL, EV_OBJ, EV_SEQ, EV_TIME, EV_WORDS, T_BODY, T_RING_HEAD } from './layout.js';
 import { describeObject } from './waitgraph.js';
 
 export interface TraceEvent {
@@ -37,7 +37,7 @@ export interface Trace {
 export function collectTrace(k: Kernel, limit = 20000): Trace {
   const i32 = k.i32;
   const L = k.L;
-  const n = Atomics.load(i32, kNextSlot);
+  const n = k.nrSlots();
   const ringEvents = L.config.ringEvents;
   const events: TraceEvent[] = [];
   const tasks: TraceTask[] = [];

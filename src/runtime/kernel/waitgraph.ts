@@ -11,6 +11,7 @@
  * those edges the harness reports every blocked task, who can release it,
  * and any cycle, and classifies the failure.
  */
+import { loadOnce } from './access.js';
 import { isTimedWaitKind, waitKindName } from './waitkind.js';
 import {
   EXIT_DEAD,
@@ -28,7 +29,6 @@ import type { Kernel } from './kernel.js';
 import { labelText } from './labels.js';
 import {
   CACHE,
-  kNextSlot,
   MUTEX_OWNER,
   RWSEM_COUNT,
   RWSEM_OWNER,
@@ -118,7 +118,7 @@ export function describeObject(k: Kernel, addr: number): string {
     const slot = Math.floor((addr - c.base) / c.stride);
     const payload = c.base + slot * c.stride + SLAB_HDR_WORDS;
     if (addr === payload + SYNC_OBJ) {
-      const name = labelText(Atomics.load(k.i32, payload + SYNC_NAME));
+      const name = labelText(loadOnce(k, payload + SYNC_NAME));
       if (name) return `'${name}' (sync#${slot})`;
     }
   }
@@ -142,7 +142,7 @@ function taskName(k: Kernel, slot: number): string {
 
 /** Build the graph from the breadcrumbs currently in kernel memory. */
 export function buildWaitGraph(k: Kernel): WaitGraph {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = k.nrSlots();
   const nodes: WaitNode[] = [];
   const runnable: number[] = [];
   let timed = 0;
@@ -196,7 +196,6 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
 }
 
 function resolve(k: Kernel, slot: number, kind: number, obj: number): { releasers: number[]; why: string } {
-  const i32 = k.i32;
   const desc = obj ? describeAddr(k, obj) : '';
   const byKind = kindResolvers.get(kind);
   if (byKind) {
@@ -211,24 +210,24 @@ function resolve(k: Kernel, slot: number, kind: number, obj: number): { releaser
   }
   switch (kind) {
     case WaitKind.MUTEX: {
-      const o = Atomics.load(i32, obj + MUTEX_OWNER);
+      const o = loadOnce(k, obj + MUTEX_OWNER);
       return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
     }
     case WaitKind.SPINLOCK: {
-      const o = Atomics.load(i32, obj + SPIN_OWNER);
+      const o = loadOnce(k, obj + SPIN_OWNER);
       return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
     }
     case WaitKind.RWSEM_READ:
     case WaitKind.RWSEM_WRITE: {
-      const c = Atomics.load(i32, obj + RWSEM_COUNT);
-      if (c === -1) return { releasers: [Atomics.load(i32, obj + RWSEM_OWNER)], why: 'writer' };
+      const c = loadOnce(k, obj + RWSEM_COUNT);
+      if (c === -1) return { releasers: [loadOnce(k, obj + RWSEM_OWNER)], why: 'writer' };
       return { releasers: [], why: c > 0 ? `${c} reader(s)` : 'free (wake-up pending)' };
     }
     case WaitKind.CHILD_EXIT: {
       const tgid = k.tget(slot, T_TGID);
       const pid = k.tget(slot, T_WAIT_AUX);
       const out: number[] = [];
-      const n = Atomics.load(i32, kNextSlot);
+      const n = k.nrSlots();
       for (let s = 1; s < n; s++) {
         const p = k.tget(s, T_PARENT);
         if (p === 0 || k.tget(k.slotOf(p), T_TGID) !== tgid) continue;
@@ -310,7 +309,7 @@ function formatReport(
  * waits with a timeout. Nobody is left to wake anybody.
  */
 export function allParked(k: Kernel): boolean {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = k.nrSlots();
   let parked = 0;
   for (let s = 1; s < n; s++) {
     const st = k.tget(s, T_STATE);
@@ -329,7 +328,7 @@ export function allParked(k: Kernel): boolean {
  * last a while; it is not a hang of the protocol.
  */
 export function onlyWaitingForCpu(k: Kernel): boolean {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = k.nrSlots();
   let waiting = 0;
   for (let s = 1; s < n; s++) {
     if (k.tget(s, T_STATE) !== TASK_RUNNING || k.tget(s, T_EXIT_STATE) !== 0) continue;

@@ -6,6 +6,7 @@
  * the interruptible variant returns -ERESTARTSYS when a signal is pending,
  * including TIF_NOTIFY_SIGNAL from task_work_add(TWA_SIGNAL) (spec §0).
  */
+import { Order, cmpxchg, loadOnce, storeOnce } from '../access.js';
 import { ERESTARTSYS, TASK_INTERRUPTIBLE, TASK_KILLABLE, TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
 import type { Kernel } from '../kernel.js';
 import { label } from '../labels.js';
@@ -19,49 +20,47 @@ const L_WAIT = label('wait_for_completion');
 const L_REINIT = label('reinit_completion');
 
 export function initCompletion(k: Kernel, c: number): void {
-  Atomics.store(k.i32, c + COMPLETION_DONE, 0);
-  Atomics.store(k.i32, c + COMPLETION_WAITERS, 0);
+  storeOnce(k, c + COMPLETION_DONE, 0);
+  storeOnce(k, c + COMPLETION_WAITERS, 0);
 }
 
 export function reinitCompletion(k: Kernel, c: number, lbl = L_REINIT): void {
   k.yieldPoint(lbl, c);
-  Atomics.store(k.i32, c + COMPLETION_DONE, 0);
+  storeOnce(k, c + COMPLETION_DONE, 0);
 }
 
 export function complete(k: Kernel, c: number, lbl = L_COMPLETE): void {
-  const i32 = k.i32;
   k.yieldPoint(lbl, c);
   for (;;) {
-    const d = Atomics.load(i32, c + COMPLETION_DONE);
+    const d = loadOnce(k, c + COMPLETION_DONE);
     if (d === COMPLETION_ALL) break;
-    if (Atomics.compareExchange(i32, c + COMPLETION_DONE, d, d + 1) === d) break;
+    if (cmpxchg(k, c + COMPLETION_DONE, d, d + 1, Order.FULL) === d) break;
   }
   wakeUp(k, c, c + COMPLETION_WAITERS, 1);
 }
 
 export function completeAll(k: Kernel, c: number, lbl = L_COMPLETE_ALL): void {
   k.yieldPoint(lbl, c);
-  Atomics.store(k.i32, c + COMPLETION_DONE, COMPLETION_ALL);
+  storeOnce(k, c + COMPLETION_DONE, COMPLETION_ALL);
   wakeUp(k, c, c + COMPLETION_WAITERS, 0);
 }
 
 /** try_wait_for_completion(): consume one `done` if available. */
-function tryConsume(i32: Int32Array, c: number): boolean {
+function tryConsume(k: Kernel, c: number): boolean {
   for (;;) {
-    const d = Atomics.load(i32, c + COMPLETION_DONE);
+    const d = loadOnce(k, c + COMPLETION_DONE);
     if (d === 0) return false;
     if (d === COMPLETION_ALL) return true;
-    if (Atomics.compareExchange(i32, c + COMPLETION_DONE, d, d - 1) === d) return true;
+    if (cmpxchg(k, c + COMPLETION_DONE, d, d - 1, Order.FULL) === d) return true;
   }
 }
 
 function waitCommon(k: Kernel, c: number, state: number, lbl: number): number {
-  const i32 = k.i32;
   k.yieldPoint(lbl, c);
   for (;;) {
-    if (tryConsume(i32, c)) return 0;
+    if (tryConsume(k, c)) return 0;
     prepareToWait(k, WaitKind.COMPLETION, c, c + COMPLETION_WAITERS, state, lbl);
-    if (tryConsume(i32, c)) {
+    if (tryConsume(k, c)) {
       finishWait(k, c + COMPLETION_WAITERS);
       return 0;
     }
@@ -89,5 +88,5 @@ export function waitForCompletionKillable(k: Kernel, c: number, lbl = L_WAIT): n
 }
 
 export function completionDone(k: Kernel, c: number): boolean {
-  return Atomics.load(k.i32, c + COMPLETION_DONE) !== 0;
+  return loadOnce(k, c + COMPLETION_DONE) !== 0;
 }

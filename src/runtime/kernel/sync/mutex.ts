@@ -1,4 +1,5 @@
 /** struct mutex: sleeping lock with an owner (for the wait-for graph) and FIFO hand-off of wake-ups. */
+import { Order, cmpxchg, loadOnce, storeRelease } from '../access.js';
 import { EINTR, TASK_KILLABLE, TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
 import { bug } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -11,13 +12,12 @@ const L_LOCK = label('mutex_lock');
 const L_UNLOCK = label('mutex_unlock');
 
 function lockCommon(k: Kernel, m: number, state: number, lbl: number): number {
-  const i32 = k.i32;
   const me = k.curTid;
   k.yieldPoint(lbl, m);
   for (;;) {
-    if (Atomics.compareExchange(i32, m + MUTEX_OWNER, 0, me) === 0) return 0;
+    if (cmpxchg(k, m + MUTEX_OWNER, 0, me, Order.ACQUIRE) === 0) return 0;
     prepareToWait(k, WaitKind.MUTEX, m, m + MUTEX_WAITERS, state, lbl);
-    if (Atomics.compareExchange(i32, m + MUTEX_OWNER, 0, me) === 0) {
+    if (cmpxchg(k, m + MUTEX_OWNER, 0, me, Order.ACQUIRE) === 0) {
       finishWait(k, m + MUTEX_WAITERS);
       return 0;
     }
@@ -42,26 +42,26 @@ export function mutexLockKillable(k: Kernel, m: number, lbl = L_LOCK): number {
 /** mutex_trylock(): 1 on success, 0 if contended (kernel convention). */
 export function mutexTrylock(k: Kernel, m: number, lbl = L_LOCK): boolean {
   k.yieldPoint(lbl, m);
-  return Atomics.compareExchange(k.i32, m + MUTEX_OWNER, 0, k.curTid) === 0;
+  return cmpxchg(k, m + MUTEX_OWNER, 0, k.curTid, Order.ACQUIRE) === 0;
 }
 
 export function mutexUnlock(k: Kernel, m: number, lbl = L_UNLOCK): void {
-  const i32 = k.i32;
   k.yieldPoint(lbl, m);
-  const owner = Atomics.load(i32, m + MUTEX_OWNER);
+  const owner = loadOnce(k, m + MUTEX_OWNER);
   if (owner !== k.curTid) throw k.fail(bug(`mutex_unlock by tid ${k.curTid}, owner is ${owner}`));
-  Atomics.store(i32, m + MUTEX_OWNER, 0);
+  // __mutex_unlock_fast(): atomic_long_try_cmpxchg_release on the owner word.
+  storeRelease(k, m + MUTEX_OWNER, 0);
   wakeUp(k, m, m + MUTEX_WAITERS, 1);
 }
 
 export function mutexOwner(k: Kernel, m: number): number {
-  return Atomics.load(k.i32, m + MUTEX_OWNER);
+  return loadOnce(k, m + MUTEX_OWNER);
 }
 
 export function mutexIsLocked(k: Kernel, m: number): boolean {
-  return Atomics.load(k.i32, m + MUTEX_OWNER) !== 0;
+  return loadOnce(k, m + MUTEX_OWNER) !== 0;
 }
 
 export function assertMutexHeld(k: Kernel, m: number, what: string): void {
-  if (Atomics.load(k.i32, m + MUTEX_OWNER) !== k.curTid) throw k.fail(bug(`lockdep_assert_held(${what}) failed`));
+  if (loadOnce(k, m + MUTEX_OWNER) !== k.curTid) throw k.fail(bug(`lockdep_assert_held(${what}) failed`));
 }

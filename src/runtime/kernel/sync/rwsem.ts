@@ -1,4 +1,5 @@
 /** struct rw_semaphore: count > 0 readers, -1 one writer; writers record their tid as owner. */
+import { Order, cmpxchg, fetchAdd, loadOnce, storeOnce, storeRelease } from '../access.js';
 import { EINTR, TASK_KILLABLE, TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
 import { bug } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -11,26 +12,26 @@ const L_DOWN_READ = label('down_read');
 const L_DOWN_WRITE = label('down_write');
 const L_UP = label('up_rwsem');
 
-function tryRead(i32: Int32Array, s: number): boolean {
+function tryRead(k: Kernel, s: number): boolean {
   for (;;) {
-    const c = Atomics.load(i32, s + RWSEM_COUNT);
+    const c = loadOnce(k, s + RWSEM_COUNT);
     if (c < 0) return false;
-    if (Atomics.compareExchange(i32, s + RWSEM_COUNT, c, c + 1) === c) return true;
+    if (cmpxchg(k, s + RWSEM_COUNT, c, c + 1, Order.ACQUIRE) === c) return true;
   }
 }
 
 function tryWrite(k: Kernel, s: number): boolean {
-  if (Atomics.compareExchange(k.i32, s + RWSEM_COUNT, 0, -1) !== 0) return false;
-  Atomics.store(k.i32, s + RWSEM_OWNER, k.curTid);
+  if (cmpxchg(k, s + RWSEM_COUNT, 0, -1, Order.ACQUIRE) !== 0) return false;
+  storeOnce(k, s + RWSEM_OWNER, k.curTid);
   return true;
 }
 
 function slow(k: Kernel, s: number, write: boolean, state: number, lbl: number): number {
   const kind = write ? WaitKind.RWSEM_WRITE : WaitKind.RWSEM_READ;
   for (;;) {
-    if (write ? tryWrite(k, s) : tryRead(k.i32, s)) return 0;
+    if (write ? tryWrite(k, s) : tryRead(k, s)) return 0;
     prepareToWait(k, kind, s, s + RWSEM_WAITERS, state, lbl);
-    if (write ? tryWrite(k, s) : tryRead(k.i32, s)) {
+    if (write ? tryWrite(k, s) : tryRead(k, s)) {
       finishWait(k, s + RWSEM_WAITERS);
       return 0;
     }
@@ -50,7 +51,7 @@ export function downRead(k: Kernel, s: number, lbl = L_DOWN_READ): void {
 
 export function downReadTrylock(k: Kernel, s: number, lbl = L_DOWN_READ): boolean {
   k.yieldPoint(lbl, s);
-  return tryRead(k.i32, s);
+  return tryRead(k, s);
 }
 
 export function downWrite(k: Kernel, s: number, lbl = L_DOWN_WRITE): void {
@@ -72,25 +73,24 @@ export function downWriteTrylock(k: Kernel, s: number, lbl = L_DOWN_WRITE): bool
 
 export function upRead(k: Kernel, s: number, lbl = L_UP): void {
   k.yieldPoint(lbl, s);
-  const c = Atomics.sub(k.i32, s + RWSEM_COUNT, 1);
+  const c = fetchAdd(k, s + RWSEM_COUNT, -1, Order.RELEASE);
   if (c <= 0) throw k.fail(bug(`up_read on a rwsem not held for read (count ${c})`));
   if (c === 1) wakeUp(k, s, s + RWSEM_WAITERS, 0);
 }
 
 export function upWrite(k: Kernel, s: number, lbl = L_UP): void {
-  const i32 = k.i32;
   k.yieldPoint(lbl, s);
-  if (Atomics.load(i32, s + RWSEM_COUNT) !== -1 || Atomics.load(i32, s + RWSEM_OWNER) !== k.curTid)
+  if (loadOnce(k, s + RWSEM_COUNT) !== -1 || loadOnce(k, s + RWSEM_OWNER) !== k.curTid)
     throw k.fail(bug(`up_write by tid ${k.curTid} of a rwsem it does not hold`));
-  Atomics.store(i32, s + RWSEM_OWNER, 0);
-  Atomics.store(i32, s + RWSEM_COUNT, 0);
+  storeOnce(k, s + RWSEM_OWNER, 0);
+  storeRelease(k, s + RWSEM_COUNT, 0);
   wakeUp(k, s, s + RWSEM_WAITERS, 0);
 }
 
 export function rwsemWriter(k: Kernel, s: number): number {
-  return Atomics.load(k.i32, s + RWSEM_COUNT) === -1 ? Atomics.load(k.i32, s + RWSEM_OWNER) : 0;
+  return loadOnce(k, s + RWSEM_COUNT) === -1 ? loadOnce(k, s + RWSEM_OWNER) : 0;
 }
 
 export function rwsemReaders(k: Kernel, s: number): number {
-  return Math.max(0, Atomics.load(k.i32, s + RWSEM_COUNT));
+  return Math.max(0, loadOnce(k, s + RWSEM_COUNT));
 }

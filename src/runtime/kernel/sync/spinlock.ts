@@ -5,6 +5,7 @@
  * holder. A task must not sleep while it holds one (might_sleep() check in
  * schedule paths).
  */
+import { Order, cmpxchg, loadOnce, storeRelease } from '../access.js';
 import { TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
 import { bug } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -16,14 +17,13 @@ const L_LOCK = label('spin_lock');
 const L_UNLOCK = label('spin_unlock');
 
 export function spinLock(k: Kernel, lock: number, lbl = L_LOCK): void {
-  const i32 = k.i32;
   const me = k.curTid;
   k.yieldPoint(lbl, lock);
   for (;;) {
-    if (Atomics.compareExchange(i32, lock + SPIN_OWNER, 0, me) === 0) break;
-    if (Atomics.load(i32, lock + SPIN_OWNER) === me) throw k.fail(bug(`spin_lock: recursive acquisition by tid ${me}`));
+    if (cmpxchg(k, lock + SPIN_OWNER, 0, me, Order.ACQUIRE) === 0) break;
+    if (loadOnce(k, lock + SPIN_OWNER) === me) throw k.fail(bug(`spin_lock: recursive acquisition by tid ${me}`));
     prepareToWait(k, WaitKind.SPINLOCK, lock, lock + SPIN_WAITERS, TASK_UNINTERRUPTIBLE, lbl);
-    if (Atomics.load(i32, lock + SPIN_OWNER) === 0) {
+    if (loadOnce(k, lock + SPIN_OWNER) === 0) {
       finishWait(k, lock + SPIN_WAITERS);
       continue;
     }
@@ -35,25 +35,25 @@ export function spinLock(k: Kernel, lock: number, lbl = L_LOCK): void {
 
 export function spinTrylock(k: Kernel, lock: number, lbl = L_LOCK): boolean {
   k.yieldPoint(lbl, lock);
-  const ok = Atomics.compareExchange(k.i32, lock + SPIN_OWNER, 0, k.curTid) === 0;
+  const ok = cmpxchg(k, lock + SPIN_OWNER, 0, k.curTid, Order.ACQUIRE) === 0;
   if (ok && k.cur >= 0) k.tset(k.cur, T_SPINS_HELD, k.tget(k.cur, T_SPINS_HELD) + 1);
   return ok;
 }
 
 export function spinUnlock(k: Kernel, lock: number, lbl = L_UNLOCK): void {
-  const i32 = k.i32;
   k.yieldPoint(lbl, lock);
-  const owner = Atomics.load(i32, lock + SPIN_OWNER);
+  const owner = loadOnce(k, lock + SPIN_OWNER);
   if (owner !== k.curTid) throw k.fail(bug(`spin_unlock by tid ${k.curTid}, held by ${owner}`));
   if (k.cur >= 0) k.tset(k.cur, T_SPINS_HELD, k.tget(k.cur, T_SPINS_HELD) - 1);
-  Atomics.store(i32, lock + SPIN_OWNER, 0);
+  // spin_unlock(): a release store (queued_spin_unlock: smp_store_release).
+  storeRelease(k, lock + SPIN_OWNER, 0);
   wakeUp(k, lock, lock + SPIN_WAITERS, 1);
 }
 
 export function spinIsLocked(k: Kernel, lock: number): boolean {
-  return Atomics.load(k.i32, lock + SPIN_OWNER) !== 0;
+  return loadOnce(k, lock + SPIN_OWNER) !== 0;
 }
 
 export function assertSpinLocked(k: Kernel, lock: number, what: string): void {
-  if (Atomics.load(k.i32, lock + SPIN_OWNER) !== k.curTid) throw k.fail(bug(`assert_spin_locked(${what}) failed`));
+  if (loadOnce(k, lock + SPIN_OWNER) !== k.curTid) throw k.fail(bug(`assert_spin_locked(${what}) failed`));
 }
