@@ -13,9 +13,11 @@ import {
   type LayoutConfig,
 } from '../src/runtime/kernel/layout.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
-import { defineSubsystem, registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
+import { registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
 
+// The built-in subsystems only: the toy below registers later and is added by hand.
 const CONFIG: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, subsystems: registeredSubsystems() };
+const { toy } = await import('./fixtures/layout-toy.js');
 
 test('regions are laid out in order and do not overlap', () => {
   const L = computeLayout(CONFIG);
@@ -43,15 +45,8 @@ test('the layout hash is stable and changes with the shape', () => {
 });
 
 test('a subsystem slice is placed after the core and covered by the hash', () => {
-  const toy = defineSubsystem({
-    name: 'layout-test-toy',
-    url: import.meta.url,
-    global: { seq: 1 },
-    task: { held: 1, nesting: 2 },
-    caches: { toy_obj: { words: 3, capacity: 4, fields: { 0: 'value' } } },
-  });
   const before = computeLayout(CONFIG);
-  const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: 'layout-test-toy', url: import.meta.url }] };
+  const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: toy.name, url: toy.decl.url }] };
   const L = computeLayout(cfg);
   assert.is.not(L.hash, before.hash);
   assert.is(L.taskWords, before.taskWords + 3);
