@@ -1,4 +1,4 @@
-// comlink ships no types for its ESM Node adapter (node-platform §1).
+// comlink declares no types for its ESM Node adapter in its package exports (comlink/dist/esm/node-adapter.mjs).
 declare module 'comlink/dist/esm/node-adapter.mjs' {
   import type { Endpoint } from 'comlink';
   import type { MessagePort, Worker } from 'node:worker_threads';

@@ -126,8 +126,8 @@ export function schedule(k: Kernel, lbl: number): void {
 /**
  * select_task_rq() on wake-up: a task that slept resumes on the next
  * simulated CPU. Deterministic, so replays stay exact; it is what makes
- * per-CPU state recorded before a sleep (t->rcu_tasks_exit_cpu) differ from
- * smp_processor_id() after it (spec 3g R11).
+ * per-CPU state recorded before a sleep differ from smp_processor_id()
+ * after it, as on a real kernel (kernel/sched/core.c: select_task_rq()).
  */
 function migrateOnWake(k: Kernel): void {
   const b = k.curBase;

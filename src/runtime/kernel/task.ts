@@ -1,6 +1,6 @@
 /**
  * Tasks: clone with copy_process() semantics, do_exit() with the ordering
- * subsystems hook into (spec §3(c)1), exit_notify(), release_task() and
+ * subsystems hook into (kernel/exit.c: do_exit()), exit_notify(), release_task() and
  * wait4().
  *
  * Slots are never reused within an iteration, so the task table doubles as

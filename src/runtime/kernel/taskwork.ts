@@ -4,7 +4,7 @@
  * return to user, and in do_exit().
  *
  * The list is a lock-free LIFO stack at task->task_works. Two properties the
- * Landlock protocol depends on are kept exactly (spec §0):
+ * TSYNC protocols built on task_work depend on are kept exactly (kernel/task_work.c):
  *
  *  - task_work_run() detaches the *whole* list with one cmpxchg before it
  *    runs any entry, so an entry can be dequeued-but-not-started;

@@ -4,7 +4,8 @@
  * and wakes every waiter, after which every wait returns at once until
  * reinit_completion(). wait_for_completion() sleeps uninterruptibly (D state);
  * the interruptible variant returns -ERESTARTSYS when a signal is pending,
- * including TIF_NOTIFY_SIGNAL from task_work_add(TWA_SIGNAL) (spec §0).
+ * including TIF_NOTIFY_SIGNAL from task_work_add(TWA_SIGNAL) (kernel/task_work.c,
+ * include/linux/sched/signal.h: signal_pending()).
  */
 import { Order, cmpxchg, loadOnce, storeOnce } from '../access.js';
 import { ERESTARTSYS, TASK_INTERRUPTIBLE, TASK_KILLABLE, TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
