@@ -49,7 +49,7 @@ import {
 import type { KernelMemory } from './memory.js';
 import { label } from './labels.js';
 import { mutantBit } from './mutants.js';
-import type { ParallelPerturber, ControlledScheduler } from '../explore/types.js';
+import type { ParallelPerturber, ControlledScheduler, Strategy } from '../explore/types.js';
 
 const ABORT = new AbortIteration();
 
@@ -68,6 +68,12 @@ export class Kernel {
   perturber: ParallelPerturber | null = null;
   /** Controlled-mode scheduler (stateless; its state lives in the SAB). */
   scheduler: ControlledScheduler | null = null;
+  /**
+   * The iteration's strategy, resolved from the id word kStrategy once (by
+   * the executor when a task starts; by the harness session per iteration),
+   * so that decisions and clones do not look it up.
+   */
+  strategy: Strategy | null = null;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;
