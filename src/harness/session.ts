@@ -192,6 +192,7 @@ export class Session {
     if (this.pool.startError) throw this.pool.startError;
     i32[kMode] = req.mode === 'controlled' ? 1 : 0;
     i32[kStrategy] = req.strategy.id;
+    hk.strategy = req.strategy;
     this.loadReplay(req.replay);
     let st;
     try {

@@ -41,7 +41,7 @@ import { KernelMemory } from './kernel/memory.js';
 import { deriveSeed, localRng } from './kernel/prng.js';
 import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './kernel/scenario.js';
 import { controlled, waitFirstTurn } from './explore/controlled.js';
-import { strategyById } from './explore/index.js';
+import { strategyById, type Strategy } from './explore/index.js';
 import { Sys } from './kernel/sys.js';
 import { userTick } from './kernel/tick.js';
 import { loadSubsystems } from './kernel/subsystem.js';
@@ -131,6 +131,18 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
   return { exec: args.exec, runs };
 }
 
+/**
+ * Resolve the iteration's strategy from its id word when a task starts, and
+ * keep it on the Kernel: decide() and clone use `k.strategy`, never the id.
+ * Keyed by the id, not by kIteration: a hunt reruns the same iteration number
+ * on the same pool with replay-order and replay (harness/hunt.ts).
+ */
+function resolveStrategy(k: Kernel): Strategy {
+  const id = Atomics.load(k.i32, kStrategy);
+  if (k.strategy?.id !== id) k.strategy = strategyById(id);
+  return k.strategy!;
+}
+
 function runTask(
   k: Kernel,
   sc: Scenario,
@@ -145,7 +157,8 @@ function runTask(
   k.controlled = Atomics.load(i32, kMode) === 1;
   const iterSeed = Atomics.load(i32, kIterSeed);
   const tid = k.tid(slot);
-  k.perturber = k.controlled ? null : strategyById(Atomics.load(i32, kStrategy)).perturber(iterSeed, tid);
+  const strategy = resolveStrategy(k);
+  k.perturber = k.controlled ? null : strategy.perturber(iterSeed, tid);
   // A task starts on simulated CPU slot % SIM_NR_CPUS (fixed, so that
   // per-CPU state depends neither on the host nor on which executor
   // happened to be idle: controlled replays stay exact); it migrates on

@@ -12,6 +12,10 @@
  * nothing is runnable but some task sleeps without a timeout, that is a
  * deadlock, reported at once; sleepers with a timeout are woken instead
  * (time passes only when nothing else can run).
+ *
+ * The core asks the strategy (`Kernel.strategy`, resolved once when the
+ * task started) through its interface only: `pick`, `pickTimer` and
+ * `pickWhenAlone`. It never tests which strategy it is.
  */
 import { FailKind, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
 import {
@@ -24,7 +28,6 @@ import {
   kSchedPreemptions,
   kSchedStep,
   kStepLimit,
-  kStrategy,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
   SL_PREEMPT,
@@ -37,9 +40,7 @@ import {
   T_YIELDING,
 } from '../kernel/layout.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { strategyById } from './index.js';
-import { replayWant } from './replay.js';
-import type { ControlledScheduler } from './types.js';
+import type { ControlledScheduler, Strategy } from './types.js';
 
 /** T_YIELDING values. */
 export const YIELD_RETRY = 1;
@@ -87,25 +88,31 @@ function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
 }
 
 /**
+ * The iteration's strategy. The executor sets it when a task starts and the
+ * harness before it starts an iteration; a Kernel without one has not been
+ * set up for controlled mode, which is a bug in lockstep, not in a scenario.
+ */
+export function strategyOf(k: Kernel): Strategy {
+  const s = k.strategy;
+  if (s === null) throw new Error('controlled mode: Kernel.strategy is not set (the executor sets it when a task starts, the harness session per iteration)');
+  return s;
+}
+
+/**
  * One scheduling decision, made by the baton holder. Returns the slot to run
  * next, or -1 when nothing can run (then either the iteration is over or a
  * deadlock has been reported).
  */
 export function decide(k: Kernel, lbl: number, atYield = false): number {
   const i32 = k.i32;
-  const strategy = strategyById(i32[kStrategy]!);
+  const strategy = strategyOf(k);
   let runnable = runnableSlots(k, atYield ? k.cur : -1);
   if (runnable.length === 0) {
     const timed = sleepingSlots(k, true);
     if (timed.length > 0) {
-      // Nothing else can run, so time passes: a timed sleeper's timeout fires.
-      // Which timer fires is part of the schedule: a replay fires the one
-      // whose task the log runs next.
-      let s: number;
-      if (strategy.name === 'replay') {
-        const want = replayWant(k, i32[kSchedStep]!);
-        s = timed.includes(want) ? want : timed[0]!;
-      } else s = strategy.name.startsWith('replay') ? timed[0]! : strategy.pick(k, timed, -1, i32[kSchedStep]!, lbl);
+      // Nothing else can run, so time passes: a timed sleeper's timeout
+      // fires. Which one is part of the schedule, so the strategy chooses.
+      const s = strategy.pickTimer(k, timed, i32[kSchedStep]!, lbl);
       k.tset(s, T_TIMED, 1);
       k.tset(s, T_STATE, TASK_RUNNING);
       runnable = [s];
@@ -128,7 +135,7 @@ export function decide(k: Kernel, lbl: number, atYield = false): number {
     return -1;
   }
   const cur = k.cur >= 0 && runnable.includes(k.cur) ? k.cur : -1;
-  const next = runnable.length === 1 && !strategy.name.startsWith('replay') ? runnable[0]! : strategy.pick(k, runnable, cur, step, lbl);
+  const next = runnable.length === 1 && !strategy.pickWhenAlone ? runnable[0]! : strategy.pick(k, runnable, cur, step, lbl);
   if (k.tget(next, T_YIELDING) === YIELD_POLL && k.tget(next, T_STATE) !== TASK_RUNNING && k.tget(next, T_AT_YIELD) === 0) {
     // A polling sleeper was chosen: its timeout fires now.
     k.tset(next, T_TIMED, 1);

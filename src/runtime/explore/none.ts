@@ -1,7 +1,8 @@
 /**
  * `none`: parallel mode adds no delay at all (the real cores decide);
  * controlled mode runs the current task until it blocks or exits, then the
- * lowest runnable slot: one fixed, preemption-free schedule.
+ * lowest runnable slot: one fixed, preemption-free schedule. When only
+ * timers are left, the lowest slot's fires.
  */
 import { defaultPolicy } from './replay.js';
 import type { Strategy } from './types.js';
@@ -16,5 +17,10 @@ export const none: Strategy = {
   onCreate() {},
   pick(k, runnable, cur) {
     return defaultPolicy(runnable, cur, k);
+  },
+  pickWhenAlone: false,
+  pickTimer(_k, timed) {
+    // The lowest slot's timer, as the lowest runnable slot runs otherwise.
+    return timed[0]!;
   },
 };

@@ -95,6 +95,12 @@ export const pct: Strategy = {
     }
     return highest(k, runnable, true);
   },
+  pickWhenAlone: false,
+  pickTimer(k, timed, step, lbl) {
+    // Firing a timer is a decision like any other: the highest-priority
+    // sleeper's timeout fires, unless a change point on this step demotes it.
+    return pct.pick(k, timed, -1, step, lbl);
+  },
 };
 
 function highest(k: Kernel, runnable: readonly number[], avoidYielding: boolean): number {

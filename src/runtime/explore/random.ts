@@ -3,7 +3,8 @@
  * probability, choosing between a short spin, a CPU yield and a sleep of up
  * to a few hundred microseconds (rr's chaos mode and rcutorture's stutter in
  * miniature). Controlled mode picks uniformly among runnable tasks at every
- * decision, from the PRNG in the SAB.
+ * decision, from the PRNG in the SAB, and fires a uniformly chosen timer
+ * when only timers are left.
  */
 import { kIterSeed, kPerturbPermille, kSchedRng } from '../kernel/layout.js';
 import { localRng, deriveSeed, Xoshiro } from '../kernel/prng.js';
@@ -37,5 +38,10 @@ export const random: Strategy = {
   onCreate() {},
   pick(k, runnable) {
     return runnable[new Xoshiro(k.i32, kSchedRng).below(runnable.length)]!;
+  },
+  pickWhenAlone: false,
+  pickTimer(k, timed, step, lbl) {
+    // Which timeout fires first is as open as who runs next: a uniform draw.
+    return random.pick(k, timed, -1, step, lbl);
   },
 };

@@ -63,4 +63,12 @@ export const replayOrder: Strategy = {
     }
     return defaultPolicy(runnable, cur, k);
   },
+  // An entry is consumed when its task passes the yield point, which may be
+  // a step where that task is the only one that can run.
+  pickWhenAlone: true,
+  pickTimer(_k, timed) {
+    // The parallel order records yield points, not timer expiries, so it
+    // cannot say whose timeout fired first: the lowest slot's fires.
+    return timed[0]!;
+  },
 };

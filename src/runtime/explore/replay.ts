@@ -6,6 +6,7 @@
  * (keep running the current task, else the lowest runnable slot). Past the
  * end of the list the default policy runs alone, which is also what the
  * shrinker relies on: a shortened schedule means "no more preemptions".
+ * When only timers are left, the timer of the task the log runs next fires.
  */
 import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_YIELDING } from '../kernel/layout.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -32,7 +33,7 @@ export function defaultPolicy(runnable: readonly number[], cur: number, k?: Kern
 }
 
 /** The slot the replay log chose at `step`, or -1 past its end. */
-export function replayWant(k: Kernel, step: number): number {
+function replayWant(k: Kernel, step: number): number {
   const i32 = k.i32;
   if (step >= i32[kReplayLen]!) return -1;
   return k.slotOf(i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!);
@@ -57,5 +58,13 @@ export const replay: Strategy = {
     }
     markDivergence(k, step);
     return defaultPolicy(runnable, cur, k);
+  },
+  // Every step is checked against the log, including those with one choice.
+  pickWhenAlone: true,
+  pickTimer(k, timed, step) {
+    // The recorded run woke the task the log runs next: fire its timer. No
+    // divergence is marked here; pick() on the same step checks the label.
+    const want = replayWant(k, step);
+    return timed.includes(want) ? want : timed[0]!;
   },
 };

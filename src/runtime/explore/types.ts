@@ -7,9 +7,15 @@
  *   (run seed, iteration, tid), so the *choices* are reproducible even though
  *   the interleaving they provoke on real cores is not.
  * - controlled mode: `pick`, called by the single running thread (the baton
- *   holder) at every scheduling decision to choose who runs next. All of its
- *   state lives in the SAB, so whichever worker holds the baton makes the
- *   same choice the previous holder would have.
+ *   holder) at every scheduling decision to choose who runs next, and
+ *   `pickTimer` when only a timeout can move things on. All of its state
+ *   lives in the SAB, so whichever worker holds the baton makes the same
+ *   choice the previous holder would have. The controlled core
+ *   (controlled.ts) knows strategies only through this interface; it never
+ *   asks which one it is.
+ *
+ * The strategy object itself is resolved once, from the id word kStrategy,
+ * when a task starts (executor.ts), and kept in `Kernel.strategy`.
  */
 import type { Kernel } from '../kernel/kernel.js';
 import type { KernelMemory } from '../kernel/memory.js';
@@ -45,6 +51,21 @@ export interface Strategy {
    * the label of the decision point.
    */
   pick(k: Kernel, runnable: readonly number[], cur: number, step: number, lbl: number): number;
+  /**
+   * Controlled mode: whether `pick` is asked when only one task can run. A
+   * strategy that only chooses has nothing to choose then and is not asked
+   * (so a PCT change point on such a step passes unused). A strategy that
+   * follows a log must see every step: replay checks it against the log,
+   * replay-order consumes the log's entry.
+   */
+  readonly pickWhenAlone: boolean;
+  /**
+   * Controlled mode: nothing can run, but the tasks in `timed` (sorted,
+   * non-empty) sleep with a timeout; return the one whose timeout fires.
+   * Time passes only then, so which timer fires is part of the schedule,
+   * decided at step `step` like any other.
+   */
+  pickTimer(k: Kernel, timed: readonly number[], step: number, lbl: number): number;
 }
 
 /** What the controlled core exposes to Kernel.yieldPoint and to schedule(). */

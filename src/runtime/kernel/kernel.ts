@@ -49,7 +49,7 @@ import {
 import type { KernelMemory } from './memory.js';
 import { label } from './labels.js';
 import { mutantOn, type Mutant } from './mutants.js';
-import type { ParallelPerturber, ControlledScheduler } from '../explore/types.js';
+import type { ParallelPerturber, ControlledScheduler, Strategy } from '../explore/types.js';
 
 const ABORT = new AbortIteration();
 
@@ -70,6 +70,12 @@ export class Kernel {
   scheduler: ControlledScheduler | null = null;
   /** Words per task record (core fields plus the subsystems' slices). */
   readonly taskWords: number;
+  /**
+   * The iteration's strategy, resolved from the id word kStrategy once (by
+   * the executor when a task starts; by the harness session per iteration),
+   * so that decisions and clones do not look it up.
+   */
+  strategy: Strategy | null = null;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;

@@ -38,7 +38,6 @@ import {
   kBusy,
   kLiveTasks,
   kNextSlot,
-  kStrategy,
   kTasklistLock,
   SH_IGNORED,
   SIG_GROUP_EXIT,
@@ -69,8 +68,7 @@ import {
   T_TID,
   X_MAILBOX,
 } from './layout.js';
-import { strategyById } from '../explore/index.js';
-import { scheduleExit } from '../explore/controlled.js';
+import { scheduleExit, strategyOf } from '../explore/controlled.js';
 import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
 import { fatalSignalPending } from './sigpending.js';
 import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
@@ -240,7 +238,7 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
 export function wakeUpNewTask(k: Kernel, slot: number): void {
   const i32 = k.i32;
   const L = k.L;
-  if (k.controlled || k.mode === 'controlled') strategyById(i32[kStrategy]!).onCreate(k, slot);
+  if (k.controlled || k.mode === 'controlled') strategyOf(k).onCreate(k, slot);
   Atomics.add(i32, kBusy, 1); // lockstep-internal
   for (let x = 0; x < L.config.maxExecutors; x++) {
     const mb = L.executors + x * EXEC_WORDS + X_MAILBOX;
