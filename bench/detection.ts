@@ -75,8 +75,7 @@ async function hunt(sc: Scenario, url: string, variant: Scenario['variants'][num
   const t0 = performance.now();
   try {
     await runStress({
-      scenario: sc,
-      scenarioUrl: url,
+      scenario: { scenario: sc, url },
       variant,
       threads: sc.threads.default,
       params: sc.params ?? {},

@@ -94,8 +94,7 @@ async function gpBench(name: string, o: BenchOptions, cases: readonly GpCase[]):
     };
     const t = sessions.task(
       () => ({
-        scenario: sc,
-        scenarioUrl: c.url,
+        scenario: { scenario: sc, url: c.url },
         variant: sc.variants.find((v) => v.name === c.variant)!,
         threads: c.threads,
         params: { ...(sc.params ?? {}), ...c.params },

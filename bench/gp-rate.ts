@@ -101,8 +101,7 @@ export async function gpRateBench(o: BenchOptions, cases: readonly GpRateCase[])
     };
     const t = sessions.task(
       () => ({
-        scenario: sc,
-        scenarioUrl: c.url,
+        scenario: { scenario: sc, url: c.url },
         variant,
         threads: THREADS,
         params: { ...(sc.params ?? {}), ...c.params },

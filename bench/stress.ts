@@ -105,8 +105,7 @@ export async function stressBench(o: BenchOptions, cases: readonly StressCase[])
     let seed = 1;
     bench.add(r.name, async () => {
       const s = await runStress({
-        scenario: r.scenario,
-        scenarioUrl: r.url,
+        scenario: { scenario: r.scenario, url: r.url },
         variant: r.variant,
         threads: r.threads,
         params: r.scenario.params ?? {},

@@ -42,8 +42,7 @@ export async function tsyncBench(o: BenchOptions, cases: readonly TsyncCase[], c
     const iterate = (s: Session): Promise<unknown> => runQuiet(s, seed++, tsyncCaseName(c));
     const t = sessions.task(
       () => ({
-        scenario: sc,
-        scenarioUrl: SCENARIO_URL,
+        scenario: { scenario: sc, url: SCENARIO_URL },
         variant: sc.variants.find((v) => v.name === (c.forceAdd ? 'force-add-2014' : 'mainline'))!,
         threads: c.siblings + 1,
         params: { how: c.how, ownCreds: c.ownCreds },

@@ -1,8 +1,9 @@
 /**
  * Test helpers. uvu has no timeouts, and a test that awaits a worker parked
- * in Atomics.wait would hang forever (node-platform §4), so every test that
- * touches workers goes through `withTimeout`, and every run started here is
- * stopped through its AbortSignal and closes its pool in `finally`.
+ * in Atomics.wait would hang forever (docs/ARCHITECTURE.md §14), so every
+ * test that touches workers goes through `withTimeout`, and every run
+ * started here is stopped through its AbortSignal and closes its pool in
+ * `finally`.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ export interface RunResult {
   readonly iterations: IterationInfo[];
 }
 
-export interface RunOpts extends Partial<Omit<StressOptions, 'scenario' | 'scenarioUrl' | 'variant' | 'strategy'>> {
+export interface RunOpts extends Partial<Omit<StressOptions, 'scenario' | 'variant' | 'strategy'>> {
   /** Built-in scenario name, or a fixture URL from fixtureUrl(). */
   readonly scenario: string;
   readonly variant?: string;
@@ -68,8 +69,7 @@ export async function run(o: RunOpts): Promise<RunResult> {
   const params: Params = { ...(sc.params ?? {}), ...(o.params ?? {}) };
   return withTimeout(`${sc.name}/${variant.name}`, o.timeoutMs ?? 60_000, async (stop) => {
     const summary = await runStress({
-      scenario: sc,
-      scenarioUrl: url,
+      scenario: { scenario: sc, url },
       variant,
       threads: o.threads ?? sc.threads.default,
       params,

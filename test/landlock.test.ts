@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replayLog } from '../src/cli/commands/replay.js';
+import { replayLog } from '../src/harness/replay.js';
 import { run, withTimeout } from './helpers.js';
 
 const SCENARIOS = [

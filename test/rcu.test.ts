@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replayLog } from '../src/cli/commands/replay.js';
+import { replayLog } from '../src/harness/replay.js';
 import { fixtureUrl, run, withTimeout } from './helpers.js';
 
 const DEADLOCK = 'rcu-tasks-pidns-deadlock';

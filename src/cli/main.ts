@@ -1,7 +1,8 @@
 /**
- * The `lockstep` command line. Exit codes (DESIGN §4): 0 ran and found no
- * failure; 1 a failure was found (stress) or reproduced (replay); 2 bad
- * usage or bad input, one clear line and no stack trace; 3 internal error.
+ * The `lockstep` command line. Exit codes (a contract stated in README.md
+ * and checked by test/cli.test.ts): 0 ran and found no failure; 1 a failure
+ * was found (stress) or reproduced (replay); 2 bad usage or bad input, one
+ * clear line and no stack trace; 3 internal error.
  */
 import { UsageError } from '../runtime/kernel/errors.js';
 import { toolVersion } from '../harness/fingerprint.js';

@@ -7,7 +7,7 @@ import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/kernel
 import { STRATEGIES } from '../runtime/explore/index.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import { intFlag, strFlag, type Flags } from './args.js';
-import { loadBuiltin, loadScenarioFile, type LoadedScenario } from './catalog.js';
+import { loadBuiltin, loadScenarioFile, type LoadedScenario } from '../harness/catalog.js';
 
 export async function resolveScenario(flags: Flags): Promise<LoadedScenario> {
   const name = strFlag(flags, 'scenario');

@@ -16,21 +16,17 @@ import { fingerprint } from './fingerprint.js';
 import { fnv1a } from '../runtime/kernel/layout.js';
 import type { LayoutConfig } from '../runtime/kernel/layout.js';
 import { deriveSeed, formatSeed } from '../runtime/kernel/prng.js';
-import type { Params, Scenario, VariantDef } from '../runtime/kernel/scenario.js';
+import type { Params, VariantDef } from '../runtime/kernel/scenario.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import type { WaitGraph } from '../runtime/kernel/waitgraph.js';
 import { convertParallel, pctMissBound, shrinkSchedule, type Conversion, type PctBound, type ShrinkOptions, type ShrinkResult } from './hunt.js';
 import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogSchedule } from './seedlog.js';
-import { Session, type IterationRequest, type IterationResult, type ReplayInput } from './session.js';
-
-export { layoutFor } from './layoutfor.js';
+import type { LoadedScenario } from './catalog.js';
+import type { IterationRequest, ReplayInput } from './request.js';
+import { Session, type IterationResult } from './session.js';
 
 export interface StressOptions {
-  readonly scenario: Scenario;
-  /** URL of the module the executors import (the same module as `scenario`). */
-  readonly scenarioUrl: string;
-  /** For user scenario files: the path given on the command line (goes into the log). */
-  readonly scenarioFile?: string;
+  readonly scenario: LoadedScenario;
   readonly variant: VariantDef;
   readonly threads: number;
   readonly params: Params;
@@ -74,6 +70,13 @@ export interface StressOptions {
    */
   readonly hunt?: boolean;
   readonly shrink?: ShrinkOptions;
+  /**
+   * The one-line command that reproduces a failure, for its seed log and
+   * `FailureRecord.repro`. The harness knows the facts (the log, and where
+   * it was written) but not how the caller is invoked: the CLI passes its
+   * command formatter. Without one, `repro` is empty.
+   */
+  readonly formatRepro?: (log: SeedLog, logPath: string | null) => string;
 }
 
 export interface IterationInfo {
@@ -102,6 +105,7 @@ export interface FailureRecord {
   readonly message: string;
   readonly spec: string | null;
   readonly logPath: string | null;
+  /** What `formatRepro` made of the failure ('' without it); also the log's `repro`. */
   readonly repro: string;
   readonly graph: WaitGraph | null;
   readonly log: SeedLog;
@@ -140,27 +144,11 @@ export interface StressSummary {
   readonly shard?: string;
 }
 
-export function reproCommand(o: {
-  logPath: string | null;
-  scenario: string;
-  scenarioFile?: string | undefined;
-  variant: string;
-  threads: number;
-  seed: string;
-  mode: string;
-  strategy: string;
-}): string {
-  if (o.logPath) return `npx lockstep replay ${o.logPath}`;
-  const which = o.scenarioFile ? `--scenario-file ${o.scenarioFile}` : `--scenario ${o.scenario}`;
-  return `npx lockstep stress ${which} --variant ${o.variant} --threads ${o.threads} --seed ${o.seed} --mode ${o.mode} --strategy ${o.strategy}`;
-}
-
 export async function runStress(o: StressOptions): Promise<StressSummary> {
-  const sc = o.scenario;
+  const sc = o.scenario.scenario;
   const iterationTimeoutMs = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
   const session = new Session({
-    scenario: sc,
-    scenarioUrl: o.scenarioUrl,
+    scenario: o.scenario,
     variant: o.variant,
     threads: o.threads,
     params: o.params,
@@ -254,16 +242,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         if (wantLog) {
           logPath = join(o.logDir!, seedLogName(log));
         }
-        const repro = reproCommand({
-          logPath,
-          scenario: sc.name,
-          scenarioFile: o.scenarioFile,
-          variant: o.variant.name,
-          threads: o.threads,
-          seed: seedText,
-          mode: o.mode,
-          strategy: o.strategy.name,
-        });
+        const repro = o.formatRepro?.(log, logPath) ?? '';
         const withRepro: SeedLog = { ...log, repro };
         if (wantLog) {
           writeSeedLog(o.logDir!, withRepro);
@@ -340,8 +319,8 @@ function buildLog(
   return {
     format: SEED_LOG_FORMAT,
     fingerprint: fingerprint(session.mem.L.hash),
-    scenario: o.scenario.name,
-    ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
+    scenario: o.scenario.scenario.name,
+    ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
     variant: o.variant.name,
     params: {
       threads: o.threads,

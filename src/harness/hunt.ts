@@ -15,7 +15,8 @@
 import { replay } from '../runtime/explore/replay.js';
 import { replayOrder } from '../runtime/explore/replay-order.js';
 import type { MinimizedSchedule, SeedLogSchedule } from './seedlog.js';
-import type { IterationRequest, IterationResult, Session } from './session.js';
+import type { IterationRequest } from './request.js';
+import type { IterationResult, Session } from './session.js';
 
 export interface Conversion {
   /** The controlled replay failed with the same kind as the parallel run. */

@@ -3,7 +3,6 @@
  * scenario's first tasks, start them, and afterwards check invariants,
  * tear down and look for leaked objects.
  */
-import type { Mode } from '../runtime/kernel/constants.js';
 import { runTeardownHooks } from '../runtime/kernel/teardown.js';
 import {
   EXIT_DEAD,
@@ -65,31 +64,23 @@ import {
 } from '../runtime/kernel/layout.js';
 import { mix32, localRng } from '../runtime/kernel/prng.js';
 import { sharedAddr, type CheckContext, type Params, type Scenario, type SetupContext, type TaskInfo } from '../runtime/kernel/scenario.js';
-import type { Strategy } from '../runtime/explore/types.js';
 import { decide, handoff } from '../runtime/explore/controlled.js';
 import { deref, findLeaks, findPoisonOverwrites, kfree, kmemCacheAlloc, kput, peek } from '../runtime/kernel/slab.js';
 import { copyProcess, reapOrphans, wakeUpNewTask } from '../runtime/kernel/task.js';
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM } from '../runtime/kernel/constants.js';
+import type { IterationRequest } from './request.js';
 
 const L_SETUP = label('harness:setup');
 const L_START = label('harness:start');
 
-export interface IterationParams {
-  readonly iteration: number;
-  readonly iterSeed: number;
-  readonly mode: Mode;
-  readonly strategy: Strategy;
-  readonly depth: number;
-  readonly maxSteps: number;
-  readonly perturbPermille: number;
-  readonly stepLimit: number;
-}
-
+/** What stays the same for every iteration of a session. */
 export interface RunShape {
   readonly scenario: Scenario;
   readonly variant: string;
   readonly params: Params;
   readonly threads: number;
+  /** Controlled mode: scheduling decisions before a run counts as a livelock. */
+  readonly stepLimit: number;
 }
 
 /** Objects the harness allocated for the iteration (freed at teardown). */
@@ -109,7 +100,7 @@ function allocCred(hk: Kernel, uid: number, caps: number): number {
 }
 
 /** Reset memory, create init (slot 0) and run the scenario's setup. Tasks are created but not started. */
-export function beginIteration(hk: Kernel, shape: RunShape, p: IterationParams): IterationState {
+export function beginIteration(hk: Kernel, shape: RunShape, p: IterationRequest): IterationState {
   const mem = hk.mem;
   const i32 = hk.i32;
   mem.resetIteration();
@@ -120,9 +111,9 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationParams):
   i32[kTasklistLock] = 0;
   i32[kTasklistLock + 1] = 0;
   i32[kSchedHash] = fnv1a('');
-  // Kernel-wide subsystem state (header words 64..127) starts afresh too.
+  // Kernel-wide subsystem state (the subsystems' global slices) starts afresh too.
   i32.fill(0, CORE_HEADER_WORDS, hk.L.headerWords);
-  i32[kStepLimit] = p.stepLimit;
+  i32[kStepLimit] = shape.stepLimit;
   i32[kNextSlot] = 1;
   Atomics.store(i32, kIterState, IterState.IDLE);
   p.strategy.beginIteration(mem, {

@@ -1,6 +1,6 @@
 /**
  * The warm pool: piscina runs one long-lived executor task per worker
- * (minThreads = maxThreads = N, idleTimeout Infinity; node-platform §2.2),
+ * (minThreads = maxThreads = N, idleTimeout Infinity; docs/ARCHITECTURE.md §8),
  * so after warm-up an iteration spawns no Worker. Workers are counted
  * through piscina's `workerCreate` event: that count is `workersSpawned`.
  *

@@ -1,7 +1,8 @@
 /**
- * Seed logs (`format: "lockstep-seed-log/1"`, DESIGN §4): one JSON file per
- * failure with everything needed to run the failing iteration again.
- * Written to a temporary name and renamed, so a log is never half-written.
+ * Seed logs (`format: "lockstep-seed-log/1"`, docs/ARCHITECTURE.md §12):
+ * one JSON file per failure with everything needed to run the failing
+ * iteration again. Written to a temporary name and renamed, so a log is
+ * never half-written.
  */
 import type { Mode } from '../runtime/kernel/constants.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';

@@ -52,13 +52,14 @@ import {
 } from '../runtime/kernel/layout.js';
 import { KernelMemory } from '../runtime/kernel/memory.js';
 import { mutantWords } from '../runtime/kernel/mutants.js';
-import { variantMutants, type Params, type Scenario, type VariantDef } from '../runtime/kernel/scenario.js';
-import type { Strategy } from '../runtime/explore/types.js';
+import { variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
 import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
 import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
+import type { LoadedScenario } from './catalog.js';
 import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
 import { layoutFor } from './layoutfor.js';
 import { ExecutorPool } from './pool.js';
+import type { IterationRequest, ReplayInput } from './request.js';
 import type { SeedLogSchedule } from './seedlog.js';
 
 const TICK_MS = 25;
@@ -68,8 +69,7 @@ const QUIET_MS = 60;
 const UNWIND_MS = 1500;
 
 export interface SessionConfig {
-  readonly scenario: Scenario;
-  readonly scenarioUrl: string;
+  readonly scenario: LoadedScenario;
   readonly variant: VariantDef;
   readonly threads: number;
   readonly params: Params;
@@ -77,24 +77,6 @@ export interface SessionConfig {
   readonly iterationTimeoutMs: number;
   readonly stepLimit: number;
   readonly layout?: Partial<LayoutConfig>;
-}
-
-/** A schedule to follow: the `replay` strategy reads decisions, `replay-order` a global order. */
-export interface ReplayInput {
-  readonly tids: readonly number[];
-  readonly labels: readonly string[];
-  readonly at: readonly number[];
-}
-
-export interface IterationRequest {
-  readonly iteration: number;
-  readonly iterSeed: number;
-  readonly mode: Mode;
-  readonly strategy: Strategy;
-  readonly depth: number;
-  readonly maxSteps: number;
-  readonly perturbPermille: number;
-  readonly replay?: ReplayInput;
 }
 
 export interface Failure {
@@ -128,7 +110,7 @@ export class Session {
   private readonly shape: RunShape;
 
   constructor(readonly cfg: SessionConfig) {
-    const sc = cfg.scenario;
+    const sc = cfg.scenario.scenario;
     // Register every body and handler name so reports can print them.
     for (const name of Object.keys(sc.bodies)) label(name);
     for (const name of Object.keys(sc.handlers ?? {})) label(`handler:${name}`);
@@ -141,7 +123,7 @@ export class Session {
       {
         sab: this.mem.sab,
         layout,
-        scenarioUrl: cfg.scenarioUrl,
+        scenarioUrl: cfg.scenario.url,
         variant: cfg.variant.name,
         params: { ...cfg.params },
         threads: cfg.threads,
@@ -149,7 +131,7 @@ export class Session {
       layout.maxExecutors,
     );
     this.pool.start();
-    this.shape = { scenario: sc, variant: cfg.variant.name, params: cfg.params, threads: cfg.threads };
+    this.shape = { scenario: sc, variant: cfg.variant.name, params: cfg.params, threads: cfg.threads, stepLimit: cfg.stepLimit };
   }
 
   get workersSpawned(): number {
@@ -196,16 +178,7 @@ export class Session {
     this.loadReplay(req.replay);
     let st;
     try {
-      st = beginIteration(hk, this.shape, {
-        iteration: req.iteration,
-        iterSeed: req.iterSeed,
-        mode: req.mode,
-        strategy: req.strategy,
-        depth: req.depth,
-        maxSteps: req.maxSteps,
-        perturbPermille: req.perturbPermille,
-        stepLimit: cfg.stepLimit,
-      });
+      st = beginIteration(hk, this.shape, req);
     } catch (e) {
       if (e instanceof KernelFailure) throw new Error(`scenario setup failed: ${e.message}`);
       throw e;

@@ -5,12 +5,13 @@
  */
 import type { Mode } from '../../runtime/kernel/constants.js';
 import { runStress, type StressSummary } from '../../harness/campaign.js';
+import { loadBuiltin } from '../../harness/catalog.js';
 import { strategyByName } from '../../runtime/explore/index.js';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
 import { numFlag, strFlag, type CommandSpec, type Flags } from '../args.js';
-import { loadBuiltin } from '../catalog.js';
 import { emit, type Output } from '../output.js';
 import { makeProgress, table } from '../progress.js';
+import { reproCommand } from '../repro.js';
 import { resolveSeed } from '../resolve.js';
 
 export const campaignSpec: CommandSpec = {
@@ -73,13 +74,13 @@ export async function campaignCommand(flags: Flags, out: Output, stop: AbortSign
   if (!json) out.write(`lockstep campaign: ${entries.length} runs, ~${budget}s, seed 0x${(seed >>> 0).toString(16)}\n`);
   for (const e of entries) {
     if (stop.aborted) break;
-    const { scenario, url } = await loadBuiltin(e.scenario);
+    const loaded = await loadBuiltin(e.scenario);
+    const scenario = loaded.scenario;
     const variant = scenario.variants.find((v) => v.name === e.variant)!;
     const seconds = (budget * e.weight) / totalWeight;
     const progress = makeProgress(`${e.scenario}/${e.variant}`, json ? 'none' : tty ? 'tty' : 'plain');
     const s = await runStress({
-      scenario,
-      scenarioUrl: url,
+      scenario: loaded,
       variant,
       threads: e.threads ?? scenario.threads.default,
       params: scenario.params ?? {},
@@ -97,6 +98,7 @@ export async function campaignCommand(flags: Flags, out: Output, stop: AbortSign
       stepLimit: scenario.stepLimit ?? 200_000,
       maxLogs: 3,
       stop,
+      formatRepro: reproCommand,
       onProgress: (p) => progress.update(p),
       onFailure: (f) => {
         if (!json && !e.demo) progress.log(`UNEXPECTED FAIL ${e.scenario}/${e.variant} iteration ${f.iteration}: ${f.kind}: ${f.message.split('\n')[0]}\n  repro: ${f.repro}`);

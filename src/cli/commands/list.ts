@@ -1,6 +1,6 @@
 /** `lockstep list`: the built-in scenarios and their variants. */
 import type { CommandSpec, Flags } from '../args.js';
-import { listBuiltins } from '../catalog.js';
+import { listBuiltins } from '../../harness/catalog.js';
 import type { Output } from '../output.js';
 import { table } from '../progress.js';
 

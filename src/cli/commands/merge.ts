@@ -1,17 +1,13 @@
 /**
  * `lockstep merge RESULT...`: combine the `--json` summaries of shards
- * (`stress --shard I/N --json > shard-I.json`) into one summary.
- *
- * Each RESULT is a file of JSON Lines whose last line is a summary (what
- * `stress --json` prints), or one summary object. All of them must be the
- * same run: scenario, variant, mode, strategy, seed and threads agree.
- * Iterations, failures, workers, failure kinds and seed logs add up; the
- * shards ran in parallel, so `seconds` is the longest shard and
- * `cpuSeconds` the sum, and iterations/s is iterations / seconds.
+ * (`stress --shard I/N --json > shard-I.json`) into one summary. This file
+ * reads the files and prints; what merging means (which runs agree, what
+ * adds up) is in ../merge.ts.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../runtime/kernel/errors.js';
 import type { CommandSpec, Flags } from '../args.js';
+import { mergeSummaries, parseSummary, type ShardSummary } from '../merge.js';
 import { emit, type Output } from '../output.js';
 import { table } from '../progress.js';
 
@@ -32,183 +28,15 @@ export const mergeSpec: CommandSpec = {
   example: 'lockstep merge shard-1.json shard-2.json shard-3.json shard-4.json',
 };
 
-/** The summary fields merge reads (StressSummary, plus an optional shard "I/N"). */
-export interface ShardSummary {
-  readonly type: 'summary';
-  readonly scenario: string;
-  readonly variant: string;
-  readonly mode: string;
-  readonly strategy: string;
-  readonly seed: string;
-  readonly iterations: number;
-  readonly failures: number;
-  readonly seconds: number;
-  readonly itersPerSec: number;
-  readonly workersSpawned: number;
-  readonly logs: readonly string[];
-  readonly threads?: number;
-  readonly failureKinds?: Readonly<Record<string, number>>;
-  readonly scheduleHash?: string;
-  readonly interrupted?: boolean;
-  readonly expect?: 'pass' | 'fail';
-  readonly shard?: string;
-  readonly cpuSeconds?: number;
-  readonly shards?: readonly ShardEntry[];
-  readonly conversions?: { readonly tried: number; readonly reproduced: number };
-}
-
-export interface ShardEntry {
-  readonly file: string;
-  readonly shard?: string;
-  readonly iterations: number;
-  readonly failures: number;
-  readonly seconds: number;
-  readonly itersPerSec: number;
-  readonly logs: number;
-  readonly scheduleHash?: string;
-  readonly interrupted?: boolean;
-}
-
-export interface MergedSummary extends ShardSummary {
-  readonly cpuSeconds: number;
-  readonly failureKinds: Readonly<Record<string, number>>;
-  readonly interrupted: boolean;
-  readonly shards: readonly ShardEntry[];
-}
-
-const SAME = ['scenario', 'variant', 'mode', 'strategy', 'seed', 'threads'] as const;
-
 /** Read one RESULT file: its summary, or a one-line reason it has none. */
-export function readSummary(path: string): ShardSummary {
+function readSummary(path: string): ShardSummary {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new UsageError(`cannot read ${path}`);
   }
-  if (text.trim() === '') throw new UsageError(`${path} is empty (no summary: did the shard run with --json?)`);
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch {
-    // JSON Lines: the summary is the last line.
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const lastLine = lines.at(-1)!;
-    try {
-      obj = JSON.parse(lastLine);
-    } catch {
-      const t = lastLine.trim();
-      const why = t.startsWith('{') && !t.endsWith('}') ? 'its last line is truncated' : 'its last line is not JSON';
-      throw new UsageError(`${path} is not a --json result: ${why} (expected the summary line of stress --json)`);
-    }
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new UsageError(`${path}: the last record is not a JSON object`);
-  const o = obj as Record<string, unknown>;
-  if (o['type'] !== 'summary') {
-    const t = o['type'] === undefined ? 'no type' : `type "${String(o['type'])}"`;
-    throw new UsageError(`${path}: the last record has ${t}, not a summary (was the shard interrupted before it finished?)`);
-  }
-  const need: [string, string][] = [
-    ['scenario', 'string'],
-    ['variant', 'string'],
-    ['mode', 'string'],
-    ['strategy', 'string'],
-    ['seed', 'string'],
-    ['iterations', 'number'],
-    ['failures', 'number'],
-    ['seconds', 'number'],
-    ['workersSpawned', 'number'],
-  ];
-  const bad = need.filter(([k, t]) => typeof o[k] !== t).map(([k, t]) => `"${k}" (${t})`);
-  if (!Array.isArray(o['logs'])) bad.push('"logs" (array)');
-  if (bad.length) throw new UsageError(`${path}: the summary lacks ${bad.join(', ')}`);
-  return o as unknown as ShardSummary;
-}
-
-export function mergeSummaries(items: readonly { file: string; s: ShardSummary }[]): MergedSummary {
-  const first = items[0]!;
-  for (const it of items.slice(1)) {
-    const diff = SAME.filter((k) => first.s[k] !== undefined && it.s[k] !== undefined && first.s[k] !== it.s[k]).map(
-      (k) => `${k} ${JSON.stringify(first.s[k])} in ${first.file} but ${JSON.stringify(it.s[k])} in ${it.file}`,
-    );
-    if (diff.length) throw new UsageError(`cannot merge different runs: ${diff.join('; ')}`);
-  }
-  const files = new Set<string>();
-  for (const it of items) {
-    if (files.has(it.file)) throw new UsageError(`${it.file} is given twice`);
-    files.add(it.file);
-  }
-  // Summaries that name their shard (a merged summary, or a stress that records it) must not overlap.
-  const seenShards = new Map<string, string>();
-  for (const it of items) {
-    for (const sh of it.s.shards?.map((x) => x.shard) ?? [it.s.shard]) {
-      if (sh === undefined) continue;
-      const prev = seenShards.get(sh);
-      if (prev) throw new UsageError(`shard ${sh} appears twice (${prev} and ${it.file})`);
-      seenShards.set(sh, it.file);
-    }
-  }
-  const kinds: Record<string, number> = {};
-  let iterations = 0;
-  let failures = 0;
-  let seconds = 0;
-  let cpuSeconds = 0;
-  let workers = 0;
-  let tried = 0;
-  let reproduced = 0;
-  let interrupted = false;
-  const logs: string[] = [];
-  const shards: ShardEntry[] = [];
-  for (const { file, s } of items) {
-    iterations += s.iterations;
-    failures += s.failures;
-    seconds = Math.max(seconds, s.seconds);
-    cpuSeconds += s.cpuSeconds ?? s.seconds;
-    workers += s.workersSpawned;
-    interrupted ||= s.interrupted === true;
-    logs.push(...s.logs);
-    for (const [k, n] of Object.entries(s.failureKinds ?? {})) kinds[k] = (kinds[k] ?? 0) + n;
-    if (s.conversions) {
-      tried += s.conversions.tried;
-      reproduced += s.conversions.reproduced;
-    }
-    if (s.shards) shards.push(...s.shards);
-    else {
-      shards.push({
-        file,
-        ...(s.shard !== undefined ? { shard: s.shard } : {}),
-        iterations: s.iterations,
-        failures: s.failures,
-        seconds: s.seconds,
-        itersPerSec: s.itersPerSec,
-        logs: s.logs.length,
-        ...(s.scheduleHash !== undefined ? { scheduleHash: s.scheduleHash } : {}),
-        ...(s.interrupted ? { interrupted: true } : {}),
-      });
-    }
-  }
-  const f = first.s;
-  return {
-    type: 'summary',
-    scenario: f.scenario,
-    variant: f.variant,
-    mode: f.mode,
-    strategy: f.strategy,
-    seed: f.seed,
-    ...(f.threads !== undefined ? { threads: f.threads } : {}),
-    iterations,
-    failures,
-    seconds: round3(seconds),
-    cpuSeconds: round3(cpuSeconds),
-    itersPerSec: round3(iterations / Math.max(seconds, 1e-9)),
-    workersSpawned: workers,
-    logs,
-    failureKinds: kinds,
-    interrupted,
-    ...(f.expect !== undefined ? { expect: f.expect } : {}),
-    ...(tried > 0 ? { conversions: { tried, reproduced } } : {}),
-    shards,
-  };
+  return parseSummary(text, path);
 }
 
 export async function mergeCommand(flags: Flags, out: Output, positionals: string[]): Promise<number> {
@@ -252,8 +80,4 @@ export async function mergeCommand(flags: Flags, out: Output, positionals: strin
     if (m.interrupted) out.write('note: at least one shard was interrupted before its end\n');
   }
   return m.failures > 0 ? 1 : 0;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -5,6 +5,7 @@ import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '
 import { makeProgress, table } from '../progress.js';
 import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
 import { emit, type Output } from '../output.js';
+import { reproCommand } from '../repro.js';
 import { formatPctBound } from '../../harness/hunt.js';
 import { graphToDot, liveGraph } from '../trace/dot.js';
 import { checkOutputPath, writeWhole } from '../trace/write.js';
@@ -83,9 +84,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   const progress = makeProgress(`${sc.name}/${variant.name}`, json ? 'none' : process.stderr.isTTY ? 'tty' : 'plain');
   const failures: FailureRecord[] = [];
   const summary = await runStress({
-    scenario: sc,
-    scenarioUrl: loaded.url,
-    ...(loaded.file ? { scenarioFile: loaded.file } : {}),
+    scenario: loaded,
     variant,
     threads,
     params,
@@ -102,6 +101,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
     hangMs,
     stepLimit: sc.stepLimit ?? 200_000,
     stop,
+    formatRepro: reproCommand,
     onProgress: (p) => {
       progress.update(p);
       if (json) emit(out, { type: 'progress', ...p });

@@ -18,7 +18,7 @@ import { graphFromLog, graphToDot } from '../trace/dot.js';
 import { toHtml } from '../trace/html.js';
 import { buildTimeline, checkTrace, headline } from '../trace/timeline.js';
 import { checkOutputPath, writeWhole } from '../trace/write.js';
-import { readSeedLog } from './replay.js';
+import { readSeedLog } from '../../harness/replay.js';
 
 export const traceSpec: CommandSpec = {
   name: 'trace',

@@ -1,8 +1,12 @@
 /**
  * Finding scenarios: the built-in table, or a user's file (TypeScript or
- * JavaScript). User files are compiled with esbuild on the fly: `lockstep`
- * imports are pointed at this installation's runtime module, so the user's
- * scenario, the harness and every executor share one runtime instance (its
+ * JavaScript). It lives in the harness, not the CLI, because a seed log
+ * names its scenario and `replayLog` must load it with no command line
+ * around (the CLI's `resolveScenario` is a thin layer over it).
+ *
+ * User files are compiled with esbuild on the fly: `lockstep` imports are
+ * pointed at this installation's runtime module, so the user's scenario,
+ * the harness and every executor share one runtime instance (its
  * registries of labels and task_work callbacks). The compiled module is
  * first loaded in the comlink catalog worker, so a file that throws or
  * hangs at load is reported as bad input instead of freezing the CLI.
@@ -27,10 +31,16 @@ export interface ScenarioInfo {
   readonly variants: readonly { name: string; kind: string; expect: string; spec: string | null }[];
 }
 
+/**
+ * A scenario ready to run: the module's default export for the main thread,
+ * and the URL every executor imports (the same module, so the same labels
+ * and bodies). One value travels from the loader to `runStress` and
+ * `Session`, instead of three loose fields that could disagree.
+ */
 export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly url: string;
-  /** The path the user gave, for user files. */
+  /** The path the user gave, for user files (goes into the seed log as `scenarioFile`). */
   readonly file?: string;
 }
 
