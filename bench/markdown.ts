@@ -104,7 +104,7 @@ function reading(r: SuiteReport): string[] {
         ? 'it spins briefly before it parks (two threads on two cores), so its median beats the futex path'
         : 'it spins briefly before it parks, which pays off only while the two threads have a core each, and in this run it did not (see the load average above)';
     out.push(
-      `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median: ${how}; its p99 is ${fmt(park.p99)} µs. With more runnable threads than cores the spin budget drops to almost nothing (node-platform §6c).`,
+      `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median: ${how}; its p99 is ${fmt(park.p99)} µs. With more runnable threads than cores the spin budget drops to almost nothing (32 loads instead of 4,000): there, pure spinning fell as low as 73 round trips/s on 2 cores (docs/PLATFORM.md §2).`,
     );
   }
   const floorRatios = r.results.filter((x) => x.group === 'tsync' && /^Landlock TSYNC \d+ siblings$/.test(x.name) && x.ratio !== undefined);
