@@ -9,7 +9,7 @@
  * torture check runs after every iteration: a failed one is an error, not
  * a sample.
  *
- * rcutorture's published GP/s (spec §4) are printed beside these as
+ * rcutorture's published GP/s (Documentation/RCU/torture.rst) are printed beside these as
  * context only: another machine (12 CPUs), kernel v5.4, 30-minute runs, and
  * real jiffies (RCU Tasks' first holdout sleep is HZ/10 = 100 ms there,
  * 1 jiffy = 0.1 ms here).
@@ -26,7 +26,7 @@ export interface GpRateCase {
   /** The sustained-run module of the scenario (bench/scenarios). */
   readonly url: string;
   readonly params: Params;
-  /** rcutorture's published figures of the same flavour, for context (spec §4). */
+  /** rcutorture's published figures of the same flavour, for context (Documentation/RCU/torture.rst). */
   readonly published: readonly PublishedGpRate[];
 }
 
@@ -36,7 +36,7 @@ export interface PublishedGpRate {
   readonly perSecond: number;
 }
 
-/** rcutorture on v5.4, 12 CPUs, 30-minute runs (spec §4, "Numbers worth knowing"). */
+/** rcutorture on v5.4, 12 CPUs, 30-minute runs (the run summary in Documentation/RCU/torture.rst). */
 export const RCUTORTURE_SRCU: readonly PublishedGpRate[] = [
   { config: 'SRCU-N', gps: 804_233, perSecond: 148.9 },
   { config: 'SRCU-P', gps: 202_320, perSecond: 37.5 },
@@ -48,7 +48,7 @@ export const RCUTORTURE_TASKS: readonly PublishedGpRate[] = [
   { config: 'TASKS02', gps: 20_541, perSecond: 3.8 },
   { config: 'TASKS03', gps: 19_416, perSecond: 3.6 },
 ];
-export const RCUTORTURE_CONTEXT = 'rcutorture, Linux v5.4, 12 CPUs, 30-minute runs (spec §4)';
+export const RCUTORTURE_CONTEXT = 'rcutorture, Linux v5.4, 12 CPUs, 30-minute runs';
 
 /** Grace periods per iteration (the writer's budget). */
 export function gpRateBudget(quick: boolean): { srcu: number; tasks: number } {

@@ -96,7 +96,7 @@ export function rcuGroupExtras(g: string, r: SuiteReport, plots: readonly string
     const out = [
       "### Beside rcutorture's published GP/s (context, not a ratio)",
       '',
-      `The rcutorture figures are the run summary quoted in the kernel's \`Documentation/RCU/torture.rst\`: ${ctx[0]?.source.replace(/ \(spec §4\)$/, '') ?? ''}${implied}. Another machine, another kernel, another time scale: the kernel's RCU Tasks sleeps HZ/10 = 100 ms before its first holdout check, lockstep's 0.1 ms; the kernel's SRCU updater re-polls from delayed work (\`SRCU_INTERVAL\`, 1 jiffy), lockstep's is woken by the unlock. No ratio is taken.`,
+      `The rcutorture figures are the run summary quoted in the kernel's \`Documentation/RCU/torture.rst\`: ${ctx[0]?.source ?? ''}${implied}. Another machine, another kernel, another time scale: the kernel's RCU Tasks sleeps HZ/10 = 100 ms before its first holdout check, lockstep's 0.1 ms; the kernel's SRCU updater re-polls from delayed work (\`SRCU_INTERVAL\`, 1 jiffy), lockstep's is woken by the unlock. No ratio is taken.`,
       '',
       '| lockstep scenario | GP/s here (median) | rcutorture config | GPs | GP/s |',
       '| --- | --- | --- | --- | --- |',

@@ -2,7 +2,7 @@
  * The benchmark suite behind `lockstep bench`: one tinybench run per group,
  * baselines measured in the same run, every runtime figure printed beside
  * its baseline as a ratio (these 2-core machines are too noisy for absolute
- * numbers to mean much; node-platform §6), and the time to first detection
+ * numbers to mean much; docs/PLATFORM.md §1), and the time to first detection
  * of planted bugs per strategy.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -106,7 +106,7 @@ export interface GpRateContext {
   readonly published: readonly PublishedGpRate[];
 }
 
-/** The published rcutorture figures each GP/s result stands beside (spec §4). */
+/** The published rcutorture figures each GP/s result stands beside (Documentation/RCU/torture.rst). */
 export function gpRateContext(quick: boolean): GpRateContext[] {
   return gpRateCases(quick).map((c) => ({ name: gpRateName(c), source: RCUTORTURE_CONTEXT, published: c.published }));
 }

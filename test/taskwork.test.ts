@@ -1,7 +1,7 @@
 /**
  * task_work and clone on real workers (fixture test/fixtures/prims.ts):
  * add / run / cancel, the work_exited sentinel, the detach window of
- * task_work_run() (spec §0, planted bug L6) and a new thread's first return
+ * task_work_run() (kernel/task_work.c; planted bug L6) and a new thread's first return
  * to user mode. Each case runs in parallel mode and in controlled mode
  * (random and PCT); a correct runtime never fails any of them.
  */

@@ -25,7 +25,7 @@ export default defineScenario({
   name: 'bench-srcu-latency',
   description: 'synchronize_srcu() latency with N readers looping lock/unlock',
   threads: { default: 3, min: 1, max: 65 },
-  variants: [{ name: 'mainline', kind: 'correct', expect: 'pass', spec: null, description: 'Tree SRCU (spec 3c5)' }],
+  variants: [{ name: 'mainline', kind: 'correct', expect: 'pass', spec: null, description: 'Tree SRCU (kernel/rcu/srcutree.c)' }],
   shared: { ssp: 1, go: 1, ready: 1, stop: 1, sections: 1, ns: SRCU_CALLS },
   bodies: {
     writer(ctx) {

@@ -16,7 +16,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('tw-barrier', 'tw-barrier'),
   entry('selftest-abba', 'selftest-abba'),
   entry('selftest-lost-update', 'selftest-lost-update'),
-  // Landlock TSYNC (spec §1): the kernel's tsync_test.c, then the extra races of 1f.
+  // Landlock TSYNC (docs/LANDLOCK.md): the kernel's tsync_test.c, then races beyond it.
   entry('landlock-single-threaded', 'landlock/single-threaded'),
   entry('landlock-multi-threaded', 'landlock/multi-threaded'),
   entry('landlock-multi-threaded-no-new-privs', 'landlock/multi-threaded-nnp'),
@@ -31,7 +31,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-lockstep', 'landlock/lockstep'),
   entry('landlock-scope-signal', 'landlock/scope-signal'),
   entry('landlock-errors', 'landlock/errors'),
-  // seccomp TSYNC (spec §2): the kernel's seccomp_bpf.c TSYNC tests (2f), then the races of 2d/2g.
+  // seccomp TSYNC (docs/SECCOMP.md): the kernel's seccomp_bpf.c TSYNC tests, then races beyond them.
   entry('seccomp-tsync-first', 'seccomp/tsync-first'),
   entry('seccomp-siblings-fail-prctl', 'seccomp/siblings-fail-prctl'),
   entry('seccomp-two-siblings-with-ancestor', 'seccomp/two-siblings-with-ancestor'),
@@ -47,7 +47,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('seccomp-exit-race', 'seccomp/exit-race'),
   entry('seccomp-force-add-race', 'seccomp/force-add-race'),
   entry('seccomp-exec-race', 'seccomp/exec-race'),
-  // SRCU, RCU Tasks and PID-namespace teardown (spec §3).
+  // SRCU, RCU Tasks and PID-namespace teardown (docs/RCU.md).
   entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
   entry('srcu-torture', 'rcu/srcu-torture'),
   entry('rcu-tasks-torture', 'rcu/tasks-torture'),

@@ -1,6 +1,7 @@
 /**
  * tw-barrier: the runtime's own protocol test, a miniature of TSYNC's
- * lockstep (spec §1c) built only from runtime primitives.
+ * lockstep (security/landlock/tsync.c: landlock_restrict_sibling_threads())
+ * built only from runtime primitives.
  *
  * A leader clones N-1 threads that idle in an interruptible futex wait. It
  * queues a task_work on each (TWA_SIGNAL: the notify-signal interrupts the
