@@ -1,9 +1,10 @@
 /**
- * Landlock TSYNC on the runtime (spec §1): every scenario mirroring the
- * kernel's tsync_test.c (and the extra races of 1f) passes with the mainline
- * algorithm in both modes, and every planted bug of 1g is caught by the
- * invariants, KASAN or the deadlock detector. Mutant detection runs in
- * controlled mode with fixed seeds, so its outcome is deterministic.
+ * Landlock TSYNC on the runtime (docs/LANDLOCK.md): every scenario mirroring
+ * the kernel's tools/testing/selftests/landlock/tsync_test.c (and the extra
+ * races) passes with the mainline algorithm in both modes, and every planted
+ * bug (src/subsystems/landlock/mutants.ts) is caught by the invariants, KASAN
+ * or the deadlock detector. Mutant detection runs in controlled mode with
+ * fixed seeds, so its outcome is deterministic.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,11 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replayLog } from '../src/harness/replay.js';
-import { run, withTimeout } from './helpers.js';
+import { mutantById, type Mutant } from '../src/runtime/kernel/mutants.js';
+import { variantMutants } from '../src/runtime/kernel/scenario.js';
+import { builtinByName } from '../src/scenarios/index.js';
+import * as landlockMutants from '../src/subsystems/landlock/mutants.js';
+import { loadScenario, run, withTimeout } from './helpers.js';
 
 const SCENARIOS = [
   'landlock-single-threaded',
@@ -29,6 +34,23 @@ const SCENARIOS = [
   'landlock-scope-signal',
   'landlock-errors',
 ];
+
+test('every Landlock variant switches on defined mutants, and every Landlock mutant has a variant', async () => {
+  const defined = Object.values(landlockMutants).filter((m): m is Mutant => typeof m === 'object' && 'label' in m);
+  const used = new Set<string>();
+  for (const name of SCENARIOS) {
+    const sc = await loadScenario(builtinByName(name)!.url);
+    for (const v of sc.variants) {
+      for (const id of variantMutants(v)) {
+        assert.ok(mutantById(id), `${name}/${v.name} switches on ${id}, which no subsystem defines`);
+        used.add(id);
+      }
+      // The description is the mutant's own, not a second copy that can drift.
+      if (v.kind === 'mutant') assert.is(v.description, mutantById(v.name)?.description, `${name}/${v.name}`);
+    }
+  }
+  assert.equal([...used].sort(), defined.map((m) => m.id).sort());
+});
 
 for (const scenario of SCENARIOS) {
   test(`${scenario}: mainline passes in parallel and controlled mode`, async () => {

@@ -3,20 +3,23 @@
  * TSYNC) at the same time (plus an idle third thread, the shape of the
  * syzbot report): both must return 0, with no deadlock and no leaked 513.
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L5, L6, L7, L8, L9, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-competing-enablement',
   description: 'tsync_test.c competing_enablement: two threads enable TSYNC concurrently (and a third idles); both return 0.',
   threads: { default: 3, min: 3, max: 16 },
   variants: [
-    MAINLINE,
-    mutant('L5', 'uninterruptible wait for all_prepared, no serialisation (v2)', ['L5']),
-    mutant('L6', 'after an interruption, cancel then wait for all_prepared (rc1), no serialisation', ['L6', 'L7']),
-    mutant('L7', 'no serialisation of concurrent TSYNC callers (rc1)'),
-    mutant('L8', 'serialise with down_write_killable (fix v1/v2)'),
-    mutant('L9', 'trylock failure returns -ERESTARTNOINTR directly (fix v3)'),
+    mainline(LANDLOCK_MAINLINE),
+    mutantVariant(L5),
+    // rc1's cancel-then-wait came with rc1's missing serialisation.
+    mutantVariant(L6, { design: [L7] }),
+    mutantVariant(L7),
+    mutantVariant(L8),
+    mutantVariant(L9),
   ],
   dropCaps: true,
   nnp: 'before-siblings',

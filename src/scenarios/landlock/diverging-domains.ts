@@ -5,14 +5,16 @@
  * changed its own uid with a raw per-thread setresuid(): only Landlock
  * state may be copied to it, its uid must survive (L14).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L14, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-diverging-domains',
   description: 'tsync_test.c multi_threaded_success_despite_diverging_domains, plus a sibling with its own uid: TSYNC overrides domains, keeps uids.',
   threads: { default: 3, min: 3, max: 32 },
-  variants: [MAINLINE, mutant('L14', 're-wiring applied unconditionally (the sibling takes the caller\'s whole cred)')],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L14)],
   dropCaps: true,
   nnp: 'before-siblings',
   waitReady: true,

@@ -1,23 +1,19 @@
 /**
- * ENOMEM injected at sibling k (spec 1f, extra): siblings with creds of
+ * ENOMEM injected at sibling k (docs/LANDLOCK.md): siblings with creds of
  * their own (raw setresuid) must prepare_creds(); the k-th one fails, or the
  * allocation of a tsync_work fails. The call returns -ENOMEM and nothing
  * changed anywhere: no cred, no domain, no NNP (I-LL1, I-LL2).
  */
-import { ENOMEM } from '../../runtime/index.js';
+import { ENOMEM, mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L11, L13A, L15, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-enomem',
   description: 'ENOMEM injected at sibling k (prepare_creds) or in a tsync_work allocation: TSYNC returns -ENOMEM and nothing changes anywhere.',
   threads: { default: 5, min: 3, max: 32 },
-  variants: [
-    MAINLINE,
-    mutant('L15', 'preparation_error read before the ready_to_commit barrier'),
-    mutant('L13A', 'NNP set before the error check'),
-    mutant('L11', 'tsync_works_grow_by checks kzalloc with IS_ERR (misses NULL) and grows from capacity (v2)'),
-  ],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L15), mutantVariant(L13A), mutantVariant(L11)],
   dropCaps: true,
   nnp: 'after-siblings',
   waitReady: true,

@@ -1,6 +1,6 @@
 /**
- * Every error of landlock_restrict_self() (spec 1e) from one thread, in
- * the order the syscall checks them: -EOPNOTSUPP when Landlock is not
+ * Every error of landlock_restrict_self() from one thread, in the order
+ * sys_landlock_restrict_self() (security/landlock/syscalls.c) checks them: -EOPNOTSUPP when Landlock is not
  * initialised, -EPERM without NNP or CAP_SYS_ADMIN, -EINVAL for unknown
  * flags, -EBADF for a bad fd, -EBADFD for an fd that is not a ruleset,
  * -EPERM for a ruleset fd without read mode, -E2BIG past 16 layers, and
@@ -18,15 +18,18 @@ import {
   EPERM,
   failNthAlloc,
   label,
+  mainline,
+  storePlain,
   type ThreadContext,
 } from '../../runtime/index.js';
-import { CACHE, FileKind, kLandlockDisabled, T_CRED } from '../../runtime/kernel/layout.js';
+import { CACHE, FileKind, T_CRED } from '../../runtime/kernel/layout.js';
 import { dropCaps } from '../../subsystems/cred/cred.js';
 import { fdInstallNew } from '../../subsystems/file/fdtable.js';
 import { LANDLOCK_MAX_NUM_LAYERS, LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
 import { createRulesetObject, landlockCred, numLayers } from '../../subsystems/landlock/domain.js';
+import { landlock } from '../../subsystems/landlock/layout.js';
+import { LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
 import { createRuleset, openFile, restrictSelf } from '../../subsystems/landlock/user.js';
-import { MAINLINE } from './kit.js';
 
 const L_CAPSET = label('sys_capset');
 const L_OPEN = label('sys_open(ruleset, O_WRONLY)');
@@ -38,9 +41,9 @@ function layers(ctx: ThreadContext): number {
 
 export default defineScenario({
   name: 'landlock-errors',
-  description: 'Every error of landlock_restrict_self (spec 1e), in the order the syscall checks them; failed calls change nothing.',
+  description: 'Every error of landlock_restrict_self, in the order the syscall checks them; failed calls change nothing.',
   threads: { default: 2, min: 1, max: 8 },
-  variants: [MAINLINE],
+  variants: [mainline(LANDLOCK_MAINLINE)],
   shared: { got: CASES, want: CASES, layers: CASES, count: 1 },
   bodies: {
     main(ctx) {
@@ -55,10 +58,11 @@ export default defineScenario({
       };
       const fd = createRuleset(ctx);
       for (let i = 1; i < ctx.threads; i++) sys.clone('idle', i);
-      // Landlock not initialised at boot.
-      Atomics.store(k.i32, kLandlockDisabled, 1);
+      // Landlock not initialised at boot (landlock_initialized false). Only
+      // this thread calls into Landlock meanwhile: plain stores.
+      storePlain(k, landlock.global.disabled, 1);
       step(-EOPNOTSUPP, restrictSelf(ctx, fd, TSYNC));
-      Atomics.store(k.i32, kLandlockDisabled, 0);
+      storePlain(k, landlock.global.disabled, 0);
       // Without NNP and without CAP_SYS_ADMIN.
       sys.call(L_CAPSET, () => dropCaps(k));
       step(-EPERM, restrictSelf(ctx, fd, 0));

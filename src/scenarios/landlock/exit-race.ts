@@ -1,22 +1,19 @@
 /**
- * Siblings exit while TSYNC runs (spec 1f, extra), and a signaller keeps
+ * Siblings exit while TSYNC runs (docs/LANDLOCK.md), and a signaller keeps
  * interrupting the caller: exiting threads are skipped (PF_EXITING) or their
  * task_work_add() fails and is trimmed silently; the call returns 0, never a
  * spurious -ESRCH, and the works bookkeeping stays exact (I-LL7).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L10, L16, L4, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-exit-race',
   description: 'Siblings exit while TSYNC runs and a signaller interrupts the caller: TSYNC returns 0 (exiting threads skipped or trimmed).',
   threads: { default: 6, min: 3, max: 32 },
-  variants: [
-    MAINLINE,
-    mutant('L4', 'a task_work_add() failure is recorded as the call\'s error (v2)'),
-    mutant('L16', 'PF_EXITING threads are not skipped; a task_work_add() failure is fatal'),
-    mutant('L10', 'a failed task_work_add() NULLs the task but keeps the slot (rc1)'),
-  ],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L4), mutantVariant(L16), mutantVariant(L10)],
   dropCaps: true,
   nnp: 'before-siblings',
   signaller: { target: 'caller', signals: 30 },

@@ -12,6 +12,7 @@ import {
   defineScenario,
   failNthAlloc,
   label,
+  loadOnce,
   signalOf,
   SIGUSR1,
   type CheckContext,
@@ -20,10 +21,11 @@ import {
   type ThreadContext,
   type VariantDef,
 } from '../../runtime/index.js';
-import { CACHE, SIG_LL_TSYNC_MAX } from '../../runtime/kernel/layout.js';
+import { CACHE } from '../../runtime/kernel/layout.js';
 import { dropCaps, setresuidThread } from '../../subsystems/cred/cred.js';
 import { LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS, LANDLOCK_RESTRICT_SELF_TSYNC } from '../../subsystems/landlock/consts.js';
 import { snapshotThreads, verifyRestrict } from '../../subsystems/landlock/invariants.js';
+import { landlock } from '../../subsystems/landlock/layout.js';
 import { openRegularFile } from '../../subsystems/landlock/syscalls.js';
 import { close, createRuleset, ownDomainId, restrictSelf } from '../../subsystems/landlock/user.js';
 
@@ -206,7 +208,7 @@ export function tsyncScenario(p: TsyncProgram): Scenario {
         }
         if (p.signaller) sys.clone('signaller', 0);
         const fault = p.fault?.(ctx) ?? null;
-        if (fault) failNthAlloc(k, fault.cache === 'cred' ? CACHE.cred : CACHE.tsync_work, fault.nth);
+        if (fault) failNthAlloc(k, fault.cache === 'cred' ? CACHE.cred : landlock.cache.tsync_work, fault.nth);
         // Release the competitors together with main's first step.
         ctx.store('go', 1);
         sys.futexWake(ctx.addr('go'), competitors);
@@ -218,7 +220,7 @@ export function tsyncScenario(p: TsyncProgram): Scenario {
         ctx.store('sigStop', 1);
         for (let d = ctx.load('compDone'); d < competitors; d = ctx.load('compDone')) sys.futexWait(ctx.addr('compDone'), d);
         ctx.store('mainDomain', ownDomainId(ctx));
-        ctx.store('tsyncMax', Atomics.load(k.i32, signalOf(k, k.cur) + SIG_LL_TSYNC_MAX));
+        ctx.store('tsyncMax', loadOnce(k, signalOf(k, k.cur) + landlock.signal.tsync_max));
         ctx.store('stop', 1);
         sys.futexWake(ctx.addr('stop'), 1 << 20);
       },
@@ -332,11 +334,4 @@ function decodePlan(v: number): SiblingPlan {
     ...(clones ? { clones } : {}),
     ...(exit ? { exitAfter: exit - 1 } : {}),
   };
-}
-
-/** Helpers for variant tables. */
-export const MAINLINE: VariantDef = { name: 'mainline', kind: 'correct', expect: 'pass', spec: null, description: 'the current mainline algorithm (spec 1c)' };
-
-export function mutant(id: string, description: string, mutants?: readonly string[]): VariantDef {
-  return { name: id, kind: 'mutant', expect: 'fail', spec: id, description, ...(mutants ? { mutants } : {}) };
 }

@@ -5,19 +5,16 @@
  * siblings while they wait in T3. No sibling may commit before the caller's
  * S3, none may touch the shared context after the caller returned.
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L18, L2, L3, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-lockstep',
   description: 'Many siblings (shared and own creds) signalled while in T3: no commit before S3, no use of the shared context after return.',
   threads: { default: 7, min: 3, max: 48 },
-  variants: [
-    MAINLINE,
-    mutant('L2', 'num_preparing starts at 0: no caller token'),
-    mutant('L3', 'num_unfinished starts at 0; the caller waits only if it sees unfinished work (v2)'),
-    mutant('L18', 'siblings wait interruptibly in T3'),
-  ],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L2), mutantVariant(L3), mutantVariant(L18)],
   dropCaps: true,
   nnp: 'before-siblings',
   waitReady: true,

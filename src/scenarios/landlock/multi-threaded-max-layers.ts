@@ -3,19 +3,20 @@
  * while still privileged; TSYNC | NO_NEW_PRIVS then fails with E2BIG and NNP
  * stays clear on the caller and every sibling.
  */
-import { E2BIG } from '../../runtime/index.js';
+import { E2BIG, mainline, mutantVariant } from '../../runtime/index.js';
 import {
   LANDLOCK_MAX_NUM_LAYERS,
   LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS as NNP,
   LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC,
 } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L13A, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-multi-threaded-max-layers',
   description: 'tsync_test.c multi_threaded.no_new_privs_max_layers: with 16 layers, TSYNC|NO_NEW_PRIVS fails with E2BIG and leaves NNP clear everywhere.',
   threads: { default: 3, min: 2, max: 32 },
-  variants: [MAINLINE, mutant('L13A', 'NNP set before the error check')],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L13A)],
   presetLayers: LANDLOCK_MAX_NUM_LAYERS,
   dropCaps: true,
   nnp: 'none',

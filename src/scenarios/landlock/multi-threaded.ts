@@ -3,19 +3,16 @@
  * is set on main; restrict_self(fd, TSYNC) returns 0 and both siblings
  * report NNP = 1 (propagated, as seccomp does).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L13B, L2, L3, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-multi-threaded',
   description: 'tsync_test.c multi_threaded.success: idle siblings started before NNP; TSYNC returns 0 and propagates the domain and NNP.',
   threads: { default: 3, min: 2, max: 32 },
-  variants: [
-    MAINLINE,
-    mutant('L13B', 'NNP never set on siblings'),
-    mutant('L2', 'num_preparing starts at 0: no caller token'),
-    mutant('L3', 'num_unfinished starts at 0; the caller waits only if it sees unfinished work (v2)'),
-  ],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L13B), mutantVariant(L2), mutantVariant(L3)],
   dropCaps: true,
   nnp: 'after-siblings',
   steps: [{ fd: 'ruleset', flags: TSYNC, expect: 0 }],

@@ -1,6 +1,6 @@
 /**
- * Why TSYNC exists (spec 1a): a process enforces a signal-scoped ruleset on
- * all its threads, then its threads signal each other.
+ * Why TSYNC exists (docs/LANDLOCK.md): a process enforces a signal-scoped
+ * ruleset on all its threads, then its threads signal each other.
  *
  * - `mainline`: one landlock_restrict_self(fd, TSYNC): every thread ends in
  *   the same domain and the signals pass.
@@ -11,12 +11,11 @@
  *   LANDLOCK_SCOPE_SIGNAL, may no longer signal each other (modelled before
  *   the v6.15 same-process erratum). The check reports both.
  */
-import { defineScenario, SIGUSR1, SIGUSR2 } from '../../runtime/index.js';
+import { defineScenario, label, mainline, SIGUSR1, SIGUSR2 } from '../../runtime/index.js';
 import { dropCaps } from '../../subsystems/cred/cred.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC, LANDLOCK_SCOPE_SIGNAL } from '../../subsystems/landlock/consts.js';
+import { LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
 import { createRuleset, ownDomainId, restrictSelf } from '../../subsystems/landlock/user.js';
-import { label } from '../../runtime/index.js';
-import { MAINLINE } from './kit.js';
 
 const MAX = 32;
 const L_CAPSET = label('sys_capset');
@@ -26,7 +25,9 @@ export default defineScenario({
   description: 'Signal-scoped ruleset on every thread, then threads signal each other: TSYNC gives one domain and signals pass; the libpsx broadcast gives distinct domains and denied signals.',
   threads: { default: 3, min: 2, max: MAX },
   variants: [
-    MAINLINE,
+    mainline(LANDLOCK_MAINLINE),
+    // A user-space design, not a kernel one: the thread bodies choose it by
+    // variant name, so it switches no mutant on.
     {
       name: 'libpsx',
       kind: 'historical',

@@ -4,7 +4,7 @@
  * another log flag, and all flags; 0 for exactly LOG_SUBDOMAINS_OFF|TSYNC,
  * which mutes subdomain logs on every thread (the April 2026 stable fix).
  */
-import { EBADF } from '../../runtime/index.js';
+import { EBADF, mainline, mutantVariant } from '../../runtime/index.js';
 import {
   ALL_FLAGS,
   LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON as NEW_EXEC_ON,
@@ -12,13 +12,14 @@ import {
   LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF as SUBDOMAINS_OFF,
   LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC,
 } from '../../subsystems/landlock/consts.js';
-import { MAINLINE, mutant, tsyncScenario } from './kit.js';
+import { L17, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-without-ruleset',
   description: 'tsync_test.c tsync_without_ruleset (five variants): fd -1 gives EBADF except for LOG_SUBDOMAINS_OFF|TSYNC, which mutes every thread.',
   threads: { default: 3, min: 2, max: 32 },
-  variants: [MAINLINE, mutant('L17', 'the fd == -1 muting path forgets TSYNC (v2)')],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L17)],
   dropCaps: true,
   nnp: 'before-siblings',
   steps: [

@@ -7,8 +7,11 @@
  * abort_creds() drops a prepared cred that was never committed. ENOMEM is
  * injected through the slab's fault injection (failNthAlloc on the cred
  * cache).
+ *
+ * A committed cred is immutable and a prepared one is private to its task
+ * until commit_creds(), so its fields are read and written with plain
+ * accesses, as in the kernel.
  */
-import { loadPlain, storePlain } from '../../runtime/kernel/access.js';
 import {
   CACHE,
   CAP_SYS_ADMIN,
@@ -20,7 +23,9 @@ import {
   kput,
   ktryget,
   label,
+  loadPlain,
   setCacheRelease,
+  storePlain,
   type Kernel,
 } from '../../runtime/index.js';
 import { CRED_CAPS, CRED_EUID, CRED_UID, T_CRED, T_EXIT_STATE } from '../../runtime/kernel/layout.js';
@@ -106,12 +111,12 @@ export function abortCreds(k: Kernel, cred: number, lbl = L_ABORT): void {
 }
 
 export function credUid(k: Kernel, cred: number): number {
-  return Atomics.load(k.i32, deref(k, cred) + CRED_UID);
+  return loadPlain(k, deref(k, cred) + CRED_UID);
 }
 
 /** ns_capable(current_user_ns(), cap) on the current cred. */
 export function capable(k: Kernel, cap: number): boolean {
-  return (Atomics.load(k.i32, deref(k, currentCred(k)) + CRED_CAPS) & capMask(cap)) !== 0;
+  return (loadPlain(k, deref(k, currentCred(k)) + CRED_CAPS) & capMask(cap)) !== 0;
 }
 
 export function hasCapSysAdmin(k: Kernel): boolean {
@@ -127,8 +132,8 @@ export function setresuidThread(k: Kernel, uid: number): number {
   const c = prepareCreds(k);
   if (c === 0) return -12;
   const a = deref(k, c);
-  Atomics.store(k.i32, a + CRED_UID, uid);
-  Atomics.store(k.i32, a + CRED_EUID, uid);
+  storePlain(k, a + CRED_UID, uid);
+  storePlain(k, a + CRED_EUID, uid);
   return commitCreds(k, c);
 }
 
@@ -136,6 +141,6 @@ export function setresuidThread(k: Kernel, uid: number): number {
 export function dropCaps(k: Kernel): number {
   const c = prepareCreds(k);
   if (c === 0) return -12;
-  Atomics.store(k.i32, deref(k, c) + CRED_CAPS, 0);
+  storePlain(k, deref(k, c) + CRED_CAPS, 0);
   return commitCreds(k, c);
 }

@@ -5,41 +5,77 @@
  * domain (at most LANDLOCK_MAX_NUM_LAYERS). The cred's Landlock blob holds a
  * reference to the domain, log_subdomains_off and domain_exec; the cred
  * hooks take and drop that reference when creds are copied and freed.
+ *
+ * Rulesets and domains are immutable once built, and a cred is immutable
+ * once committed (a prepared one is private to its task), so every field
+ * access here is a plain C access, as in the kernel.
  */
-import { CACHE, deref, E2BIG, kget, kmemCacheAlloc, kput, label, ld, setCacheRelease, type Kernel } from '../../runtime/index.js';
 import {
-  CRED_LL_DOMAIN,
-  CRED_LL_DOMAIN_EXEC,
-  CRED_LL_LOG_SUBDOMAINS_OFF,
-  kLandlockNextId,
-  LR_ACCESS_FS,
-  LR_ID,
-  LR_IS_DOMAIN,
-  LR_NUM_LAYERS,
-  LR_PARENT,
-  LR_SCOPE,
-} from '../../runtime/kernel/layout.js';
+  deref,
+  E2BIG,
+  fetchAdd,
+  kget,
+  kmemCacheAlloc,
+  kput,
+  label,
+  ld,
+  loadPlain,
+  Order,
+  setCacheRelease,
+  storePlain,
+  type Kernel,
+} from '../../runtime/index.js';
+import { handleCache } from '../../runtime/kernel/layout.js';
 import { registerCredHooks } from '../cred/cred.js';
 import { LANDLOCK_MAX_NUM_LAYERS } from './consts.js';
+import { landlock, LR_ACCESS_FS, LR_ID, LR_IS_DOMAIN, LR_NUM_LAYERS, LR_PARENT, LR_SCOPE } from './layout.js';
 
 const L_MERGE = label('landlock_merge_ruleset');
 const L_PUT = label('landlock_put_ruleset');
 const L_CRED = label('landlock_cred');
 
-// A domain keeps its parent alive.
-setCacheRelease(CACHE.landlock_ruleset, (k, h) => {
-  const parent = Atomics.load(k.i32, deref(k, h) + LR_PARENT);
-  if (parent !== 0) kput(k, parent, L_PUT);
-});
+/**
+ * free_ruleset() (security/landlock/ruleset.c), as the slab release of the
+ * last reference: a domain keeps its parent alive, so freeing it puts the
+ * parent (landlock_put_hierarchy() walking up).
+ */
+function freeRuleset(k: Kernel, h: number): void {
+  // Bound under an id that a later layout of this thread gave to another cache.
+  if (handleCache(h) !== landlock.cache.landlock_ruleset) return;
+  const parent = loadPlain(k, deref(k, h) + LR_PARENT);
+  if (parent !== 0) landlockPutRuleset(k, parent, L_PUT);
+}
+
+/**
+ * The release is keyed by cache id, and Landlock's cache ids exist only once
+ * a layout is computed, not when this module loads. Every put of a ruleset
+ * goes through landlockPutRuleset(), so binding the release there, once per
+ * thread and layout, binds it in every thread that can drop a last reference.
+ */
+let releaseBoundTo = -1;
+function bindRelease(): void {
+  const id = landlock.cache.landlock_ruleset;
+  if (id === releaseBoundTo) return;
+  releaseBoundTo = id;
+  setCacheRelease(id, freeRuleset);
+}
+
+/** landlock_put_ruleset(): drop a reference; the last one frees the ruleset. */
+export function landlockPutRuleset(k: Kernel, ruleset: number, lbl = L_PUT): void {
+  bindRelease();
+  kput(k, ruleset, lbl);
+}
 
 registerCredHooks({
+  // hook_cred_transfer() / landlock_cred_copy(): the copy holds its own reference.
   prepare(k, dst) {
-    const d = Atomics.load(k.i32, deref(k, dst) + CRED_LL_DOMAIN);
+    const d = loadPlain(k, deref(k, dst) + landlock.cred.domain);
     if (d !== 0) kget(k, d, L_CRED);
   },
+  // hook_cred_free()
   free(k, cred) {
-    const d = Atomics.load(k.i32, deref(k, cred) + CRED_LL_DOMAIN);
-    if (d !== 0) kput(k, d, L_PUT);
+    const d = loadPlain(k, deref(k, cred) + landlock.cred.domain);
+    if (d !== 0) landlockPutRuleset(k, d, L_PUT);
   },
 });
 
@@ -53,9 +89,9 @@ export interface LandlockCred {
 export function landlockCred(k: Kernel, cred: number): LandlockCred {
   const a = deref(k, cred, 'landlock_cred');
   return {
-    domain: Atomics.load(k.i32, a + CRED_LL_DOMAIN),
-    logSubdomainsOff: Atomics.load(k.i32, a + CRED_LL_LOG_SUBDOMAINS_OFF),
-    domainExec: Atomics.load(k.i32, a + CRED_LL_DOMAIN_EXEC),
+    domain: loadPlain(k, a + landlock.cred.domain),
+    logSubdomainsOff: loadPlain(k, a + landlock.cred.log_subdomains_off),
+    domainExec: loadPlain(k, a + landlock.cred.domain_exec),
   };
 }
 
@@ -65,26 +101,26 @@ export function landlockCred(k: Kernel, cred: number): LandlockCred {
  */
 export function landlockCredCopy(k: Kernel, dst: number, src: number, lbl = L_CRED): void {
   const d = deref(k, dst, 'landlock_cred_copy dst');
-  const old = Atomics.load(k.i32, d + CRED_LL_DOMAIN);
-  if (old !== 0) kput(k, old, lbl);
+  const old = loadPlain(k, d + landlock.cred.domain);
+  if (old !== 0) landlockPutRuleset(k, old, lbl);
   const s = landlockCred(k, src);
-  Atomics.store(k.i32, d + CRED_LL_DOMAIN, s.domain);
-  Atomics.store(k.i32, d + CRED_LL_LOG_SUBDOMAINS_OFF, s.logSubdomainsOff);
-  Atomics.store(k.i32, d + CRED_LL_DOMAIN_EXEC, s.domainExec);
+  storePlain(k, d + landlock.cred.domain, s.domain);
+  storePlain(k, d + landlock.cred.log_subdomains_off, s.logSubdomainsOff);
+  storePlain(k, d + landlock.cred.domain_exec, s.domainExec);
   if (s.domain !== 0) kget(k, s.domain, lbl);
 }
 
 export function numLayers(k: Kernel, domain: number): number {
-  return domain === 0 ? 0 : Atomics.load(k.i32, deref(k, domain) + LR_NUM_LAYERS);
+  return domain === 0 ? 0 : loadPlain(k, deref(k, domain) + LR_NUM_LAYERS);
 }
 
 /** A new, empty ruleset (landlock_create_ruleset). Returns a handle or 0 on -ENOMEM. */
 export function createRulesetObject(k: Kernel, accessFs: number, scope: number): number {
-  const r = kmemCacheAlloc(k, CACHE.landlock_ruleset, L_MERGE);
+  const r = kmemCacheAlloc(k, landlock.cache.landlock_ruleset, L_MERGE);
   if (r === 0) return 0;
   const a = deref(k, r);
-  Atomics.store(k.i32, a + LR_ACCESS_FS, accessFs);
-  Atomics.store(k.i32, a + LR_SCOPE, scope);
+  storePlain(k, a + LR_ACCESS_FS, accessFs);
+  storePlain(k, a + LR_SCOPE, scope);
   return r;
 }
 
@@ -95,26 +131,26 @@ export function createRulesetObject(k: Kernel, accessFs: number, scope: number):
 export function landlockMergeRuleset(k: Kernel, parent: number, ruleset: number): number {
   const layers = numLayers(k, parent);
   if (layers >= LANDLOCK_MAX_NUM_LAYERS) return -E2BIG;
-  const d = kmemCacheAlloc(k, CACHE.landlock_ruleset, L_MERGE);
+  const d = kmemCacheAlloc(k, landlock.cache.landlock_ruleset, L_MERGE);
   if (d === 0) return -12;
   const a = deref(k, d);
-  const i32 = k.i32;
-  Atomics.store(i32, a + LR_IS_DOMAIN, 1);
-  Atomics.store(i32, a + LR_NUM_LAYERS, layers + 1);
-  Atomics.store(i32, a + LR_ACCESS_FS, ld(k, ruleset, LR_ACCESS_FS, L_MERGE));
-  Atomics.store(i32, a + LR_SCOPE, ld(k, ruleset, LR_SCOPE, L_MERGE));
-  Atomics.store(i32, a + LR_ID, Atomics.add(i32, kLandlockNextId, 1) + 1);
-  if (parent !== 0) Atomics.store(i32, a + LR_PARENT, kget(k, parent, L_MERGE));
+  storePlain(k, a + LR_IS_DOMAIN, 1);
+  storePlain(k, a + LR_NUM_LAYERS, layers + 1);
+  storePlain(k, a + LR_ACCESS_FS, ld(k, ruleset, LR_ACCESS_FS, L_MERGE));
+  storePlain(k, a + LR_SCOPE, ld(k, ruleset, LR_SCOPE, L_MERGE));
+  // get_id_range() (security/landlock/id.c): atomic64_fetch_add(step, &next_id).
+  storePlain(k, a + LR_ID, fetchAdd(k, landlock.global.next_id, 1, Order.FULL) + 1);
+  if (parent !== 0) storePlain(k, a + LR_PARENT, kget(k, parent, L_MERGE));
   return d;
 }
 
 /** The chain from `domain` up to its root (the domain itself first). */
 export function domainChain(k: Kernel, domain: number): number[] {
   const out: number[] = [];
-  for (let d = domain; d !== 0; d = Atomics.load(k.i32, deref(k, d) + LR_PARENT)) out.push(d);
+  for (let d = domain; d !== 0; d = loadPlain(k, deref(k, d) + LR_PARENT)) out.push(d);
   return out;
 }
 
 export function domainId(k: Kernel, domain: number): number {
-  return domain === 0 ? 0 : Atomics.load(k.i32, deref(k, domain) + LR_ID);
+  return domain === 0 ? 0 : loadPlain(k, deref(k, domain) + LR_ID);
 }

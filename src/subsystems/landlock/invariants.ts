@@ -1,7 +1,8 @@
 /**
- * Landlock TSYNC invariants I-LL1..I-LL10 (spec 1d), as checks a scenario
- * runs right after landlock_restrict_self() returns in the caller (online,
- * while every sibling is still alive) and after the iteration.
+ * Landlock TSYNC invariants I-LL1..I-LL10 (docs/LANDLOCK.md, "Invariants"),
+ * as checks a scenario runs right after landlock_restrict_self() returns in
+ * the caller (online, while every sibling is still alive) and after the
+ * iteration.
  *
  * Online inside the protocol (tsync.ts): I-LL4 (no T4 before S3, no
  * prepare after S3), I-LL6 (counters never negative, all_finished once),
@@ -9,10 +10,18 @@
  * when the caller returns. I-LL8 is counted per thread group and checked
  * after the iteration; I-LL9 is the watchdog's (deadlock / hang).
  */
-import { ERESTARTNOINTR, invariant, PF_EXITING, PFA_NO_NEW_PRIVS, threadsOf, type Kernel } from '../../runtime/index.js';
+import { ERESTARTNOINTR, invariant, label, PF_EXITING, PFA_NO_NEW_PRIVS, threadsOf, type Kernel } from '../../runtime/index.js';
 import { T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { credUid, getTaskCred, putCred } from '../cred/cred.js';
 import { landlockCred, type LandlockCred } from './domain.js';
+
+/**
+ * A failure names its invariant by label id (the SAB holds numbers): every
+ * thread that loads Landlock registers the ids, so that the harness can print
+ * the "I-LL4" a worker reported.
+ */
+export const LANDLOCK_INVARIANTS: readonly string[] = Array.from({ length: 10 }, (_, i) => `I-LL${i + 1}`);
+for (const id of LANDLOCK_INVARIANTS) label(id);
 
 export interface ThreadSnap {
   readonly tid: number;

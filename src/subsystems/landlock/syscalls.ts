@@ -1,6 +1,7 @@
 /**
  * landlock_create_ruleset(2) and landlock_restrict_self(2)
- * (security/landlock/syscalls.c), steps 1–10 of spec §1c.
+ * (security/landlock/syscalls.c). The checks and steps of
+ * sys_landlock_restrict_self() are numbered 1–10 below, in the kernel's order.
  */
 import {
   deref,
@@ -12,22 +13,13 @@ import {
   EOPNOTSUPP,
   EPERM,
   kget,
-  kput,
   label,
+  loadPlain,
   PFA_NO_NEW_PRIVS,
+  storePlain,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  CRED_LL_DOMAIN,
-  CRED_LL_DOMAIN_EXEC,
-  CRED_LL_LOG_SUBDOMAINS_OFF,
-  FileKind,
-  FMODE_CAN_READ,
-  FMODE_READ,
-  kLandlockDisabled,
-  LR_LOG,
-  T_ATOMIC_FLAGS,
-} from '../../runtime/kernel/layout.js';
+import { FileKind, FMODE_CAN_READ, FMODE_READ, T_ATOMIC_FLAGS } from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, currentCred, hasCapSysAdmin, prepareCreds } from '../cred/cred.js';
 import { fdget, fdInstallNew, fileKind, fileMode, fileObj, fput, setFileRelease } from '../file/fdtable.js';
 import {
@@ -38,7 +30,9 @@ import {
   LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS,
   LANDLOCK_RESTRICT_SELF_TSYNC,
 } from './consts.js';
-import { createRulesetObject, landlockCred, landlockMergeRuleset, numLayers } from './domain.js';
+import { createRulesetObject, landlockCred, landlockMergeRuleset, landlockPutRuleset, numLayers } from './domain.js';
+import { landlock, LR_LOG } from './layout.js';
+import { L13A, L17 } from './mutants.js';
 import { landlockRestrictSiblingThreads } from './tsync.js';
 // The LSM's hooks come with its syscalls: signal scoping (security_task_kill).
 import './scope.js';
@@ -46,7 +40,13 @@ import './scope.js';
 const L_RESTRICT = label('landlock_restrict_self');
 const L_CREATE = label('landlock_create_ruleset');
 
-setFileRelease(FileKind.RULESET, (k, r) => kput(k, r, L_RESTRICT));
+// fput() of a ruleset fd: fop_ruleset_release() puts the ruleset.
+setFileRelease(FileKind.RULESET, (k, r) => landlockPutRuleset(k, r, L_RESTRICT));
+
+/** landlock_initialized is __ro_after_init (security/landlock/setup.c): a plain read. */
+function initialized(k: Kernel): boolean {
+  return loadPlain(k, landlock.global.disabled) === 0;
+}
 
 function nnp(k: Kernel): boolean {
   return (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
@@ -55,7 +55,7 @@ function nnp(k: Kernel): boolean {
 /** landlock_create_ruleset(attr): a ruleset fd, or -errno. */
 export function landlockCreateRuleset(k: Kernel, accessFs: number, scope: number): number {
   k.yieldPoint(L_CREATE);
-  if (Atomics.load(k.i32, kLandlockDisabled) !== 0) return -EOPNOTSUPP;
+  if (!initialized(k)) return -EOPNOTSUPP;
   const r = createRulesetObject(k, accessFs, scope);
   if (r === 0) return -ENOMEM;
   return fdInstallNew(k, FileKind.RULESET, FMODE_READ | FMODE_CAN_READ, r);
@@ -83,9 +83,10 @@ function getRulesetFromFd(k: Kernel, fd: number): number {
 export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): number {
   k.yieldPoint(L_RESTRICT);
   // 1.
-  if (Atomics.load(k.i32, kLandlockDisabled) !== 0) return -EOPNOTSUPP;
+  if (!initialized(k)) return -EOPNOTSUPP;
   // 2. Privilege: NNP or CAP_SYS_ADMIN. The NO_NEW_PRIVS flag (ABI 11) asks
-  // for NNP to be set by the call itself ([UNVERIFIED] implementation, 1e).
+  // for NNP to be set by the call itself; modelled from the selftests
+  // (tools/testing/selftests/landlock/tsync_test.c, docs/LANDLOCK.md).
   const wantsNnp = (flags & LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS) !== 0;
   if (!nnp(k) && !wantsNnp && !hasCapSysAdmin(k)) return -EPERM;
   // 3.
@@ -103,8 +104,8 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
     if (r < 0) return r;
     ruleset = r;
   }
-  if (wantsNnp && k.mutant('L13A')) {
-    // L13A (spec 1g): NNP taken before anything can still fail.
+  if (wantsNnp && k.mutant(L13A)) {
+    // L13A: NNP taken before anything can still fail.
     k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
   }
   try {
@@ -114,8 +115,9 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
     if (newCred === 0) return -ENOMEM;
     const a = deref(k, newCred);
     // 7. Once muted, always muted.
-    const oldOff = Atomics.load(k.i32, a + CRED_LL_LOG_SUBDOMAINS_OFF);
-    Atomics.store(k.i32, a + CRED_LL_LOG_SUBDOMAINS_OFF, oldOff !== 0 || !logSubdomains ? 1 : 0);
+    // The new cred is ours until commit_creds(): plain accesses.
+    const oldOff = loadPlain(k, a + landlock.cred.log_subdomains_off);
+    storePlain(k, a + landlock.cred.log_subdomains_off, oldOff !== 0 || !logSubdomains ? 1 : 0);
     // 8.
     if (ruleset !== 0) {
       const parent = landlockCred(k, newCred).domain;
@@ -125,14 +127,15 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
         return dom === -E2BIG ? -E2BIG : dom;
       }
       const logFlags = (logSameExec ? 1 : 0) | (logNewExec ? 2 : 0) | (oldOff !== 0 ? 4 : 0);
-      Atomics.store(k.i32, deref(k, dom) + LR_LOG, logFlags);
-      if (parent !== 0) kput(k, parent, L_RESTRICT);
-      Atomics.store(k.i32, a + CRED_LL_DOMAIN, dom);
+      storePlain(k, deref(k, dom) + LR_LOG, logFlags);
+      if (parent !== 0) landlockPutRuleset(k, parent, L_RESTRICT);
+      storePlain(k, a + landlock.cred.domain, dom);
       const layers = numLayers(k, dom);
-      Atomics.store(k.i32, a + CRED_LL_DOMAIN_EXEC, Atomics.load(k.i32, a + CRED_LL_DOMAIN_EXEC) | (1 << (layers - 1)));
+      const exec = a + landlock.cred.domain_exec;
+      storePlain(k, exec, loadPlain(k, exec) | (1 << (layers - 1)));
     }
-    // 9. L17 (spec 1g, v2): TSYNC forgotten on the fd == -1 muting path.
-    if (tsync && !(ruleset === 0 && k.mutant('L17'))) {
+    // 9. L17: TSYNC forgotten on the fd == -1 muting path.
+    if (tsync && !(ruleset === 0 && k.mutant(L17))) {
       const err = landlockRestrictSiblingThreads(k, oldCred, newCred, wantsNnp);
       if (err !== 0) {
         abortCreds(k, newCred, L_RESTRICT);
@@ -143,6 +146,6 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
     if (wantsNnp) k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
     return commitCreds(k, newCred, L_RESTRICT);
   } finally {
-    if (ruleset !== 0) kput(k, ruleset, L_RESTRICT);
+    if (ruleset !== 0) landlockPutRuleset(k, ruleset, L_RESTRICT);
   }
 }

@@ -1,9 +1,25 @@
 /**
  * LANDLOCK_RESTRICT_SELF_TSYNC (security/landlock/tsync.c): enforce the
  * caller's new Landlock configuration on every sibling thread, all or
- * nothing. Steps S0–S7 (caller) and T1–T6 (each sibling, in its own
- * task_work) follow spec §1c, labels included; the planted bugs of §1g sit
- * beside the code they break, each behind `k.mutant('Ln')`.
+ * nothing. lockstep names the steps of the protocol, and every yield point
+ * carries its step's label:
+ *
+ *   landlock_restrict_sibling_threads() (the caller)
+ *     S0 init the shared context     S1 take exec_update_lock (trylock)
+ *     S2 discovery rounds: count_additional_threads(), tsync_works_grow_by(),
+ *        schedule_task_work(), wait for all_prepared (cancel_tsync_works()
+ *        when interrupted)
+ *     S3 complete_all(ready_to_commit)   S4 wait for all_finished
+ *     S5 tsync_works_release()   S6 release exec_update_lock
+ *     S7 return preparation_error (the shared context goes with the stack frame)
+ *   restrict_one_thread() (each sibling, in its own task_work)
+ *     T1 prepare (re-wire to new_cred, or prepare_creds() + landlock_cred_copy())
+ *     T2 num_preparing--   T3 wait for ready_to_commit   T4 read preparation_error
+ *     T5 set no_new_privs  T6 commit_creds()             OUT num_unfinished--
+ *
+ * The planted bugs (mutants.ts) sit beside the code they break, each behind
+ * `k.mutant(Ln)`. tsync.c has no barrier of its own: the completions and the
+ * value-returning atomics (atomic_dec_return(), fully ordered) order it.
  *
  * The caller's `struct tsync_shared_context` lives on its kernel stack; here
  * it is a slab object freed (poisoned) when the function returns, so any
@@ -15,6 +31,7 @@ import {
   atomicRead,
   atomicSet,
   CACHE,
+  cmpxchg,
   completeAll,
   deref,
   downWriteKillable,
@@ -24,6 +41,7 @@ import {
   EOVERFLOW,
   ERESTARTNOINTR,
   ESRCH,
+  fetchAdd,
   initCompletion,
   invariant,
   kasan,
@@ -31,6 +49,9 @@ import {
   kmemCacheAlloc,
   label,
   ld,
+  loadOnce,
+  loadPlain,
+  Order,
   PF_EXITING,
   PFA_NO_NEW_PRIVS,
   registerTaskWork,
@@ -39,6 +60,8 @@ import {
   restartSyscall,
   signalOf,
   st,
+  storeOnce,
+  storePlain,
   taskWorkAdd,
   taskWorkCancel,
   threadsOf,
@@ -49,18 +72,25 @@ import {
   type Kernel,
 } from '../../runtime/index.js';
 import {
+  C_BUMP,
   CB_DATA,
   CB_FUNC,
   handleCache,
   makeHandle,
+  ObjState,
   S_GEN,
+  S_STATE,
   SIG_EXEC_UPDATE_LOCK,
-  SIG_LL_TSYNC_ACTIVE,
-  SIG_LL_TSYNC_MAX,
   SLAB_HDR_WORDS,
   T_ATOMIC_FLAGS,
   T_FLAGS,
   T_TGID,
+} from '../../runtime/kernel/layout.js';
+import { abortCreds, commitCreds, currentCred, getCred, prepareCreds } from '../cred/cred.js';
+import { landlockCredCopy } from './domain.js';
+import { landlock } from './layout.js';
+import { L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13A, L13B, L14, L15, L16, L18 } from './mutants.js';
+import {
   TS_ALL_FINISHED,
   TS_ALL_PREPARED,
   TS_CALLER,
@@ -78,11 +108,10 @@ import {
   TW_STATE,
   TW_TASK,
   TWA_MAX,
-} from '../../runtime/kernel/layout.js';
-import { abortCreds, commitCreds, currentCred, getCred, prepareCreds } from '../cred/cred.js';
-import { landlockCredCopy } from './domain.js';
+} from './tsync-context.js';
 
-// Step labels (spec §1c). Every yield point inside TSYNC carries one.
+// Step labels (see the header). Label texts are schedule identity: a seed log
+// and a scheduleHash name them, so they do not change.
 const L = {
   S0: label('tsync:S0:init shared'),
   S1: label('tsync:S1:down_write_trylock exec_update_lock'),
@@ -124,9 +153,8 @@ function decCounter(k: Kernel, shared: number, f: number, lbl: number, what: str
 }
 
 function completeAllFinished(k: Kernel, shared: number, lbl: number): void {
-  const count = atomicInc(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished'), lbl);
-  void count;
-  if (Atomics.load(k.i32, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
+  atomicInc(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished'), lbl);
+  if (loadOnce(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
     throw k.fail(invariant('num_unfinished reached 0 more than once', 'I-LL6'));
   }
   completeAll(k, field(k, shared, TS_ALL_FINISHED, 'complete_all(all_finished)'), lbl);
@@ -147,8 +175,8 @@ function restrictOneThread(k: Kernel, shared: number, work: number): void {
     throw k.fail(invariant(`tid ${k.curTid} prepares after the caller's S3 of a call that is committing`, 'I-LL4'));
   }
   let cred: number;
-  if (currentCred(k) === oldCred || k.mutant('L14')) {
-    // L14 (spec 1g): re-wiring applied unconditionally hands a sibling with
+  if (currentCred(k) === oldCred || k.mutant(L14)) {
+    // L14: re-wiring applied unconditionally hands a sibling with
     // other uid/caps the caller's whole cred, not just its Landlock state.
     cred = getCred(k, newCred, L.T1);
   } else {
@@ -163,9 +191,9 @@ function restrictOneThread(k: Kernel, shared: number, work: number): void {
     }
     landlockCredCopy(k, cred, newCred, L.T1);
   }
-  // L15 (spec 1g): reading the error before the ready_to_commit barrier lets
-  // this sibling commit although another one fails later.
-  const earlyError = k.mutant('L15') ? atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T1) : 0;
+  // L15: reading the error before the ready_to_commit barrier lets this
+  // sibling commit although another one fails later.
+  const earlyError = k.mutant(L15) ? atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T1) : 0;
 
   // T2: prepared.
   if (decCounter(k, shared, TS_NUM_PREPARING, L.T2, 'num_preparing') === 0) {
@@ -175,8 +203,8 @@ function restrictOneThread(k: Kernel, shared: number, work: number): void {
 
   // T3: wait for the caller's go, uninterruptibly (D state): the shared
   // context lives on the caller's stack and the decision is all or nothing.
-  if (k.mutant('L18')) {
-    // L18 (spec 1g): an interruptible wait lets a signal end it early.
+  if (k.mutant(L18)) {
+    // L18: an interruptible wait lets a signal end it early.
     waitForCompletionInterruptible(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.T3);
   } else {
     waitForCompletion(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.T3);
@@ -187,19 +215,19 @@ function restrictOneThread(k: Kernel, shared: number, work: number): void {
 
   // T4: the error is final now.
   const setNnp = ld(k, shared, TS_SET_NNP, L.T4) !== 0;
-  if (k.mutant('L13A') && setNnp) {
-    // L13A (spec 1g): NNP set before the error check survives a failed call.
+  if (k.mutant(L13A) && setNnp) {
+    // L13A: NNP set before the error check survives a failed call.
     k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
   }
-  const err = k.mutant('L15') ? earlyError : atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T4);
+  const err = k.mutant(L15) ? earlyError : atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.T4);
   if (err !== 0) {
     abortCreds(k, cred, L.T4);
     finish(k, shared, work);
     return;
   }
-  // T5: NNP iff the caller had it. L13B (spec 1g): never set it.
+  // T5: NNP iff the caller had it. L13B: never set it.
   k.yieldPoint(L.T5);
-  if (setNnp && !k.mutant('L13B')) k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
+  if (setNnp && !k.mutant(L13B)) k.tor(k.cur, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
   // T6
   commitCreds(k, cred, L.T6);
   finish(k, shared, work);
@@ -228,25 +256,26 @@ class TsyncWorks {
   capacity = 0;
   constructor(private readonly k: Kernel) {}
 
+  // The works array is the caller's own: plain accesses.
   at(i: number): number {
-    return Atomics.load(this.k.i32, deref(this.k, this.arr, 'works->works') + i);
+    return loadPlain(this.k, deref(this.k, this.arr, 'works->works') + i);
   }
   private set(i: number, v: number): void {
-    Atomics.store(this.k.i32, deref(this.k, this.arr, 'works->works') + i, v);
+    storePlain(this.k, deref(this.k, this.arr, 'works->works') + i, v);
   }
 
   /** Allocate one tsync_work with its embedded callback_head (one kzalloc in the kernel). */
   private allocWork(): number {
     const k = this.k;
-    const w = kmemCacheAlloc(k, CACHE.tsync_work, L.S2grow);
+    const w = kmemCacheAlloc(k, landlock.cache.tsync_work, L.S2grow);
     if (w === 0) return 0;
     const cb = kmemCacheAlloc(k, CACHE.callback_head, L.S2grow);
     if (cb === 0) {
       kfree(k, w, L.S2grow);
       return 0;
     }
-    Atomics.store(k.i32, deref(k, cb) + CB_DATA, w);
-    Atomics.store(k.i32, deref(k, w) + TW_CB, cb);
+    storePlain(k, deref(k, cb) + CB_DATA, w);
+    storePlain(k, deref(k, w) + TW_CB, cb);
     return w;
   }
 
@@ -259,20 +288,20 @@ class TsyncWorks {
   /** tsync_works_grow_by(): room for n more works. 0, -ENOMEM or -EOVERFLOW. */
   growBy(n: number): number {
     const k = this.k;
-    // L11 (spec 1g, v2): growing to capacity + n instead of size + n.
-    const newCapacity = k.mutant('L11') ? this.capacity + n : this.size + n;
+    // L11 (v2): growing to capacity + n instead of size + n.
+    const newCapacity = k.mutant(L11) ? this.capacity + n : this.size + n;
     if (newCapacity > TWA_MAX) return -EOVERFLOW;
     if (newCapacity <= this.capacity) return 0;
     // krealloc_array(): a new pointer array, the old pointers copied over.
-    const arr = kmemCacheAlloc(k, CACHE.tsync_works_array, L.S2grow);
+    const arr = kmemCacheAlloc(k, landlock.cache.tsync_works_array, L.S2grow);
     if (arr === 0) return -ENOMEM;
     if (this.arr !== 0) {
-      for (let i = 0; i < this.capacity; i++) Atomics.store(k.i32, deref(k, arr) + i, this.at(i));
+      for (let i = 0; i < this.capacity; i++) storePlain(k, deref(k, arr) + i, this.at(i));
       kfree(k, this.arr, L.S2grow);
     }
     this.arr = arr;
-    if (k.mutant('L12')) {
-      // L12 (spec 1g): a flat array of structs; krealloc moves the works,
+    if (k.mutant(L12)) {
+      // L12: a flat array of structs; krealloc moves the works,
       // including callback_heads already queued on siblings.
       for (let i = 0; i < this.size; i++) {
         const moved = this.allocWork();
@@ -280,7 +309,7 @@ class TsyncWorks {
         const old = this.at(i);
         const oa = deref(k, old);
         const na = deref(k, moved);
-        for (const f of [TW_TASK, TW_SHARED, TW_STATE]) Atomics.store(k.i32, na + f, Atomics.load(k.i32, oa + f));
+        for (const f of [TW_TASK, TW_SHARED, TW_STATE]) storePlain(k, na + f, loadPlain(k, oa + f));
         this.freeWork(old);
         this.set(i, moved);
       }
@@ -288,8 +317,8 @@ class TsyncWorks {
     for (let i = this.capacity; i < newCapacity; i++) {
       const w = this.allocWork();
       if (w === 0) {
-        if (k.mutant('L11')) {
-          // L11 (spec 1g): IS_ERR() on a kzalloc result misses the NULL: the
+        if (k.mutant(L11)) {
+          // L11: IS_ERR() on a kzalloc result misses the NULL: the
           // NULL is stored and later used as a work.
           this.set(i, 0);
           continue;
@@ -323,7 +352,7 @@ class TsyncWorks {
   contains(tid: number): boolean {
     for (let i = 0; i < this.size; i++) {
       const w = this.at(i);
-      if (w !== 0 && Atomics.load(this.k.i32, deref(this.k, w) + TW_TASK) === tid) return true;
+      if (w !== 0 && loadPlain(this.k, deref(this.k, w) + TW_TASK) === tid) return true;
     }
     return false;
   }
@@ -356,8 +385,8 @@ function countAdditionalThreads(k: Kernel, works: TsyncWorks): number {
   let n = 0;
   for (const t of threadsOf(k, k.tget(k.cur, T_TGID))) {
     if (t === k.cur) continue;
-    // L16 (spec 1g): not skipping PF_EXITING threads.
-    if (isExiting(k, t) && !k.mutant('L16')) continue;
+    // L16: not skipping PF_EXITING threads.
+    if (isExiting(k, t) && !k.mutant(L16)) continue;
     if (works.contains(k.tid(t))) continue;
     n++;
   }
@@ -370,7 +399,7 @@ function scheduleTaskWork(k: Kernel, works: TsyncWorks, shared: number): boolean
   let foundMore = false;
   for (const t of threadsOf(k, k.tget(k.cur, T_TGID))) {
     if (t === k.cur) continue;
-    if (isExiting(k, t) && !k.mutant('L16')) continue;
+    if (isExiting(k, t) && !k.mutant(L16)) continue;
     if (works.contains(k.tid(t))) continue;
     foundMore = true;
     const w = works.provide(k.tid(t));
@@ -379,17 +408,17 @@ function scheduleTaskWork(k: Kernel, works: TsyncWorks, shared: number): boolean
     atomicInc(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), L.S2sched);
     atomicInc(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S2sched);
     const cb = ld(k, w, TW_CB, L.S2add);
-    Atomics.store(k.i32, deref(k, cb) + CB_FUNC, RESTRICT_ONE_THREAD); // init_task_work()
+    storePlain(k, deref(k, cb) + CB_FUNC, RESTRICT_ONE_THREAD); // init_task_work()
     st(k, w, TW_STATE, QUEUED, L.S2add);
     const err = taskWorkAdd(k, t, cb, TWA_SIGNAL, L.S2add);
     if (err !== 0) {
       // The sibling is past exit_task_work(): it raced into exit. Not an error.
-      if (k.mutant('L4') || k.mutant('L16')) {
-        // L4 / L16 (spec 1g): recording it as the call's error.
+      if (k.mutant(L4) || k.mutant(L16)) {
+        // L4 / L16: recording it as the call's error.
         atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ESRCH, L.S2add);
       }
-      if (k.mutant('L10')) {
-        // L10 (spec 1g, rc1): NULL the task but keep the slot counted.
+      if (k.mutant(L10)) {
+        // L10 (rc1): NULL the task but keep the slot counted.
         st(k, w, TW_TASK, 0, L.S2add);
         st(k, w, TW_STATE, FINISHED, L.S2add);
       } else {
@@ -411,9 +440,9 @@ function checkWorks(k: Kernel, works: TsyncWorks): void {
   for (let i = 0; i < works.size; i++) {
     const w = works.at(i);
     if (w === 0) continue; // L11's NULL: caught where it is used
-    const tid = Atomics.load(k.i32, deref(k, w) + TW_TASK);
+    const tid = loadPlain(k, deref(k, w) + TW_TASK);
     if (tid === 0) {
-      if (k.mutant('L10')) continue; // its crash comes at cancel time
+      if (k.mutant(L10)) continue; // its crash comes at cancel time
       throw k.fail(invariant(`works[${i}] has a NULL task`, 'I-LL7'));
     }
     if (seen.has(tid)) throw k.fail(invariant(`tid ${tid} queued twice in one call`, 'I-LL7'));
@@ -447,27 +476,27 @@ function cancelTsyncWorks(k: Kernel, works: TsyncWorks, shared: number): void {
  * the caller does not have it yet.
  */
 export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCred: number, forceNnp = false): number {
-  const i32 = k.i32;
-  // S0: the shared context on our stack.
+  // S0: the shared context on our stack; no sibling sees it before
+  // task_work_add() publishes it, so plain stores (and atomic_set()).
   k.yieldPoint(L.S0);
-  const shared = kmemCacheAlloc(k, CACHE.tsync_shared_context, L.S0);
+  const shared = kmemCacheAlloc(k, landlock.cache.tsync_shared_context, L.S0);
   if (shared === 0) throw new Error('tsync_shared_context cache exhausted');
   const sa = deref(k, shared);
-  Atomics.store(i32, sa + TS_OLD_CRED, oldCred);
-  Atomics.store(i32, sa + TS_NEW_CRED, newCred);
-  Atomics.store(i32, sa + TS_SET_NNP, forceNnp || (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0 ? 1 : 0);
-  Atomics.store(i32, sa + TS_CALLER, k.curTid);
-  // L3 (spec 1g, v2): no caller token in num_unfinished.
-  Atomics.store(i32, sa + TS_NUM_UNFINISHED, k.mutant('L3') ? 0 : 1);
+  storePlain(k, sa + TS_OLD_CRED, oldCred);
+  storePlain(k, sa + TS_NEW_CRED, newCred);
+  storePlain(k, sa + TS_SET_NNP, forceNnp || (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0 ? 1 : 0);
+  storePlain(k, sa + TS_CALLER, k.curTid);
+  // L3 (v2): no caller token in num_unfinished.
+  storeOnce(k, sa + TS_NUM_UNFINISHED, k.mutant(L3) ? 0 : 1);
   initCompletion(k, sa + TS_ALL_PREPARED);
   initCompletion(k, sa + TS_READY_TO_COMMIT);
   initCompletion(k, sa + TS_ALL_FINISHED);
   const sig = signalOf(k, k.cur);
   const lock = sig + SIG_EXEC_UPDATE_LOCK;
   // S1: serialise concurrent TSYNC calls of this process.
-  if (!k.mutant('L7') && !k.mutant('L5')) {
-    if (k.mutant('L8')) {
-      // L8 (spec 1g, fix v1/v2): a killable down_write. The loser sleeps
+  if (!k.mutant(L7) && !k.mutant(L5)) {
+    if (k.mutant(L8)) {
+      // L8 (fix v1/v2): a killable down_write. The loser sleeps
       // here and never returns to user mode to run the winner's task_work.
       if (downWriteKillable(k, lock, L.S1) !== 0) {
         kfree(k, shared, L.S1);
@@ -475,15 +504,18 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
       }
     } else if (!downWriteTrylock(k, lock, L.S1)) {
       kfree(k, shared, L.S1);
-      // L9 (spec 1g, fix v3): -ERESTARTNOINTR without TIF_SIGPENDING leaks to user space.
-      return k.mutant('L9') ? -ERESTARTNOINTR : restartSyscall(k);
+      // L9 (fix v3): -ERESTARTNOINTR without TIF_SIGPENDING leaks to user space.
+      return k.mutant(L9) ? -ERESTARTNOINTR : restartSyscall(k);
     }
   }
-  // I-LL8 instrumentation: TSYNC calls of this process inside S2..S5.
-  const active = Atomics.add(i32, sig + SIG_LL_TSYNC_ACTIVE, 1) + 1;
+  // I-LL8 instrumentation: TSYNC calls of this process inside S2..S5 (not
+  // kernel code, and not a yield point: it must not perturb the schedule).
+  const activeAt = sig + landlock.signal.tsync_active;
+  const maxAt = sig + landlock.signal.tsync_max;
+  const active = fetchAdd(k, activeAt, 1, Order.FULL) + 1;
   for (;;) {
-    const m = Atomics.load(i32, sig + SIG_LL_TSYNC_MAX);
-    if (active <= m || Atomics.compareExchange(i32, sig + SIG_LL_TSYNC_MAX, m, active) === m) break;
+    const m = loadOnce(k, maxAt);
+    if (active <= m || cmpxchg(k, maxAt, m, active, Order.FULL) === m) break;
   }
 
   const works = new TsyncWorks(k);
@@ -497,31 +529,31 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
       atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), err, L.S2grow);
       break;
     }
-    // L2 (spec 1g): no caller token in num_preparing.
-    atomicSet(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), k.mutant('L2') ? 0 : 1, L.S2prep);
+    // L2: no caller token in num_preparing.
+    atomicSet(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), k.mutant(L2) ? 0 : 1, L.S2prep);
     reinitCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2prep);
     foundMore = scheduleTaskWork(k, works, shared);
-    const pending = k.mutant('L2')
+    const pending = k.mutant(L2)
       ? atomicRead(k, field(k, shared, TS_NUM_PREPARING, 'num_preparing'), L.S2wait)
       : decCounter(k, shared, TS_NUM_PREPARING, L.S2wait, 'num_preparing');
     if (pending > 0) {
-      if (k.mutant('L5')) {
-        // L5 (spec 1g, v2): uninterruptible; two concurrent callers wait on each other forever.
+      if (k.mutant(L5)) {
+        // L5 (v2): uninterruptible; two concurrent callers wait on each other forever.
         waitForCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait);
       } else if (waitForCompletionInterruptible(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait) !== 0) {
         // Interrupted (a signal, or a competing TSYNC's task_work): retry the syscall.
         atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ERESTARTNOINTR, L.S2cancel);
         cancelTsyncWorks(k, works, shared);
-        if (k.mutant('L6')) {
-          // L6 (spec 1g, rc1): wait for works that were dequeued but not started.
+        if (k.mutant(L6)) {
+          // L6 (rc1): wait for works that were dequeued but not started.
           waitForCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2cancel);
         } else {
           break;
         }
       }
     }
-    // L1 (spec 1g): a single discovery pass.
-    if (k.mutant('L1')) break;
+    // L1: a single discovery pass.
+    if (k.mutant(L1)) break;
   } while (foundMore && atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.S2count) === 0);
 
   // S3: release every prepared sibling (commit or abort).
@@ -529,8 +561,8 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
   completeAll(k, field(k, shared, TS_READY_TO_COMMIT, 'ready_to_commit'), L.S3);
 
   // S4: wait for every sibling to finish (uninterruptible: the context is on our stack).
-  if (k.mutant('L3')) {
-    // L3 (spec 1g, v2): no caller token, so "nothing left" can be seen
+  if (k.mutant(L3)) {
+    // L3 (v2): no caller token, so "nothing left" can be seen
     // between a sibling's decrement and its complete_all().
     if (atomicRead(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S4) > 0) {
       waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
@@ -544,9 +576,9 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
   // S5
   k.yieldPoint(L.S5);
   works.release();
-  Atomics.sub(i32, sig + SIG_LL_TSYNC_ACTIVE, 1);
+  fetchAdd(k, activeAt, -1, Order.RELAXED);
   // S6
-  if (!k.mutant('L7') && !k.mutant('L5')) upWrite(k, lock, L.S6);
+  if (!k.mutant(L7) && !k.mutant(L5)) upWrite(k, lock, L.S6);
   // S7: read the result, then the stack frame (and the shared context) is gone.
   const err = atomicRead(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), L.S7);
   kfree(k, shared, L.S7);
@@ -556,33 +588,34 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
 /** The caller's own token brought num_unfinished to 0: count that completion for I-LL6. */
 function completeAllFinishedIfZero(k: Kernel, shared: number): void {
   atomicInc(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished'), L.S4);
-  if (Atomics.load(k.i32, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
+  if (loadOnce(k, field(k, shared, TS_FINISHED_COUNT, 'all_finished')) > 1) {
     throw k.fail(invariant('num_unfinished reached 0 more than once', 'I-LL6'));
   }
 }
 
 // ---------------------------------------------------------------------------
 // Wait-for graph: who can complete each of the shared context's completions.
+// The graph reads words that running tasks may be writing: READ_ONCE loads.
 // ---------------------------------------------------------------------------
 
 function sharedHandleOf(k: Kernel, addr: number): number {
-  const c = k.L.cacheById[CACHE.tsync_shared_context]!;
+  const c = k.L.cacheById[landlock.cache.tsync_shared_context]!;
   const slot = Math.floor((addr - c.base) / c.stride);
-  const gen = Atomics.load(k.i32, c.base + slot * c.stride + S_GEN);
+  const gen = loadOnce(k, c.base + slot * c.stride + S_GEN);
   return makeHandle(c.spec.id, gen, slot);
 }
 
 /** Tids of siblings whose work for `shared` is queued (below `upTo`) and not yet past that stage. */
 function worksBelow(k: Kernel, shared: number, upTo: number): number[] {
-  const c = k.L.cacheById[CACHE.tsync_work]!;
+  const c = k.L.cacheById[landlock.cache.tsync_work]!;
   const out: number[] = [];
-  const bump = Atomics.load(k.i32, c.ctl + 1);
+  const bump = loadOnce(k, c.ctl + C_BUMP);
   for (let s = 0; s < bump; s++) {
     const a = c.base + s * c.stride + SLAB_HDR_WORDS;
-    if (Atomics.load(k.i32, c.base + s * c.stride) !== 1) continue; // not live
-    if (Atomics.load(k.i32, a + TW_SHARED) !== shared) continue;
-    const state = Atomics.load(k.i32, a + TW_STATE);
-    const tid = Atomics.load(k.i32, a + TW_TASK);
+    if (loadOnce(k, c.base + s * c.stride + S_STATE) !== ObjState.LIVE) continue;
+    if (loadOnce(k, a + TW_SHARED) !== shared) continue;
+    const state = loadOnce(k, a + TW_STATE);
+    const tid = loadOnce(k, a + TW_TASK);
     if (state >= QUEUED && state < upTo && tid !== 0) out.push(tid);
   }
   return out;
@@ -590,10 +623,10 @@ function worksBelow(k: Kernel, shared: number, upTo: number): number[] {
 
 registerWaitResolver('tsync_shared_context#', (k, _slot, obj) => {
   const shared = sharedHandleOf(k, obj);
-  if (handleCache(shared) !== CACHE.tsync_shared_context) return null;
+  if (handleCache(shared) !== landlock.cache.tsync_shared_context) return null;
   const off = obj - (deref(k, shared) as number);
   if (off === TS_ALL_PREPARED) return { releasers: worksBelow(k, shared, PREPARED), why: 'siblings whose task_work has not prepared yet' };
-  if (off === TS_READY_TO_COMMIT) return { releasers: [Atomics.load(k.i32, deref(k, shared) + TS_CALLER)], why: 'the TSYNC caller (S3)' };
+  if (off === TS_READY_TO_COMMIT) return { releasers: [loadOnce(k, deref(k, shared) + TS_CALLER)], why: 'the TSYNC caller (S3)' };
   if (off === TS_ALL_FINISHED) return { releasers: worksBelow(k, shared, FINISHED), why: 'siblings whose task_work has not finished' };
   return null;
 });
