@@ -10,6 +10,7 @@
  * clearing an fd under the lock (pick_file()) one xchg.
  */
 import {
+  CACHE,
   cmpxchg,
   deref,
   EBADF,
@@ -24,7 +25,6 @@ import {
   signalOf,
   storePlain,
   xchg,
-  CACHE,
   type Kernel,
 } from '../../runtime/index.js';
 import { handleCache } from '../../runtime/kernel/layout.js';

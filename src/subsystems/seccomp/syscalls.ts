@@ -4,8 +4,10 @@
  * seccomp_may_assign_mode(), has_duplicate_listener() and the listener file;
  * seccomp_set_mode_strict().
  *
- * The steps of seccomp_set_mode_filter() are numbered as in the kernel
- * function's order (the yield-point labels carry the numbers):
+ * The steps of seccomp_set_mode_filter() are numbered in the kernel
+ * function's order. The yield-point labels carry the numbers as
+ * `seccomp:2c.<step>:...`; the old "2c." prefix stays because a label's id
+ * is part of every recorded schedule (scheduleHash, seed logs):
  *   1. flags validated               7. seccomp_may_assign_mode()
  *   2. TSYNC|NEW_LISTENER exclusion  8. has_duplicate_listener()
  *   3. seccomp_prepare_user_filter() 9. seccomp_attach_filter(): 9.1 total
@@ -19,6 +21,7 @@
  * 11), when the thread group's seccomp state cannot change under the check.
  */
 import {
+  deref,
   EBUSY,
   EINVAL,
   ENOMEM,
@@ -34,7 +37,6 @@ import {
   signalOf,
   storePlain,
   unlockSiglock,
-  deref,
   type Kernel,
 } from '../../runtime/index.js';
 import { SIG_CRED_GUARD_MUTEX } from '../../runtime/kernel/layout.js';

@@ -25,7 +25,7 @@ import {
 } from './consts.js';
 import { secureComputing } from './entry.js';
 import { type Prog } from './filter.js';
-import { seccomp as slice } from './layout.js';
+import { seccomp as seccompSlice } from './layout.js';
 import { sysClone } from './lifecycle.js';
 import { doSeccomp, prctlSetSeccomp as kernelPrctlSetSeccomp } from './syscalls.js';
 
@@ -110,7 +110,7 @@ export function fork(ctx: ThreadContext, body: string, arg = 0): number {
 /** /proc/self/status Seccomp: and Seccomp_filters:. */
 export function procStatus(ctx: ThreadContext): { mode: number; filters: number } {
   const k = ctx.k;
-  return { mode: k.tget(k.cur, slice.task.mode), filters: k.tget(k.cur, slice.task.filter_count) };
+  return { mode: k.tget(k.cur, seccompSlice.task.mode), filters: k.tget(k.cur, seccompSlice.task.filter_count) };
 }
 
 export { PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP };
