@@ -1,8 +1,8 @@
 /**
- * seccomp TSYNC on the runtime (spec §2): every scenario mirroring the
- * kernel's seccomp_bpf.c TSYNC tests (2f) and the races of 2d/2g passes with
- * the mainline algorithm in both modes; every planted bug of 2g (and the
- * two historical designs) is caught by the invariants I-SC1..I-SC7. Mutant
+ * seccomp TSYNC on the runtime (docs/SECCOMP.md): every scenario mirroring
+ * the kernel's seccomp_bpf.c TSYNC tests and the races passes with the
+ * mainline algorithm in both modes; every planted bug (and the two
+ * historical designs) is caught by the invariants I-SC1..I-SC7. Mutant
  * detection runs in controlled mode with fixed seeds and strategies, so its
  * outcome (kind and spec) is deterministic.
  */

@@ -6,8 +6,6 @@
  */
 import type { CacheSpec } from './layout.js';
 
-/** Next seccomp filter id. */
-export const kSeccompNextId = 66;
 /** Next srcu_struct id (reports: "srcu_struct#2"). */
 export const kSrcuNextId = 67;
 /** Next pid_namespace id. */
@@ -41,15 +39,6 @@ export const RT_EXIT_WORDS = 4;
 export const RTE_LOCK = 0; // SPINLOCK_WORDS
 export const RTE_HEAD = 2; // list_head: next, prev (absolute word addresses)
 
-/** seccomp (struct seccomp): mode, filter head (handle), filter_count, SYSCALL_WORK_SECCOMP. */
-export const T_SECCOMP_MODE = 40;
-export const T_SECCOMP_FILTER = 41;
-export const T_SECCOMP_FILTER_COUNT = 42;
-export const T_SYSCALL_WORK = 43;
-/** execve in progress: set between check_unsafe_exec() and the cred commit (I-SC7). */
-export const T_IN_EXEC = 44;
-/** What check_unsafe_exec() sampled (LSM_UNSAFE_NO_NEW_PRIVS ...). */
-export const T_EXEC_UNSAFE = 45;
 /** RCU Tasks (spec 3b): t->rcu_tasks_holdout, t->rcu_tasks_nvcsw. */
 export const T_RCU_TASKS_HOLDOUT = 46;
 export const T_RCU_TASKS_NVCSW = 47;
@@ -70,37 +59,6 @@ export const T_SRCU_HELD = 55;
 export const T_SRCU_NESTING = 56;
 
 
-/** A small file descriptor table (fds 3..10): handles of `file` objects. */
-export const SIG_FDTABLE = 12; // 12..19
-export const FDTABLE_SIZE = 8;
-export const FD_BASE = 3;
-
-// ----- cache: file (what a file descriptor refers to) ----------------------
-export const FILE_KIND = 0; // FileKind
-export const FILE_MODE = 1; // FMODE_* bits
-export const FILE_OBJ = 2; // handle of the object (a landlock_ruleset ...)
-export const FILE_WORDS = 4;
-export const FileKind = { RULESET: 1, REGULAR: 2, SECCOMP_LISTENER: 3 } as const;
-export const FMODE_READ = 1;
-export const FMODE_CAN_READ = 2;
-
-// ----- cache: seccomp_filter -------------------------------------------------------
-/** The slab refcount (S_REF) is the filter's `refs`; `users` is a payload field. */
-export const SF_USERS = 0;
-/** Handle of the previous filter in the chain (holds a refs and a users reference). */
-export const SF_PREV = 1;
-/** Filter program: the syscall number it acts on (-1: none) and the action (SECCOMP_RET_*). */
-export const SF_SYSCALL = 2;
-export const SF_ACTION = 3;
-/** Instruction count (len), for MAX_INSNS_PER_PATH. */
-export const SF_LEN = 4;
-export const SF_LOG = 5;
-/** 1 if a listener (NEW_LISTENER) is attached; the listener file holds a refs reference. */
-export const SF_HAS_LISTENER = 6;
-/** Set once users reached 0: the listener saw EPOLLHUP (__seccomp_filter_orphan). */
-export const SF_ORPHANED = 7;
-export const SF_ID = 8;
-export const SF_WORDS = 12;
 
 // ----- cache: srcu_struct (Tree SRCU, spec 3c5) ---------------------------------------
 export const SS_ID = 0;
@@ -141,14 +99,6 @@ export const PIDNS_ADDING = 1 << 30;
 
 
 export const LEGACY_CACHES: CacheSpec[] = [
-  { id: 7, name: 'file', words: FILE_WORDS, capacity: 256, fields: { [FILE_OBJ]: 'private_data' } },
-  {
-    id: 12,
-    name: 'seccomp_filter',
-    words: SF_WORDS,
-    capacity: 512,
-    fields: { [SF_USERS]: 'users', [SF_PREV]: 'prev' },
-  },
   {
     id: 13,
     name: 'srcu_struct',
@@ -166,8 +116,6 @@ export const LEGACY_CACHES: CacheSpec[] = [
 ];
 
 export const LEGACY_CACHE = {
-  file: 7,
-  seccomp_filter: 12,
   srcu_struct: 13,
   pid_namespace: 14,
 } as const;

@@ -22,9 +22,10 @@ import {
   storePlain,
   type ThreadContext,
 } from '../../runtime/index.js';
-import { CACHE, FileKind, T_CRED } from '../../runtime/kernel/layout.js';
+import { CACHE, T_CRED } from '../../runtime/kernel/layout.js';
 import { dropCaps } from '../../subsystems/cred/cred.js';
 import { fdInstallNew } from '../../subsystems/file/fdtable.js';
+import { FileKind } from '../../subsystems/file/layout.js';
 import { LANDLOCK_MAX_NUM_LAYERS, LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
 import { createRulesetObject, landlockCred, numLayers } from '../../subsystems/landlock/domain.js';
 import { landlock } from '../../subsystems/landlock/layout.js';

@@ -1,5 +1,5 @@
 /**
- * Threads clone while TSYNC runs (spec 2d I-SC5): every thread that exists
+ * Threads clone while TSYNC runs (I-SC5, docs/SECCOMP.md): every thread that exists
  * when TSYNC returns 0, children created concurrently included, runs a
  * chain containing the new filter. copy_seccomp() runs under the parent's
  * siglock right before the child is linked, so a child either existed for
@@ -7,9 +7,12 @@
  * copy_seccomp() and at TSYNC's return (under siglock), and by every thread
  * calling getppid() afterwards (EACCES expected).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S2, S12 } from '../../subsystems/seccomp/mutants.js';
 import { clone, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, mutant, ROOT_PROG, seccompScenario } from './kit.js';
+import { ROOT_PROG, seccompScenario } from './kit.js';
 import { checkProbes, MAX_TASKS, probe, SYNC_PROG, UNSET, waitFor, wakeAll } from './races.js';
 
 export default seccompScenario({
@@ -19,9 +22,9 @@ export default seccompScenario({
   params: { clones: 3 },
   maxTasks: (threads, params) => threads + 1 + (threads - 1) * Number(params['clones']),
   variants: [
-    MAINLINE,
-    mutant('S12', 'copy_seccomp() outside siglock, before the last failure point of copy_process()'),
-    mutant('S2', 'siglock dropped between seccomp_can_sync_threads() and seccomp_sync_threads()'),
+    mainline(MAINLINE_DESIGN),
+    mutantVariant(S12),
+    mutantVariant(S2),
   ],
   shared: { go: 1, stop: 1, ret: 1, probe: MAX_TASKS, probed: MAX_TASKS },
   bodies: {

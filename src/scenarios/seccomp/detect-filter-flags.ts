@@ -3,13 +3,13 @@
  * program gives EFAULT (the flag is known: the program is copied after the
  * flag checks), all known flags together (the exclusive pair TSYNC /
  * NEW_LISTENER one at a time) too, unknown bits and `last_flag << 1` give
- * EINVAL. Then, beyond the selftest, the rest of spec 2e's table in the
- * order seccomp_set_mode_filter() checks it: EACCES without NNP and
+ * EINVAL. Then, beyond the selftest, every other error of
+ * seccomp_set_mode_filter() (kernel/seccomp.c) in the order it checks them: EACCES without NNP and
  * CAP_SYS_ADMIN, EINVAL for len 0 and len > BPF_MAXINSNS, ENOMEM past
  * MAX_INSNS_PER_PATH, EBUSY for a second listener in the chain; failed
  * calls change nothing (filter_count).
  */
-import { EACCES, EBUSY, EFAULT, EINVAL, ENOMEM, label } from '../../runtime/index.js';
+import { EACCES, EBUSY, EFAULT, EINVAL, ENOMEM, label, mainline } from '../../runtime/index.js';
 import { closeFd } from '../../subsystems/file/fdtable.js';
 import {
   __NR_getppid,
@@ -22,8 +22,9 @@ import {
   SECCOMP_RET_USER_NOTIF,
   SECCOMP_SET_MODE_FILTER,
 } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
 import { prctlSetNoNewPrivs, procStatus, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, ROOT_PROG, tsyncFixture } from './kit.js';
+import { ROOT_PROG, tsyncFixture } from './kit.js';
 
 const FLAGS = [TSYNC, LOG, SPEC_ALLOW, NEW_LISTENER, TSYNC_ESRCH];
 const EXCLUSIVE = [TSYNC, NEW_LISTENER];
@@ -32,9 +33,9 @@ const FILTERS_PER_PATH = 7; // 7 * (4096 + 4) + 4096 > 32768: the 8th does not f
 
 export default tsyncFixture({
   name: 'seccomp-detect-filter-flags',
-  description: 'seccomp_bpf.c detect_seccomp_filter_flags (EFAULT for known flags, EINVAL for unknown), plus every other error of spec 2e in check order.',
+  description: 'seccomp_bpf.c detect_seccomp_filter_flags (EFAULT for known flags, EINVAL for unknown), plus every other error of seccomp_set_mode_filter() in check order.',
   threads: { default: 1, min: 1, max: 1 },
-  variants: [MAINLINE],
+  variants: [mainline(MAINLINE_DESIGN)],
   main(fx) {
     const { ctx } = fx;
     let all = 0;
@@ -46,7 +47,7 @@ export default tsyncFixture({
     for (const ex of EXCLUSIVE) fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, (all & ~exclusiveMask) | ex, null));
     fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, -1 & ~exclusiveMask, null));
     fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, FLAGS[FLAGS.length - 1]! << 1, null));
-    // Spec 2e beyond the selftest. No NNP and no CAP_SYS_ADMIN yet:
+    // Beyond the selftest. No NNP and no CAP_SYS_ADMIN yet:
     fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, ROOT_PROG));
     prctlSetNoNewPrivs(ctx);
     fx.record(seccomp(ctx, SECCOMP_SET_MODE_FILTER, 0, { ...ROOT_PROG, len: 0 }));

@@ -1,5 +1,6 @@
 /**
- * Why TSYNC takes cred_guard_mutex (spec 2c, Oleg Nesterov on v8, 2014): a
+ * Why TSYNC takes cred_guard_mutex (seccomp_set_mode_filter(), kernel/seccomp.c;
+ * Oleg Nesterov's review of v8, 2014): a
  * sibling execs a set-uid-root binary while the caller, which has NNP,
  * TSYNCs a filter. execve() samples NNP in check_unsafe_exec() under
  * cred_guard_mutex and commits the new (root) creds before dropping it; the
@@ -10,16 +11,19 @@
  * it NNP and filters, and the exec still commits root: a set-uid program
  * running under an attacker's filters (I-SC7).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S3 } from '../../subsystems/seccomp/mutants.js';
 import { clone, execve, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, MAX_THREADS, mutant, seccompScenario } from './kit.js';
+import { MAX_THREADS, seccompScenario } from './kit.js';
 import { SYNC_PROG, UNSET, waitFor, wakeAll } from './races.js';
 
 export default seccompScenario({
   name: 'seccomp-exec-race',
   description: 'A sibling execs a set-uid-root binary while the caller TSYNCs NNP and a filter: cred_guard_mutex keeps TSYNC out of the exec window (I-SC7).',
   threads: { default: 2, min: 2, max: MAX_THREADS },
-  variants: [MAINLINE, mutant('S3', 'TSYNC does not take cred_guard_mutex (v8)')],
+  variants: [mainline(MAINLINE_DESIGN), mutantVariant(S3)],
   shared: { go: 1, ret: 1, exec: MAX_THREADS },
   bodies: {
     main(ctx) {

@@ -1,21 +1,25 @@
 /**
- * Threads exit while TSYNC runs (spec 2e "Threads that are exiting"):
+ * Threads exit while TSYNC runs (the PF_EXITING skips of
+ * seccomp_can_sync_threads() / seccomp_sync_threads(), kernel/seccomp.c):
  * TSYNC must return 0 (exiting threads are skipped since 6.11; before,
  * they are synced like any other and release at release_task), the live
  * ones end with the new filter, and every filter is released exactly once
  * (I-SC4, checked after the iteration: a filter handed to a thread that
  * already ran seccomp_filter_release() is never put, S7).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN, PRE_611 } from '../../subsystems/seccomp/design.js';
+import { S7 } from '../../subsystems/seccomp/mutants.js';
 import { clone, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, mutant, passes, PRE_611, ROOT_PROG, seccompScenario } from './kit.js';
+import { historical, ROOT_PROG, seccompScenario } from './kit.js';
 import { checkProbes, MAX_TASKS, probe, SYNC_PROG, UNSET, waitFor, wakeAll } from './races.js';
 
 export default seccompScenario({
   name: 'seccomp-exit-race',
   description: 'Siblings exit while TSYNC runs: it returns 0, live threads get the filter, every filter is released exactly once.',
   threads: { default: 5, min: 2, max: 32 },
-  variants: [MAINLINE, passes(PRE_611), mutant('S7', 'filters released at exit (6.11) but PF_EXITING threads not skipped by can_sync/sync')],
+  variants: [mainline(MAINLINE_DESIGN), historical(PRE_611, { expect: 'pass' }), mutantVariant(S7)],
   shared: { go: 1, stop: 1, ret: 1, probe: MAX_TASKS, probed: MAX_TASKS },
   bodies: {
     main(ctx) {

@@ -1,5 +1,6 @@
 /**
- * The 2014 design question (spec 2a): a sibling installs a filter of its
+ * The 2014 design question (docs/SECCOMP.md, "Planted bugs and historical
+ * designs"): a sibling installs a filter of its
  * own (no TSYNC) while the caller TSYNCs. With the merged ancestry check,
  * either the sibling installs first and TSYNC fails with its TID (nothing
  * changes anywhere), or TSYNC first and the sibling stacks its filter on
@@ -12,10 +13,12 @@
  * getppid() (the TSYNC'ed filter: EACCES) and the check compares with
  * what the two calls returned.
  */
-import { EACCES, ENOENT } from '../../runtime/index.js';
+import { EACCES, ENOENT, mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { FORCE_ADD_2014, MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S1, S2 } from '../../subsystems/seccomp/mutants.js';
 import { clone, getpid, getppid, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { FORCE_ADD_2014, MAINLINE, MAX_THREADS, mutant, ROOT_PROG, seccompScenario } from './kit.js';
+import { historical, MAX_THREADS, ROOT_PROG, seccompScenario } from './kit.js';
 import { OWN_PROG, SYNC_PROG, UNSET, waitFor, wakeAll } from './races.js';
 
 export default seccompScenario({
@@ -23,10 +26,10 @@ export default seccompScenario({
   description: 'A sibling installs its own filter while the caller TSYNCs: mainline returns its TID or stacks it; force-add silently drops it (I-SC3).',
   threads: { default: 3, min: 2, max: MAX_THREADS },
   variants: [
-    MAINLINE,
-    FORCE_ADD_2014,
-    mutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten'),
-    mutant('S2', 'siglock dropped between seccomp_can_sync_threads() and seccomp_sync_threads()'),
+    mainline(MAINLINE_DESIGN),
+    historical(FORCE_ADD_2014, { spec: S1 }),
+    mutantVariant(S1),
+    mutantVariant(S2),
   ],
   shared: { go: 1, stop: 1, ret: 1, mainProbe: 1, tid: MAX_THREADS, own: MAX_THREADS, pid: MAX_THREADS, ppid: MAX_THREADS },
   bodies: {

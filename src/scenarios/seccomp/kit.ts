@@ -19,6 +19,7 @@ import {
   ESRCH,
   label,
   type CheckContext,
+  type Mutant,
   type Params,
   type Scenario,
   type ScenarioDef,
@@ -51,39 +52,21 @@ export const APPLY_PROG: Prog = { len: 4, nr: __NR_read, ret: SECCOMP_RET_KILL_T
 /** siblings_fail_prctl's filter: __NR_prctl -> SECCOMP_RET_ERRNO | EINVAL; else ALLOW. */
 export const PRCTL_EINVAL_PROG: Prog = { len: 4, nr: __NR_prctl, ret: SECCOMP_RET_ERRNO | EINVAL };
 
-export const MAINLINE: VariantDef = {
-  name: 'mainline',
-  kind: 'correct',
-  expect: 'pass',
-  spec: null,
-  description: 'the current mainline algorithm (spec 2c, 6.11 release on exit)',
-};
-
-export const PRE_611: VariantDef = {
-  name: 'pre-6.11',
-  kind: 'historical',
-  expect: 'fail',
-  spec: null,
-  mutants: ['pre-6.11'],
-  description: 'filters released at release_task(), exiting threads checked and synced (before bfafe5efa975)',
-};
-
-export const FORCE_ADD_2014: VariantDef = {
-  name: 'force-add-2014',
-  kind: 'historical',
-  expect: 'fail',
-  spec: 'S1',
-  mutants: ['force-add-2014'],
-  description: 'the 2014 alternative: TSYNC overwrites every thread\'s filter, no ancestry check',
-};
-
-export function mutant(id: string, description: string): VariantDef {
-  return { name: id, kind: 'mutant', expect: 'fail', spec: id, description };
-}
-
-/** A historical design that passes this scenario (shown for comparison). */
-export function passes(v: VariantDef): VariantDef {
-  return { ...v, expect: 'pass' };
+/**
+ * A historical design as a variant, described by its mutant (design.ts).
+ * `spec` names the planted bug it demonstrates, if any (force-add-2014 is
+ * S1's design); `expect: 'pass'` where the design is correct for the
+ * scenario (shown for comparison).
+ */
+export function historical(design: Mutant, opts: { expect?: 'pass' | 'fail'; spec?: Mutant } = {}): VariantDef {
+  return {
+    name: design.id,
+    kind: 'historical',
+    expect: opts.expect ?? 'fail',
+    spec: opts.spec?.id ?? null,
+    mutants: [design.id],
+    description: design.description,
+  };
 }
 
 /** defineScenario + the harness-side I-SC4 check. */

@@ -6,14 +6,16 @@
  * prctl(PR_GET_NO_NEW_PRIVS) fails too, so it goes on to read() and, with
  * no apply_prog anywhere, survives (SIBLING_EXIT_UNKILLED).
  */
+import { mainline } from '../../runtime/index.js';
 import { SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, PRCTL_EINVAL_PROG, SIBLING_EXIT_FAILURE, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { PRCTL_EINVAL_PROG, SIBLING_EXIT_FAILURE, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
 export default tsyncFixture({
   name: 'seccomp-siblings-fail-prctl',
   description: 'seccomp_bpf.c TSYNC.siblings_fail_prctl: siblings inherit a prctl->EINVAL filter at clone; sibling 0 cannot diverge.',
-  variants: [MAINLINE],
+  variants: [mainline(MAINLINE_DESIGN)],
   main(fx) {
     const { ctx } = fx;
     prctlSetNoNewPrivs(ctx);

@@ -14,11 +14,13 @@
  *   passes as an ancestor and the zombie is handed the caller's filter,
  *   which nothing ever releases (I-SC4, checked after the iteration).
  */
-import { label, SIGKILL } from '../../runtime/index.js';
+import { label, mainline, mutantVariant, SIGKILL } from '../../runtime/index.js';
 import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN, PRE_611 } from '../../subsystems/seccomp/design.js';
+import { S7 } from '../../subsystems/seccomp/mutants.js';
 import { clone, fork, prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, mutant, PRE_611, ROOT_PROG, seccompScenario } from './kit.js';
+import { historical, ROOT_PROG, seccompScenario } from './kit.js';
 
 const L_JOIN = label('dead-leader:pthread_join(leader)');
 const UNSET = -0x7fff;
@@ -28,9 +30,9 @@ export default seccompScenario({
   description: 'seccomp_bpf.c tsync_vs_dead_thread_leader: a zombie group leader with its own filter must not block TSYNC (6.11); pre-6.11 returns its TID.',
   threads: { default: 3, min: 3, max: 3 },
   variants: [
-    MAINLINE,
-    PRE_611,
-    mutant('S7', 'filters released at exit (6.11) but PF_EXITING threads not skipped by can_sync/sync'),
+    mainline(MAINLINE_DESIGN),
+    historical(PRE_611),
+    mutantVariant(S7),
   ],
   shared: { pid: 1, status: 1, leaderRet: 1, siblingRet: 1, leaderTid: 1 },
   bodies: {

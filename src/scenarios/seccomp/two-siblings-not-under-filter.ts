@@ -9,14 +9,17 @@
  *      NNP); polled until gone;
  *  (5) TSYNC with only the caller left: 0 ("just us chickens").
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN, PRE_611 } from '../../subsystems/seccomp/design.js';
+import { S5 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { APPLY_PROG, MAINLINE, mutant, passes, PRE_611, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { APPLY_PROG, historical, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
 export default tsyncFixture({
   name: 'seccomp-two-siblings-not-under-filter',
   description: 'seccomp_bpf.c TSYNC.two_siblings_not_under_filter (all five steps): fail on the diverged sibling, sync the one without a filter once it is gone, then sync alone.',
-  variants: [MAINLINE, passes(PRE_611), mutant('S5', 'is_ancestor(NULL, x) returns 0')],
+  variants: [mainline(MAINLINE_DESIGN), historical(PRE_611, { expect: 'pass' }), mutantVariant(S5)],
   main(fx) {
     const { ctx } = fx;
     prctlSetNoNewPrivs(ctx);

@@ -5,17 +5,20 @@
  * The refs/users accounting (I-SC4) and filter_count are checked at every
  * quiescent point.
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S6, S11 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { APPLY_PROG, MAINLINE, mutant, ROOT_PROG, tsyncFixture } from './kit.js';
+import { APPLY_PROG, ROOT_PROG, tsyncFixture } from './kit.js';
 
 export default tsyncFixture({
   name: 'seccomp-two-siblings-with-ancestor',
   description: 'seccomp_bpf.c TSYNC.two_siblings_with_ancestor: siblings inherit root_prog; TSYNC apply_prog returns 0 and read() kills both.',
   variants: [
-    MAINLINE,
-    mutant('S6', 'get_seccomp_filter() forgets users++ (refcount mistake)'),
-    mutant('S11', 'filter_count not copied to synced threads'),
+    mainline(MAINLINE_DESIGN),
+    mutantVariant(S6),
+    mutantVariant(S11),
   ],
   main(fx) {
     const { ctx } = fx;

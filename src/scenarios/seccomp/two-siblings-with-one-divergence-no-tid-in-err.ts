@@ -3,19 +3,21 @@
  * same divergence, with SECCOMP_FILTER_FLAG_TSYNC_ESRCH: -ESRCH instead of
  * the TID, and still nothing installed anywhere.
  */
-import { ESRCH } from '../../runtime/index.js';
+import { ESRCH, mainline, mutantVariant } from '../../runtime/index.js';
 import {
   SECCOMP_FILTER_FLAG_TSYNC as TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH as TSYNC_ESRCH,
   SECCOMP_SET_MODE_FILTER,
 } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S9 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { APPLY_PROG, MAINLINE, mutant, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { APPLY_PROG, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
 export default tsyncFixture({
   name: 'seccomp-two-siblings-with-one-divergence-no-tid-in-err',
   description: 'seccomp_bpf.c TSYNC.two_siblings_with_one_divergence_no_tid_in_err: with TSYNC_ESRCH the failure is -ESRCH, not the TID.',
-  variants: [MAINLINE, mutant('S9', 'the TID is returned despite TSYNC_ESRCH; TSYNC|NEW_LISTENER accepted without it')],
+  variants: [mainline(MAINLINE_DESIGN), mutantVariant(S9)],
   main(fx) {
     const { ctx } = fx;
     prctlSetNoNewPrivs(ctx);

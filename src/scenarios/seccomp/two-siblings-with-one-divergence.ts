@@ -5,14 +5,17 @@
  * both siblings survive read() (SIBLING_EXIT_UNKILLED). The 2014 force-add
  * design (and S1) overwrites sibling 0's branch instead (I-SC3).
  */
+import { mainline, mutantVariant } from '../../runtime/index.js';
 import { SECCOMP_FILTER_FLAG_TSYNC as TSYNC, SECCOMP_SET_MODE_FILTER } from '../../subsystems/seccomp/consts.js';
+import { FORCE_ADD_2014, MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S1 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { APPLY_PROG, FORCE_ADD_2014, MAINLINE, mutant, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { APPLY_PROG, historical, ROOT_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
 export default tsyncFixture({
   name: 'seccomp-two-siblings-with-one-divergence',
   description: 'seccomp_bpf.c TSYNC.two_siblings_with_one_divergence: TSYNC returns the diverged sibling\'s TID; nothing is installed anywhere.',
-  variants: [MAINLINE, FORCE_ADD_2014, mutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten')],
+  variants: [mainline(MAINLINE_DESIGN), historical(FORCE_ADD_2014, { spec: S1 }), mutantVariant(S1)],
   main(fx) {
     const { ctx } = fx;
     prctlSetNoNewPrivs(ctx);

@@ -6,9 +6,8 @@
  * NEW_LISTENER|TSYNC|TSYNC_ESRCH fail, and the failure must be -ESRCH, never
  * a TID that user space would take for the listener fd (S13).
  */
-import { EINVAL, ESRCH, label, signalOf, type ThreadContext } from '../../runtime/index.js';
-import { FD_BASE, FDTABLE_SIZE, FileKind, SIG_FDTABLE } from '../../runtime/kernel/layout.js';
-import { closeFd, fileKind } from '../../subsystems/file/fdtable.js';
+import { EINVAL, ESRCH, label, mainline, mutantVariant, type ThreadContext } from '../../runtime/index.js';
+import { closeFd, fileKind, filesLookupFdRaw, FileKind } from '../../subsystems/file/index.js';
 import {
   __NR_getppid,
   SECCOMP_FILTER_FLAG_NEW_LISTENER as NEW_LISTENER,
@@ -17,8 +16,10 @@ import {
   SECCOMP_RET_USER_NOTIF,
   SECCOMP_SET_MODE_FILTER,
 } from '../../subsystems/seccomp/consts.js';
+import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
+import { S9, S13 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { MAINLINE, mutant, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
 const NOTIF_PROG = { len: 4, nr: __NR_getppid, ret: SECCOMP_RET_USER_NOTIF };
 const L_CLOSE = label('sys_close');
@@ -26,10 +27,8 @@ const L_CLOSE = label('sys_close');
 const LISTENER_FD = 1000;
 
 function isListenerFd(ctx: ThreadContext, fd: number): boolean {
-  const k = ctx.k;
-  if (fd < FD_BASE || fd >= FD_BASE + FDTABLE_SIZE) return false;
-  const f = Atomics.load(k.i32, signalOf(k, k.cur) + SIG_FDTABLE + fd - FD_BASE);
-  return f !== 0 && fileKind(k, f) === FileKind.SECCOMP_LISTENER;
+  const f = filesLookupFdRaw(ctx.k, fd);
+  return f !== 0 && fileKind(ctx.k, f) === FileKind.SECCOMP_LISTENER;
 }
 
 export default tsyncFixture({
@@ -37,9 +36,9 @@ export default tsyncFixture({
   description: 'seccomp_bpf.c user_notification_with_tsync: NEW_LISTENER|TSYNC is EINVAL, with TSYNC_ESRCH a listener fd; a diverged sibling then gives -ESRCH, never a TID.',
   threads: { default: 2, min: 2, max: 8 },
   variants: [
-    MAINLINE,
-    mutant('S9', 'TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH; the TID returned despite TSYNC_ESRCH'),
-    mutant('S13', 'a TSYNC failure returns the TID although NEW_LISTENER was requested (return-value collision)'),
+    mainline(MAINLINE_DESIGN),
+    mutantVariant(S9),
+    mutantVariant(S13),
   ],
   main(fx) {
     const { ctx } = fx;

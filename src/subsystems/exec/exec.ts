@@ -1,7 +1,8 @@
 /**
  * A minimal execve(2) (fs/exec.c), just enough for the seccomp TSYNC
- * exclusion it is guarded against (spec 2c "Why each lock", planted bug S3,
- * invariant I-SC7):
+ * exclusion it is guarded against (the cred_guard_mutex that
+ * seccomp_set_mode_filter() takes for TSYNC; planted bug S3, invariant
+ * I-SC7 in docs/SECCOMP.md):
  *
  *   prepare_bprm_creds():  mutex_lock_killable(cred_guard_mutex), prepare_exec_creds()
  *   check_unsafe_exec():   sample NNP (and ptrace) into bprm->unsafe
@@ -24,19 +25,23 @@ import {
   ENOMEM,
   invariant,
   label,
+  loadOnce,
+  loadPlain,
   mutexLockKillable,
   mutexUnlock,
   PFA_NO_NEW_PRIVS,
   signalOf,
+  storePlain,
   upWrite,
   type Kernel,
 } from '../../runtime/index.js';
-import { CRED_CAPS, CRED_EUID, CRED_UID, kFailSet, SIG_CRED_GUARD_MUTEX, SIG_EXEC_UPDATE_LOCK, T_ATOMIC_FLAGS, T_EXEC_UNSAFE, T_IN_EXEC } from '../../runtime/kernel/layout.js';
+import { CRED_CAPS, CRED_EUID, CRED_UID, kFailSet, SIG_CRED_GUARD_MUTEX, SIG_EXEC_UPDATE_LOCK, T_ATOMIC_FLAGS } from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, prepareCreds } from '../cred/cred.js';
+import { exec } from './layout.js';
 
 /** Release locks in a finally only while the iteration is alive and nothing failed (replays stay exact). */
 function mayUnlock(k: Kernel): boolean {
-  return !k.aborted && Atomics.load(k.i32, kFailSet) === 0;
+  return !k.aborted && loadOnce(k, kFailSet) === 0;
 }
 
 /** check_unsafe_exec() result bit (include/linux/security.h). */
@@ -76,8 +81,8 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
     // check_unsafe_exec(): what the privilege decision will be based on.
     k.yieldPoint(L.unsafe);
     const unsafe = noNewPrivs(k) ? LSM_UNSAFE_NO_NEW_PRIVS : 0;
-    k.tset(k.cur, T_EXEC_UNSAFE, unsafe);
-    k.tset(k.cur, T_IN_EXEC, 1);
+    k.tset(k.cur, exec.task.unsafe, unsafe);
+    k.tset(k.cur, exec.task.in_execve, 1);
     try {
       // ⟂ exec_binprm(): search_binary_handler, load_elf_binary ...
       k.yieldPoint(L.load);
@@ -85,10 +90,11 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
       k.yieldPoint(L.fromFile);
       const gained = image.setuidRoot && (unsafe & LSM_UNSAFE_NO_NEW_PRIVS) === 0;
       if (gained) {
+        // bprm->cred is the exec's private copy until commit_creds(): plain stores.
         const a = deref(k, cred);
-        Atomics.store(k.i32, a + CRED_UID, 0);
-        Atomics.store(k.i32, a + CRED_EUID, 0);
-        Atomics.store(k.i32, a + CRED_CAPS, -1);
+        storePlain(k, a + CRED_UID, 0);
+        storePlain(k, a + CRED_EUID, 0);
+        storePlain(k, a + CRED_CAPS, -1);
       }
       // begin_new_exec(): de_thread() (not modelled), then exec_update_lock.
       if (downWriteKillable(k, sig + SIG_EXEC_UPDATE_LOCK, L.update) !== 0) {
@@ -113,7 +119,7 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
         if (mayUnlock(k)) upWrite(k, sig + SIG_EXEC_UPDATE_LOCK, L.done);
       }
     } finally {
-      k.tset(k.cur, T_IN_EXEC, 0);
+      k.tset(k.cur, exec.task.in_execve, 0);
     }
     return 0;
   } finally {
@@ -121,7 +127,7 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
   }
 }
 
-/** Does a task hold CAP_SYS_ADMIN (after an exec)? */
+/** Does a task hold CAP_SYS_ADMIN (after an exec)? A committed cred never changes: a plain load. */
 export function hasCapSysAdmin(k: Kernel, cred: number): boolean {
-  return (Atomics.load(k.i32, deref(k, cred) + CRED_CAPS) & capMask(CAP_SYS_ADMIN)) !== 0;
+  return (loadPlain(k, deref(k, cred) + CRED_CAPS) & capMask(CAP_SYS_ADMIN)) !== 0;
 }

@@ -1,11 +1,34 @@
 /**
  * A minimal file descriptor table per thread group (files_struct, shared by
  * CLONE_FILES threads): fds 3..10 refer to refcounted `file` objects, which
- * point at what the fd opened (a Landlock ruleset, or a plain file for the
- * -EBADFD case).
+ * point at what the fd opened (a Landlock ruleset, a seccomp listener, or a
+ * plain file for the -EBADFD case). The table is the `file` subsystem's
+ * slice of signal_struct (layout.ts).
+ *
+ * lockstep has no files->file_lock: claiming a free fd and publishing the
+ * file into it (alloc_fd() + fd_install()) is one cmpxchg, and reading and
+ * clearing an fd under the lock (pick_file()) one xchg.
  */
-import { CACHE, deref, EBADF, kget, kmemCacheAlloc, kput, label, setCacheRelease, signalOf, type Kernel } from '../../runtime/index.js';
-import { FD_BASE, FDTABLE_SIZE, FILE_KIND, FILE_MODE, FILE_OBJ, SIG_FDTABLE } from '../../runtime/kernel/layout.js';
+import {
+  CACHE,
+  cmpxchg,
+  deref,
+  EBADF,
+  kget,
+  kmemCacheAlloc,
+  kput,
+  label,
+  loadAcquire,
+  loadPlain,
+  Order,
+  setCacheRelease,
+  signalOf,
+  storePlain,
+  xchg,
+  type Kernel,
+} from '../../runtime/index.js';
+import { handleCache } from '../../runtime/kernel/layout.js';
+import { FD_BASE, FDTABLE_SIZE, file, FILE_KIND, FILE_MODE, FILE_OBJ } from './layout.js';
 
 const L_FDGET = label('fdget');
 const L_FDINSTALL = label('fd_install');
@@ -16,72 +39,134 @@ export function setFileRelease(kind: number, fn: (k: Kernel, obj: number) => voi
   releases.set(kind, fn);
 }
 
-setCacheRelease(CACHE.file, (k, h) => {
+/**
+ * __fput(): the last reference is gone, nobody else can reach the file, so
+ * its fields are read plainly; the kind's release puts what it holds.
+ */
+function fileRelease(k: Kernel, h: number): void {
+  // Bound under an id that a later layout of this thread gave to another cache.
+  if (handleCache(h) !== file.cache.file) return;
   const a = deref(k, h);
-  const obj = Atomics.load(k.i32, a + FILE_OBJ);
-  const rel = releases.get(Atomics.load(k.i32, a + FILE_KIND));
+  const obj = loadPlain(k, a + FILE_OBJ);
+  const rel = releases.get(loadPlain(k, a + FILE_KIND));
   if (obj !== 0 && rel) rel(k, obj);
-});
+}
+
+/**
+ * The release is keyed by cache id, and the `file` cache's id exists only
+ * once a layout is computed, not when this module loads. Every put of a
+ * file goes through filePut() (fput, close, exit_files, the error paths of
+ * fd installation), so binding the release there, once per thread and
+ * cache id, binds it in every thread that can drop a last reference.
+ */
+const releaseBound = new Set<number>();
+function bindRelease(): void {
+  const id = file.cache.file;
+  if (releaseBound.has(id)) return;
+  releaseBound.add(id);
+  setCacheRelease(id, fileRelease);
+}
+
+/** Drop a reference to a file (fput()); the last one runs its kind's release. */
+export function filePut(k: Kernel, f: number, lbl: number): void {
+  bindRelease();
+  kput(k, f, lbl);
+}
 
 // exit_files(): the last reference to a thread group's signal_struct closes its files.
 setCacheRelease(CACHE.signal_struct, (k, h) => closeAll(k, deref(k, h)));
 
+/** Address of the calling thread group's fd slot `i`. */
+function fdSlot(k: Kernel, i: number): number {
+  return signalOf(k, k.cur) + file.signal.fdtable + i;
+}
+
+/**
+ * alloc_fd() + fd_install(): put `f` (a file reference the caller owns) in
+ * the lowest free fd. The file's fields were written before, plainly:
+ * fd_install() publishes it with rcu_assign_pointer(), hence the release.
+ * Returns the fd, or -EMFILE (the reference stays with the caller).
+ */
+export function fdInstall(k: Kernel, f: number): number {
+  for (let i = 0; i < FDTABLE_SIZE; i++) {
+    if (cmpxchg(k, fdSlot(k, i), 0, f, Order.RELEASE) === 0) return FD_BASE + i;
+  }
+  return -24; // EMFILE
+}
+
+/** Initialise a new file's fields (not yet reachable: plain stores, as alloc_file() does). */
+export function initFile(k: Kernel, f: number, kind: number, mode: number, obj: number): void {
+  const a = deref(k, f);
+  storePlain(k, a + FILE_KIND, kind);
+  storePlain(k, a + FILE_MODE, mode);
+  storePlain(k, a + FILE_OBJ, obj);
+}
+
 /** Create a file of `kind` holding `obj` (consumes one reference to obj); returns its fd or -errno. */
 export function fdInstallNew(k: Kernel, kind: number, mode: number, obj: number): number {
-  const f = kmemCacheAlloc(k, CACHE.file, L_FDINSTALL);
+  const f = kmemCacheAlloc(k, file.cache.file, L_FDINSTALL);
   if (f === 0) return -12;
-  const a = deref(k, f);
-  Atomics.store(k.i32, a + FILE_KIND, kind);
-  Atomics.store(k.i32, a + FILE_MODE, mode);
-  Atomics.store(k.i32, a + FILE_OBJ, obj);
-  const table = signalOf(k, k.cur) + SIG_FDTABLE;
-  for (let i = 0; i < FDTABLE_SIZE; i++) {
-    if (Atomics.compareExchange(k.i32, table + i, 0, f) === 0) return FD_BASE + i;
-  }
-  kput(k, f, L_FDINSTALL);
-  return -24; // EMFILE
+  initFile(k, f, kind, mode, obj);
+  const fd = fdInstall(k, f);
+  if (fd < 0) filePut(k, f, L_FDINSTALL);
+  return fd;
+}
+
+/**
+ * files_lookup_fd_raw(): the file behind `fd` without a reference (0 if
+ * none), read as __fget_files_rcu() does, with rcu_dereference(). For
+ * checks by the group's own threads.
+ */
+export function filesLookupFdRaw(k: Kernel, fd: number): number {
+  const i = fd - FD_BASE;
+  if (i < 0 || i >= FDTABLE_SIZE) return 0;
+  return loadAcquire(k, fdSlot(k, i));
 }
 
 /** fdget(): a new reference to the file behind `fd`, or 0 (-EBADF). */
 export function fdget(k: Kernel, fd: number): number {
   k.yieldPoint(L_FDGET);
-  const i = fd - FD_BASE;
-  if (i < 0 || i >= FDTABLE_SIZE) return 0;
-  const table = signalOf(k, k.cur) + SIG_FDTABLE;
-  const f = Atomics.load(k.i32, table + i);
+  const f = filesLookupFdRaw(k, fd);
   if (f === 0) return 0;
   return kget(k, f, L_FDGET);
 }
 
+// A file's kind, mode and object are set before it is installed and never
+// change while it is reachable: plain loads.
 export function fileKind(k: Kernel, f: number): number {
-  return Atomics.load(k.i32, deref(k, f) + FILE_KIND);
+  return loadPlain(k, deref(k, f) + FILE_KIND);
 }
 export function fileMode(k: Kernel, f: number): number {
-  return Atomics.load(k.i32, deref(k, f) + FILE_MODE);
+  return loadPlain(k, deref(k, f) + FILE_MODE);
 }
 export function fileObj(k: Kernel, f: number): number {
-  return Atomics.load(k.i32, deref(k, f) + FILE_OBJ);
+  return loadPlain(k, deref(k, f) + FILE_OBJ);
 }
 
+/** fput() of a reference taken by fdget(). */
 export function fput(k: Kernel, f: number): void {
-  kput(k, f, L_FDGET);
+  filePut(k, f, L_FDGET);
 }
 
-/** close(fd). */
+/**
+ * close(fd): pick_file() reads the fd and clears it with
+ * rcu_assign_pointer(NULL) under files->file_lock; without the lock the
+ * read and the clear are one fully ordered xchg, so a concurrent install or
+ * close of the same fd cannot be lost.
+ */
 export function closeFd(k: Kernel, fd: number): number {
   const i = fd - FD_BASE;
   if (i < 0 || i >= FDTABLE_SIZE) return -EBADF;
-  const table = signalOf(k, k.cur) + SIG_FDTABLE;
-  const f = Atomics.exchange(k.i32, table + i, 0);
+  const f = xchg(k, fdSlot(k, i), 0, Order.FULL);
   if (f === 0) return -EBADF;
-  kput(k, f, L_FDINSTALL);
+  filePut(k, f, L_FDINSTALL);
   return 0;
 }
 
-/** Drop every open file of a thread group (exit_files of the last thread). */
+/** Drop every open file of a thread group: close_files() (fs/file.c) clears each fd with xchg(). */
 export function closeAll(k: Kernel, signalAddr: number): void {
   for (let i = 0; i < FDTABLE_SIZE; i++) {
-    const f = Atomics.exchange(k.i32, signalAddr + SIG_FDTABLE + i, 0);
-    if (f !== 0) kput(k, f, L_FDINSTALL);
+    const f = xchg(k, signalAddr + file.signal.fdtable + i, 0, Order.FULL);
+    if (f !== 0) filePut(k, f, L_FDINSTALL);
   }
 }

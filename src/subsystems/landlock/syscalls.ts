@@ -19,9 +19,10 @@ import {
   storePlain,
   type Kernel,
 } from '../../runtime/index.js';
-import { FileKind, FMODE_CAN_READ, FMODE_READ, T_ATOMIC_FLAGS } from '../../runtime/kernel/layout.js';
+import { T_ATOMIC_FLAGS } from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, currentCred, hasCapSysAdmin, prepareCreds } from '../cred/cred.js';
 import { fdget, fdInstallNew, fileKind, fileMode, fileObj, fput, setFileRelease } from '../file/fdtable.js';
+import { FileKind, FMODE_CAN_READ, FMODE_READ } from '../file/layout.js';
 import {
   LANDLOCK_MASK_RESTRICT_SELF,
   LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON,

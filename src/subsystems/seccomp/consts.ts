@@ -1,7 +1,7 @@
 /**
  * seccomp UAPI and kernel-internal constants with their kernel names and
  * values (include/uapi/linux/seccomp.h, include/linux/seccomp.h, x86_64
- * syscall numbers), as spec 2a/2b give them.
+ * syscall numbers, arch/x86/entry/syscalls/syscall_64.tbl).
  */
 
 // seccomp(2) operations.
@@ -22,13 +22,17 @@ export const SECCOMP_MODE_FILTER = 2;
 export const SECCOMP_MODE_DEAD = 3;
 export const MODE_NAMES: Readonly<Record<number, string>> = { 0: 'DISABLED', 1: 'STRICT', 2: 'FILTER', 3: 'DEAD' };
 
-// seccomp(SECCOMP_SET_MODE_FILTER) flags (spec 2a table).
+// seccomp(SECCOMP_SET_MODE_FILTER) flags (include/uapi/linux/seccomp.h).
 export const SECCOMP_FILTER_FLAG_TSYNC = 1 << 0;
 export const SECCOMP_FILTER_FLAG_LOG = 1 << 1;
 export const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1 << 2;
 export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 1 << 3;
 export const SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 1 << 4;
-/** SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1 << 5) is [UNVERIFIED] in the spec and not modelled: 1 << 5 is unknown here. */
+/**
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1 << 5) is not modelled
+ * (docs/SECCOMP.md, "Modelling decisions"): 1 << 5 is an unknown flag here,
+ * which detect_seccomp_filter_flags relies on as `last_flag << 1`.
+ */
 export const SECCOMP_FILTER_FLAG_MASK =
   SECCOMP_FILTER_FLAG_TSYNC |
   SECCOMP_FILTER_FLAG_LOG |

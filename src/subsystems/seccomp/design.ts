@@ -1,6 +1,6 @@
 /**
  * Which seccomp design the kernel runs, like a Kconfig choice made per run.
- * Planted bugs (S1..S13) and the two historical designs are all runtime
+ * Planted bugs (mutants.ts) and the two historical designs are all runtime
  * mutant bits (a variant's `mutants` list), so every thread sees the same
  * choice through `k.mutant(...)`:
  *
@@ -9,17 +9,24 @@
  *  - `force-add-2014`: the alternative debated in 2014, TSYNC overwrites
  *    every thread's filter with the caller's chain (no ancestry check).
  */
-import type { Kernel } from '../../runtime/index.js';
+import { defineMutant, loadOnce, type Kernel } from '../../runtime/index.js';
 import { kFailSet } from '../../runtime/kernel/layout.js';
+import { S1 } from './mutants.js';
+
+/** What `mainline` runs: kernel/seccomp.c as of 6.11 (bfafe5efa975). */
+export const MAINLINE_DESIGN = 'the current mainline algorithm (kernel/seccomp.c since 6.11: filters released at exit, PF_EXITING threads skipped)';
+
+export const PRE_611 = defineMutant('pre-6.11', 'filters released at release_task(), exiting threads checked and synced (before bfafe5efa975)');
+export const FORCE_ADD_2014 = defineMutant('force-add-2014', "the 2014 alternative: TSYNC overwrites every thread's filter, no ancestry check");
 
 /** Before v6.11: release at release_task, exiting threads checked and synced like any other. */
 export function pre611(k: Kernel): boolean {
-  return k.mutant('pre-6.11');
+  return k.mutant(PRE_611);
 }
 
 /** The 2014 force-add alternative (or planted bug S1, the same delta). */
 export function forceAdd(k: Kernel): boolean {
-  return k.mutant('force-add-2014') || k.mutant('S1');
+  return k.mutant(FORCE_ADD_2014) || k.mutant(S1);
 }
 
 /**
@@ -29,5 +36,5 @@ export function forceAdd(k: Kernel): boolean {
  * number depends on when the harness aborts, and replays would diverge).
  */
 export function mayUnlock(k: Kernel): boolean {
-  return !k.aborted && Atomics.load(k.i32, kFailSet) === 0;
+  return !k.aborted && loadOnce(k, kFailSet) === 0;
 }

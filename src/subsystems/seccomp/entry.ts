@@ -5,19 +5,30 @@
  * kernel does (READ_ONCE of current->seccomp.filter, then the prev links),
  * while TSYNC in another thread may swap the head under siglock: every link
  * is loaded through `ld`, so a filter freed under the reader is a KASAN
- * report. I-SC6 (publication) is checked here.
+ * report. I-SC6 (publication, docs/SECCOMP.md "Invariants") is checked here.
+ *
+ * The reader's accesses have the kernel's kinds: syscall_work is read with
+ * READ_ONCE (syscall_enter_from_user_mode_work(), kernel/entry/common.c), the
+ * mode plainly (__secure_computing()), then smp_rmb() (__seccomp_filter())
+ * pairs with the smp_mb__before_atomic() of seccomp_assign_mode(), and the
+ * head is READ_ONCE (seccomp_run_filters()), paired with the
+ * smp_store_release() of seccomp_sync_threads().
  */
 import {
   doGroupExit,
   invariant,
   label,
   ld,
+  loadOnce,
+  loadPlain,
   signalOf,
   SIGKILL,
+  smpRmb,
+  storePlain,
   TaskExit,
   type Kernel,
 } from '../../runtime/index.js';
-import { SF_ACTION, SF_PREV, SF_SYSCALL, SIG_LIVE, T_SECCOMP_FILTER, T_SECCOMP_MODE, T_SYSCALL_WORK } from '../../runtime/kernel/layout.js';
+import { SIG_LIVE } from '../../runtime/kernel/layout.js';
 import {
   __NR_exit,
   __NR_read,
@@ -35,6 +46,7 @@ import {
   SIGSYS,
   SYSCALL_WORK_SECCOMP,
 } from './consts.js';
+import { SF_ACTION, SF_PREV, SF_SYSCALL, seccomp } from './layout.js';
 
 const L = {
   entry: label('seccomp:secure_computing'),
@@ -56,7 +68,7 @@ function actionOnly(ret: number): number {
  */
 export function seccompRunFilters(k: Kernel, nr: number): number {
   k.yieldPoint(L.head);
-  const head = k.tget(k.cur, T_SECCOMP_FILTER);
+  const head = loadOnce(k, k.base(k.cur) + seccomp.task.filter);
   if (head === 0) {
     throw k.fail(
       invariant(`tid ${k.curTid} has SYSCALL_WORK_SECCOMP in FILTER mode but a NULL filter (WARN_ON, KILL_PROCESS)`, 'I-SC6'),
@@ -81,14 +93,15 @@ const STRICT_ALLOWED = new Set([__NR_read, __NR_write, __NR_exit, 15 /* rt_sigre
  */
 export function secureComputing(k: Kernel, nr: number): number {
   k.yieldPoint(L.entry);
-  if ((k.tget(k.cur, T_SYSCALL_WORK) & SYSCALL_WORK_SECCOMP) === 0) return 0;
+  const t = k.base(k.cur);
+  if ((loadOnce(k, t + seccomp.task.syscall_work) & SYSCALL_WORK_SECCOMP) === 0) return 0;
   k.yieldPoint(L.mode);
-  const mode = k.tget(k.cur, T_SECCOMP_MODE);
+  const mode = loadPlain(k, t + seccomp.task.mode);
   switch (mode) {
     case SECCOMP_MODE_STRICT:
       if (STRICT_ALLOWED.has(nr)) return 0;
       // __secure_computing_strict(): SECCOMP_MODE_DEAD, then do_exit(SIGKILL).
-      k.tset(k.cur, T_SECCOMP_MODE, SECCOMP_MODE_DEAD);
+      storePlain(k, t + seccomp.task.mode, SECCOMP_MODE_DEAD);
       throw new TaskExit(SIGKILL);
     case SECCOMP_MODE_FILTER:
       return seccompFilter(k, nr);
@@ -103,6 +116,8 @@ export function secureComputing(k: Kernel, nr: number): number {
 
 /** __seccomp_filter(): act on the filter's verdict. */
 function seccompFilter(k: Kernel, nr: number): number {
+  // Mode (and filter) changes by another thread are seen once SYSCALL_WORK_SECCOMP was.
+  smpRmb(k);
   const ret = seccompRunFilters(k, nr);
   const action = actionOnly(ret);
   const data = ret & SECCOMP_RET_DATA;
@@ -118,8 +133,9 @@ function seccompFilter(k: Kernel, nr: number): number {
       // TRAP, TRACE and USER_NOTIF have no tracer or supervisor here: they
       // are not used by the scenarios and end like a kill.
       k.yieldPoint(L.dead);
-      k.tset(k.cur, T_SECCOMP_MODE, SECCOMP_MODE_DEAD);
-      const live = Atomics.load(k.i32, signalOf(k, k.cur) + SIG_LIVE);
+      storePlain(k, k.base(k.cur) + seccomp.task.mode, SECCOMP_MODE_DEAD);
+      // atomic_read(&current->signal->live): is this the last live thread?
+      const live = loadOnce(k, signalOf(k, k.cur) + SIG_LIVE);
       if (action === SECCOMP_RET_KILL_THREAD && live > 1) throw new TaskExit(SIGSYS);
       // force_sig_seccomp(): a fatal SIGSYS for the whole process.
       return doGroupExit(k, SIGSYS);

@@ -1,5 +1,5 @@
 /**
- * struct seccomp_filter (kernel/seccomp.c, spec 2b): refcounted filters with
+ * struct seccomp_filter (kernel/seccomp.c): refcounted filters with
  * both `refs` (the slab refcount, S_REF) and `users` (SF_USERS), each
  * pointing at its `prev`, so every task's chain is a singly-linked list and
  * all chains together form a tree with edges toward the root.
@@ -16,7 +16,6 @@
  * the instruction count `len` for the size limits.
  */
 import {
-  CACHE,
   CAP_SYS_ADMIN,
   capMask,
   deref,
@@ -24,6 +23,7 @@ import {
   EFAULT,
   EINVAL,
   ENOMEM,
+  fetchAdd,
   invariant,
   kfree,
   kget,
@@ -31,36 +31,22 @@ import {
   kput,
   label,
   ld,
+  loadOnce,
+  loadPlain,
+  Order,
   PFA_NO_NEW_PRIVS,
   setCacheRelease,
   st,
+  storeOnce,
+  storePlain,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  C_BUMP,
-  CRED_CAPS,
-  FileKind,
-  HANDLE_GEN_MASK,
-  kSeccompNextId,
-  makeHandle,
-  ObjState,
-  S_GEN,
-  S_STATE,
-  SF_ACTION,
-  SF_HAS_LISTENER,
-  SF_ID,
-  SF_LEN,
-  SF_LOG,
-  SF_ORPHANED,
-  SF_PREV,
-  SF_SYSCALL,
-  SF_USERS,
-  T_ATOMIC_FLAGS,
-  T_CRED,
-  T_SECCOMP_FILTER,
-} from '../../runtime/kernel/layout.js';
+import { C_BUMP, CRED_CAPS, HANDLE_GEN_MASK, handleCache, makeHandle, ObjState, S_GEN, S_STATE, T_ATOMIC_FLAGS, T_CRED } from '../../runtime/kernel/layout.js';
+import { FileKind } from '../file/layout.js';
 import { setFileRelease } from '../file/fdtable.js';
 import { BPF_MAXINSNS } from './consts.js';
+import { SF_ACTION, SF_HAS_LISTENER, SF_ID, SF_LEN, SF_LOG, SF_ORPHANED, SF_PREV, SF_SYSCALL, SF_USERS, seccomp } from './layout.js';
+import { S5, S6 } from './mutants.js';
 
 const L = {
   prepare: label('seccomp:2c.3:seccomp_prepare_filter'),
@@ -85,17 +71,21 @@ function fieldAddr(k: Kernel, f: number, field: number, what: string): number {
   return deref(k, f, what) + field;
 }
 
+// Checks and reports read filters without yield points: users as
+// refcount_read() does (READ_ONCE), the fields that never change once the
+// filter is attached (prev, id) plainly.
+
 /** users of a live filter, without a yield point (checks and reports). */
 export function usersOf(k: Kernel, f: number): number {
-  return Atomics.load(k.i32, fieldAddr(k, f, SF_USERS, 'seccomp_filter->users'));
+  return loadOnce(k, fieldAddr(k, f, SF_USERS, 'seccomp_filter->users'));
 }
 
 export function prevOf(k: Kernel, f: number): number {
-  return Atomics.load(k.i32, fieldAddr(k, f, SF_PREV, 'seccomp_filter->prev'));
+  return loadPlain(k, fieldAddr(k, f, SF_PREV, 'seccomp_filter->prev'));
 }
 
 export function filterId(k: Kernel, f: number): number {
-  return f === 0 ? 0 : Atomics.load(k.i32, fieldAddr(k, f, SF_ID, 'seccomp_filter->id'));
+  return f === 0 ? 0 : loadPlain(k, fieldAddr(k, f, SF_ID, 'seccomp_filter->id'));
 }
 
 /** The chain from `f` down to the root (f first), without yield points. */
@@ -108,21 +98,42 @@ export function chainOf(k: Kernel, f: number): number[] {
   return out;
 }
 
-// A filter's last refs reference: users must be gone (orphaned, EPOLLHUP
-// sent) before it is freed (I-SC4: users <= refs); then put prev, which is
-// how __put_seccomp_filter() iterates down the chain.
-setCacheRelease(CACHE.seccomp_filter, (k, f) => {
+/**
+ * A filter's last refs reference: users must be gone (orphaned, EPOLLHUP
+ * sent) before it is freed (I-SC4: users <= refs); then put prev, which is
+ * how __put_seccomp_filter() iterates down the chain (`orig = orig->prev`,
+ * a plain load: the last reference is gone).
+ */
+function filterRelease(k: Kernel, f: number): void {
+  // Bound under an id that a later layout of this thread gave to another cache.
+  if (handleCache(f) !== seccomp.cache.seccomp_filter) return;
   const a = deref(k, f, 'seccomp_filter');
-  const users = Atomics.load(k.i32, a + SF_USERS);
-  if (users !== 0) throw k.fail(invariant(`filter#${Atomics.load(k.i32, a + SF_ID)} freed with users = ${users} (refs reached 0 first)`, 'I-SC4'));
-  const prev = Atomics.load(k.i32, a + SF_PREV);
+  const users = loadOnce(k, a + SF_USERS);
+  if (users !== 0) throw k.fail(invariant(`filter#${loadPlain(k, a + SF_ID)} freed with users = ${users} (refs reached 0 first)`, 'I-SC4'));
+  const prev = loadPlain(k, a + SF_PREV);
   if (prev !== 0) kput(k, prev, L.put);
-});
+}
+
+/**
+ * The release is keyed by cache id, and the seccomp_filter cache's id
+ * exists only once a layout is computed, not when this module loads. Every
+ * put of a filter goes through putSeccompFilter() (or the release itself,
+ * for prev), so binding the release there, once per thread and cache id,
+ * binds it in every thread that can drop a last reference.
+ */
+const releaseBound = new Set<number>();
+function bindRelease(): void {
+  const id = seccomp.cache.seccomp_filter;
+  if (releaseBound.has(id)) return;
+  releaseBound.add(id);
+  setCacheRelease(id, filterRelease);
+}
 
 // seccomp_notify_release(): the listener file drops its refs reference and
-// detaches the notifier (a new listener may be attached to the chain again).
+// detaches the notifier (seccomp_notify_detach(): filter->notif = NULL, a
+// plain store under notify_lock), so a new listener may be attached again.
 setFileRelease(FileKind.SECCOMP_LISTENER, (k, f) => {
-  Atomics.store(k.i32, fieldAddr(k, f, SF_HAS_LISTENER, 'seccomp_notify_release'), 0);
+  storePlain(k, fieldAddr(k, f, SF_HAS_LISTENER, 'seccomp_notify_release'), 0);
   putSeccompFilter(k, f, L.listener);
 });
 
@@ -130,13 +141,16 @@ function taskNoNewPrivs(k: Kernel, slot = k.cur): boolean {
   return (k.tget(slot, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
 }
 
+/** security_capable(current_cred(), CAP_SYS_ADMIN): a committed cred never changes, a plain load. */
 function capSysAdmin(k: Kernel): boolean {
-  return (Atomics.load(k.i32, deref(k, k.tget(k.cur, T_CRED), 'current_cred()') + CRED_CAPS) & capMask(CAP_SYS_ADMIN)) !== 0;
+  return (loadPlain(k, deref(k, k.tget(k.cur, T_CRED), 'current_cred()') + CRED_CAPS) & capMask(CAP_SYS_ADMIN)) !== 0;
 }
 
 /**
- * seccomp_prepare_user_filter() + seccomp_prepare_filter() (spec 2c.3),
- * before any lock: a new filter with refs = 1, users = 1, or -errno.
+ * seccomp_prepare_user_filter() + seccomp_prepare_filter() (step 3 of
+ * seccomp_set_mode_filter(), syscalls.ts), before any lock: a new filter
+ * with refs = 1, users = 1, or -errno. Nothing else can reach it yet: the
+ * program is written plainly, users with refcount_set() (atomic_set).
  */
 export function seccompPrepareFilter(k: Kernel, prog: Prog | null): number {
   k.yieldPoint(L.prepare);
@@ -145,15 +159,15 @@ export function seccompPrepareFilter(k: Kernel, prog: Prog | null): number {
   if (prog.len === 0 || prog.len > BPF_MAXINSNS) return -EINVAL;
   // Installing a filter requires NNP or CAP_SYS_ADMIN in the user namespace.
   if (!taskNoNewPrivs(k) && !capSysAdmin(k)) return -EACCES;
-  const f = kmemCacheAlloc(k, CACHE.seccomp_filter, L.prepare);
+  const f = kmemCacheAlloc(k, seccomp.cache.seccomp_filter, L.prepare);
   if (f === 0) return -ENOMEM;
   const a = deref(k, f);
-  const i32 = k.i32;
-  Atomics.store(i32, a + SF_USERS, 1);
-  Atomics.store(i32, a + SF_SYSCALL, prog.nr);
-  Atomics.store(i32, a + SF_ACTION, prog.ret);
-  Atomics.store(i32, a + SF_LEN, prog.len);
-  Atomics.store(i32, a + SF_ID, Atomics.add(i32, kSeccompNextId, 1) + 1);
+  storeOnce(k, a + SF_USERS, 1);
+  storePlain(k, a + SF_SYSCALL, prog.nr);
+  storePlain(k, a + SF_ACTION, prog.ret);
+  storePlain(k, a + SF_LEN, prog.len);
+  // A report identity only (the kernel has none): nothing is ordered by it.
+  storePlain(k, a + SF_ID, fetchAdd(k, seccomp.global.next_id, 1, Order.RELAXED) + 1);
   return f;
 }
 
@@ -172,14 +186,15 @@ export function __getSeccompFilter(k: Kernel, f: number, lbl = L.get): void {
  * fork, TSYNC). Returns the head.
  */
 export function getSeccompFilter(k: Kernel, slot: number, lbl = L.get): number {
-  const f = k.tget(slot, T_SECCOMP_FILTER);
+  const f = k.tget(slot, seccomp.task.filter);
   if (f === 0) return 0;
   __getSeccompFilter(k, f, lbl);
-  // S6 (spec 2g): a refcount mistake, get_seccomp_filter() forgets users++
+  // S6: a refcount mistake, get_seccomp_filter() forgets users++
   // (the users count then runs ahead to 0 while tasks still run the filter).
-  if (!k.mutant('S6')) {
+  if (!k.mutant(S6)) {
     k.yieldPoint(lbl);
-    Atomics.add(k.i32, fieldAddr(k, f, SF_USERS, 'refcount_inc(&filter->users)'), 1);
+    // refcount_inc(): relaxed.
+    fetchAdd(k, fieldAddr(k, f, SF_USERS, 'refcount_inc(&filter->users)'), 1, Order.RELAXED);
   }
   return f;
 }
@@ -193,7 +208,8 @@ export function seccompFilterOrphan(k: Kernel, orig: number, lbl = L.orphan): vo
   while (orig !== 0) {
     k.yieldPoint(lbl);
     const a = fieldAddr(k, orig, SF_USERS, 'refcount_dec_and_test(&orig->users)');
-    const users = Atomics.sub(k.i32, a, 1) - 1;
+    // refcount_dec_and_test(): fully ordered.
+    const users = fetchAdd(k, a, -1, Order.FULL) - 1;
     if (users < 0) throw k.fail(invariant(`refcount_t: underflow of users on filter#${filterId(k, orig)}`, 'I-SC4'));
     if (users !== 0) return;
     // wake_up_poll(&orig->wqh, EPOLLHUP)
@@ -204,6 +220,7 @@ export function seccompFilterOrphan(k: Kernel, orig: number, lbl = L.orphan): vo
 
 /** __put_seccomp_filter(): refs-- down the chain until one stays non-zero (the release hook frees and puts prev). */
 export function putSeccompFilter(k: Kernel, orig: number, lbl = L.put): void {
+  bindRelease();
   if (orig !== 0) kput(k, orig, lbl);
 }
 
@@ -218,9 +235,9 @@ export function __seccompFilterRelease(k: Kernel, orig: number, lbl = L.put): vo
  * child's chain through prev looking for parent.
  */
 export function isAncestor(k: Kernel, parent: number, child: number, lbl = L.ancestor): boolean {
-  // S5 (spec 2g): a NULL filter no longer counts as an ancestor, so threads
+  // S5: a NULL filter no longer counts as an ancestor, so threads
   // without a filter (and TSYNC on a first filter with siblings) fail.
-  if (parent === 0) return !k.mutant('S5');
+  if (parent === 0) return !k.mutant(S5);
   for (let w = child; w !== 0; w = ld(k, w, SF_PREV, lbl)) {
     if (w === parent) return true;
   }
@@ -242,16 +259,19 @@ export function markLog(k: Kernel, f: number, lbl: number): void {
   st(k, f, SF_LOG, 1, lbl);
 }
 
-/** Every live seccomp_filter object in the slab (for the I-SC4 accounting). */
+/**
+ * Every live seccomp_filter object in the slab (for the I-SC4 accounting).
+ * The checks run at quiescent points (or on the harness after the
+ * iteration): the slab's bookkeeping words are read plainly.
+ */
 export function liveFilters(k: Kernel): number[] {
-  const c = k.L.cacheById[CACHE.seccomp_filter]!;
+  const c = k.L.cacheById[seccomp.cache.seccomp_filter]!;
   const out: number[] = [];
-  const i32 = k.i32;
-  const bump = Atomics.load(i32, c.ctl + C_BUMP);
+  const bump = loadPlain(k, c.ctl + C_BUMP);
   for (let s = 0; s < bump; s++) {
     const at = c.base + s * c.stride;
-    if (Atomics.load(i32, at + S_STATE) !== ObjState.LIVE) continue;
-    out.push(makeHandle(c.spec.id, Atomics.load(i32, at + S_GEN) & HANDLE_GEN_MASK, s));
+    if (loadPlain(k, at + S_STATE) !== ObjState.LIVE) continue;
+    out.push(makeHandle(c.spec.id, loadPlain(k, at + S_GEN) & HANDLE_GEN_MASK, s));
   }
   return out;
 }

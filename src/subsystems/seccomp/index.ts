@@ -1,6 +1,8 @@
 /** seccomp: filters (refs/users, prev chains), seccomp(2) with TSYNC, syscall-entry filtering, clone/exit interplay. */
 export * from './consts.js';
-export { forceAdd, pre611 } from './design.js';
+export * from './layout.js';
+export * from './mutants.js';
+export { FORCE_ADD_2014, forceAdd, MAINLINE_DESIGN, PRE_611, pre611 } from './design.js';
 export { seccompRunFilters, secureComputing } from './entry.js';
 export {
   __getSeccompFilter,

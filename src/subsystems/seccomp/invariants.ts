@@ -1,5 +1,5 @@
 /**
- * seccomp TSYNC invariants I-SC1..I-SC7 (spec 2d).
+ * seccomp TSYNC invariants I-SC1..I-SC7 (docs/SECCOMP.md, "Invariants").
  *
  * Online, inside the protocol:
  *  - I-SC1 / I-SC2 at step 11 of seccomp_set_mode_filter, still under
@@ -21,6 +21,8 @@ import {
   EXIT_DEAD,
   invariant,
   label,
+  loadOnce,
+  loadPlain,
   lockSiglock,
   PF_EXITING,
   PFA_NO_NEW_PRIVS,
@@ -32,23 +34,22 @@ import {
   type CheckContext,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  kNextSlot,
-  kTasklistLock,
-  SF_HAS_LISTENER,
-  T_ATOMIC_FLAGS,
-  T_EXIT_STATE,
-  T_FLAGS,
-  T_SECCOMP_FILTER,
-  T_SECCOMP_FILTER_COUNT,
-  T_SECCOMP_MODE,
-  T_TGID,
-} from '../../runtime/kernel/layout.js';
+import { kNextSlot, kTasklistLock, T_ATOMIC_FLAGS, T_EXIT_STATE, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { MODE_NAMES, SECCOMP_MODE_DEAD, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER } from './consts.js';
 import { mayUnlock, pre611 } from './design.js';
 import { chainOf, filterId, isAncestorPeek, liveFilters, prevOf, usersOf } from './filter.js';
+import { SF_HAS_LISTENER, seccomp } from './layout.js';
 
 const L_CHECK = label('seccomp:I-SC4 accounting');
+
+/**
+ * The invariant IDs seccomp (and exec's I-SC7) report. A failure's ID
+ * crosses the SharedArrayBuffer as a label id; registering the texts here,
+ * in every thread that loads seccomp (the harness included), lets the
+ * harness print the ID a worker reported.
+ */
+export const SECCOMP_INVARIANTS = ['I-SC1', 'I-SC2', 'I-SC3', 'I-SC4', 'I-SC5', 'I-SC6', 'I-SC7'] as const;
+for (const id of SECCOMP_INVARIANTS) label(id);
 
 export interface ThreadState {
   readonly slot: number;
@@ -64,9 +65,9 @@ function stateOf(k: Kernel, slot: number): ThreadState {
   return {
     slot,
     tid: k.tid(slot),
-    filter: k.tget(slot, T_SECCOMP_FILTER),
-    mode: k.tget(slot, T_SECCOMP_MODE),
-    count: k.tget(slot, T_SECCOMP_FILTER_COUNT),
+    filter: k.tget(slot, seccomp.task.filter),
+    mode: k.tget(slot, seccomp.task.mode),
+    count: k.tget(slot, seccomp.task.filter_count),
     nnp: (k.tget(slot, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0,
     exiting: (k.tget(slot, T_FLAGS) & PF_EXITING) !== 0,
   };
@@ -159,16 +160,16 @@ export interface AccountingOptions {
 export function filterAccounting(k: Kernel, o: AccountingOptions): string | null {
   const filters = liveFilters(k);
   const heads = new Map<number, number[]>();
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = loadOnce(k, kNextSlot);
   for (let s = 1; s < n; s++) {
-    const f = k.tget(s, T_SECCOMP_FILTER);
+    const f = k.tget(s, seccomp.task.filter);
     if (f === 0) continue;
     heads.set(f, [...(heads.get(f) ?? []), k.tid(s)]);
-    const mode = k.tget(s, T_SECCOMP_MODE);
+    const mode = k.tget(s, seccomp.task.mode);
     const exiting = (k.tget(s, T_FLAGS) & PF_EXITING) !== 0;
     if (mode === SECCOMP_MODE_FILTER && !exiting) {
       const len = chainOf(k, f).length;
-      const count = k.tget(s, T_SECCOMP_FILTER_COUNT);
+      const count = k.tget(s, seccomp.task.filter_count);
       if (count !== len) return `tid ${k.tid(s)} has filter_count ${count} but runs a chain of ${len} filters (/proc Seccomp_filters)`;
     }
   }
@@ -177,7 +178,7 @@ export function filterAccounting(k: Kernel, o: AccountingOptions): string | null
     const users = usersOf(k, f);
     const children = filters.filter((g) => prevOf(k, g) === f);
     const tasks = heads.get(f) ?? [];
-    const listener = Atomics.load(k.i32, deref(k, f) + SF_HAS_LISTENER) !== 0 ? 1 : 0;
+    const listener = loadPlain(k, deref(k, f) + SF_HAS_LISTENER) !== 0 ? 1 : 0;
     if (o.online && tasks.length === 0 && children.length === 0 && prevOf(k, f) === 0 && users === 1) continue;
     const wantRefs = tasks.length + children.length + listener;
     const wantUsers = tasks.length + children.filter((g) => usersOf(k, g) > 0).length;
@@ -220,7 +221,7 @@ export function checkAfterIteration(c: CheckContext): void {
   const late = pre611(k);
   for (const t of c.tasks()) {
     const s = k.slotOf(t.tid);
-    const f = k.tget(s, T_SECCOMP_FILTER);
+    const f = k.tget(s, seccomp.task.filter);
     if (f === 0) continue;
     const released = k.tget(s, T_EXIT_STATE) === EXIT_DEAD;
     if (released || !late) {

@@ -27,18 +27,12 @@ import {
   unlockSiglock,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  T_ATOMIC_FLAGS,
-  T_FLAGS,
-  T_SECCOMP_FILTER,
-  T_SECCOMP_FILTER_COUNT,
-  T_SECCOMP_MODE,
-  T_SYSCALL_WORK,
-  T_TGID,
-} from '../../runtime/kernel/layout.js';
+import { T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { SECCOMP_MODE_DISABLED, SYSCALL_WORK_SECCOMP } from './consts.js';
 import { pre611 } from './design.js';
 import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter } from './filter.js';
+import { seccomp } from './layout.js';
+import { S12 } from './mutants.js';
 
 const L = {
   copy: label('seccomp:copy_seccomp'),
@@ -56,7 +50,7 @@ interface SeccompCopy {
 }
 
 /**
- * S12 (spec 2g): copy_seccomp() done early, outside siglock and before
+ * S12: copy_seccomp() done early, outside siglock and before
  * copy_process()'s last failure point (at dup_task_struct time). The copy
  * taken here (with its reference) is installed when the child is linked,
  * whatever TSYNC did meanwhile; a clone that fails in between leaks it.
@@ -65,11 +59,11 @@ interface SeccompCopy {
 let earlyCopy: SeccompCopy | null = null;
 
 function copySeccompEarly(k: Kernel): void {
-  if (!k.mutant('S12')) return;
+  if (!k.mutant(S12)) return;
   k.yieldPoint(L.early);
   const parent = k.cur;
   const filter = getSeccompFilter(k, parent, L.early);
-  earlyCopy = { parent, filter, mode: k.tget(parent, T_SECCOMP_MODE), count: k.tget(parent, T_SECCOMP_FILTER_COUNT) };
+  earlyCopy = { parent, filter, mode: k.tget(parent, seccomp.task.mode), count: k.tget(parent, seccomp.task.filter_count) };
 }
 
 /**
@@ -88,18 +82,18 @@ export function copySeccomp(k: Kernel, child: number, flags: number): void {
     earlyCopy = null;
   } else {
     const filter = getSeccompFilter(k, parent, L.copy);
-    copy = { parent, filter, mode: k.tget(parent, T_SECCOMP_MODE), count: k.tget(parent, T_SECCOMP_FILTER_COUNT) };
+    copy = { parent, filter, mode: k.tget(parent, seccomp.task.mode), count: k.tget(parent, seccomp.task.filter_count) };
   }
   k.yieldPoint(L.copy);
-  k.tset(child, T_SECCOMP_FILTER, copy.filter);
-  k.tset(child, T_SECCOMP_MODE, copy.mode);
-  k.tset(child, T_SECCOMP_FILTER_COUNT, copy.count);
+  k.tset(child, seccomp.task.filter, copy.filter);
+  k.tset(child, seccomp.task.mode, copy.mode);
+  k.tset(child, seccomp.task.filter_count, copy.count);
   if ((k.tget(parent, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0) k.tor(child, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
-  if (copy.mode !== SECCOMP_MODE_DISABLED) k.tor(child, T_SYSCALL_WORK, SYSCALL_WORK_SECCOMP);
+  if (copy.mode !== SECCOMP_MODE_DISABLED) k.tor(child, seccomp.task.syscall_work, SYSCALL_WORK_SECCOMP);
   // I-SC5 (instrumentation): under the parent's siglock the child starts
   // with exactly the parent's chain, so a TSYNC that ran before this point
   // reached it through the parent, and one that runs later sees it linked.
-  const now = k.tget(parent, T_SECCOMP_FILTER);
+  const now = k.tget(parent, seccomp.task.filter);
   if (k.cur >= 0 && now !== copy.filter) {
     throw k.fail(
       invariant(
@@ -131,9 +125,9 @@ function seccompFilterReleaseAtExit(k: Kernel): void {
   const tsk = k.cur;
   if ((k.tget(tsk, T_FLAGS) & PF_EXITING) === 0) throw k.fail(invariant(`seccomp_filter_release: tid ${k.curTid} is not PF_EXITING`, 'I-SC4'));
   lockSiglock(k, tsk, L.releaseExit);
-  const orig = k.tget(tsk, T_SECCOMP_FILTER);
+  const orig = k.tget(tsk, seccomp.task.filter);
   // Detach the task from its filter tree.
-  k.tset(tsk, T_SECCOMP_FILTER, 0);
+  k.tset(tsk, seccomp.task.filter, 0);
   unlockSiglock(k, tsk, L.releaseExit);
   __seccompFilterRelease(k, orig, L.releaseExit);
 }
@@ -147,8 +141,8 @@ function seccompFilterReleaseAtReleaseTask(k: Kernel, slot: number): void {
   // it. The runtime unlinks the slot without siglock; taking the dying
   // task's siglock here restores that ordering.
   lockSiglock(k, slot, L.releaseTask);
-  const orig = k.tget(slot, T_SECCOMP_FILTER);
-  k.tset(slot, T_SECCOMP_FILTER, 0);
+  const orig = k.tget(slot, seccomp.task.filter);
+  k.tset(slot, seccomp.task.filter, 0);
   unlockSiglock(k, slot, L.releaseTask);
   __seccompFilterRelease(k, orig, L.releaseTask);
 }

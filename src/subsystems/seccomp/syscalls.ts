@@ -1,46 +1,47 @@
 /**
  * seccomp(2) and prctl(PR_SET_SECCOMP) (kernel/seccomp.c):
- * seccomp_set_mode_filter() exactly as spec 2c steps 1–12, with
- * seccomp_attach_filter() (9.1–9.7), seccomp_may_assign_mode(),
- * has_duplicate_listener() and the listener file; seccomp_set_mode_strict().
+ * seccomp_set_mode_filter() with seccomp_attach_filter(),
+ * seccomp_may_assign_mode(), has_duplicate_listener() and the listener file;
+ * seccomp_set_mode_strict().
  *
- * Lock order: cred_guard_mutex -> siglock. I-SC1 and I-SC2 are checked
- * online right before siglock is dropped (step 11), when the thread group's
- * seccomp state cannot change under the check.
+ * The steps of seccomp_set_mode_filter() are numbered in the kernel
+ * function's order. The yield-point labels carry the numbers as
+ * `seccomp:2c.<step>:...`; the old "2c." prefix stays because a label's id
+ * is part of every recorded schedule (scheduleHash, seed logs):
+ *   1. flags validated               7. seccomp_may_assign_mode()
+ *   2. TSYNC|NEW_LISTENER exclusion  8. has_duplicate_listener()
+ *   3. seccomp_prepare_user_filter() 9. seccomp_attach_filter(): 9.1 total
+ *   4. init_listener()                  insns, 9.2 seccomp_can_sync_threads(),
+ *   5. cred_guard_mutex (TSYNC)         9.3 LOG, 9.4 filter->prev, 9.5 cache,
+ *   6. siglock                          9.6 publish, 9.7 seccomp_sync_threads()
+ *  10. seccomp_assign_mode()        11. unlock        12. fd_install / fput
+ *
+ * Lock order: cred_guard_mutex -> siglock. I-SC1 and I-SC2 (docs/SECCOMP.md,
+ * "Invariants") are checked online right before siglock is dropped (step
+ * 11), when the thread group's seccomp state cannot change under the check.
  */
 import {
-  CACHE,
   deref,
   EBUSY,
   EINVAL,
   ENOMEM,
   ESRCH,
+  fetchAdd,
   kmemCacheAlloc,
-  kput,
   label,
+  loadPlain,
   lockSiglock,
   mutexLockKillable,
   mutexUnlock,
+  Order,
   signalOf,
+  storePlain,
   unlockSiglock,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  FD_BASE,
-  FDTABLE_SIZE,
-  FILE_KIND,
-  FILE_MODE,
-  FILE_OBJ,
-  FileKind,
-  FMODE_CAN_READ,
-  FMODE_READ,
-  SF_HAS_LISTENER,
-  SF_PREV,
-  SIG_CRED_GUARD_MUTEX,
-  SIG_FDTABLE,
-  T_SECCOMP_FILTER,
-  T_SECCOMP_FILTER_COUNT,
-} from '../../runtime/kernel/layout.js';
+import { SIG_CRED_GUARD_MUTEX } from '../../runtime/kernel/layout.js';
+import { fdInstall, filePut, initFile } from '../file/fdtable.js';
+import { file, FILE_OBJ, FileKind, FMODE_CAN_READ, FMODE_READ } from '../file/layout.js';
 import {
   MAX_INSNS_PER_PATH,
   SECCOMP_FILTER_FLAG_LOG,
@@ -56,6 +57,8 @@ import {
 import { __getSeccompFilter, filterLen, markLog, seccompFilterFree, seccompPrepareFilter, type Prog } from './filter.js';
 import { snapshotGroup, verifyTsyncFailure, verifyTsyncSuccess } from './invariants.js';
 import { mayUnlock } from './design.js';
+import { SF_HAS_LISTENER, SF_PREV, seccomp } from './layout.js';
+import { S10, S13, S2, S3, S9 } from './mutants.js';
 import { seccompAssignMode, seccompCanSyncThreads, seccompSyncThreads, taskMode } from './tsync.js';
 
 const L = {
@@ -81,68 +84,69 @@ function seccompMayAssignMode(k: Kernel, mode: number): boolean {
   return !(cur !== 0 && cur !== mode);
 }
 
-/** has_duplicate_listener(): one listener per chain; the caller's chain suffices (TSYNC installs one parent everywhere). */
+/**
+ * has_duplicate_listener(): one listener per chain; the caller's chain
+ * suffices (TSYNC installs one parent everywhere). Under siglock, and a
+ * chain never changes once attached: plain loads.
+ */
 function hasDuplicateListener(k: Kernel): boolean {
   k.yieldPoint(L.dupListener);
-  for (let f = k.tget(k.cur, T_SECCOMP_FILTER); f !== 0; f = Atomics.load(k.i32, deref(k, f) + SF_PREV)) {
-    if (Atomics.load(k.i32, deref(k, f) + SF_HAS_LISTENER) !== 0) return true;
+  for (let f = k.tget(k.cur, seccomp.task.filter); f !== 0; f = loadPlain(k, deref(k, f) + SF_PREV)) {
+    if (loadPlain(k, deref(k, f) + SF_HAS_LISTENER) !== 0) return true;
   }
   return false;
 }
 
-/** init_listener(): the listener file (not yet in the fd table) holds a refs reference. Returns the file or -ENOMEM. */
+/**
+ * init_listener(): the listener file (not yet in the fd table) holds a refs
+ * reference. Neither the file nor the prepared filter is reachable yet:
+ * plain stores. Returns the file or -ENOMEM.
+ */
 function initListener(k: Kernel, filter: number): number {
-  const f = kmemCacheAlloc(k, CACHE.file, L.listener);
+  const f = kmemCacheAlloc(k, file.cache.file, L.listener);
   if (f === 0) return -ENOMEM;
-  const a = deref(k, f);
   __getSeccompFilter(k, filter, L.listener);
-  Atomics.store(k.i32, a + FILE_KIND, FileKind.SECCOMP_LISTENER);
-  Atomics.store(k.i32, a + FILE_MODE, FMODE_READ | FMODE_CAN_READ);
-  Atomics.store(k.i32, a + FILE_OBJ, filter);
-  Atomics.store(k.i32, deref(k, filter) + SF_HAS_LISTENER, 1);
+  initFile(k, f, FileKind.SECCOMP_LISTENER, FMODE_READ | FMODE_CAN_READ, filter);
+  storePlain(k, deref(k, filter) + SF_HAS_LISTENER, 1);
   return f;
 }
 
-/** fd_install() of a file allocated earlier; -EMFILE if the table is full. */
-function fdInstall(k: Kernel, file: number): number {
+/** fd_install() of the listener file allocated at step 4; -EMFILE if the table is full. */
+function fdInstallListener(k: Kernel, listener: number): number {
   k.yieldPoint(L.install);
-  const table = signalOf(k, k.cur) + SIG_FDTABLE;
-  for (let i = 0; i < FDTABLE_SIZE; i++) {
-    if (Atomics.compareExchange(k.i32, table + i, 0, file) === 0) return FD_BASE + i;
-  }
-  return -24;
+  return fdInstall(k, listener);
 }
 
 /**
- * seccomp_attach_filter() (2c.9). Caller holds siglock (and, for TSYNC,
+ * seccomp_attach_filter() (step 9). Caller holds siglock (and, for TSYNC,
  * cred_guard_mutex). Returns 0, a TID, -ESRCH or -ENOMEM.
  */
 function seccompAttachFilter(k: Kernel, flags: number, filter: number): number {
   const tsync = (flags & SECCOMP_FILTER_FLAG_TSYNC) !== 0;
   // 9.1: the whole path may not exceed MAX_INSNS_PER_PATH.
   let total = filterLen(k, filter, L.total);
-  for (let w = k.tget(k.cur, T_SECCOMP_FILTER); w !== 0; w = Atomics.load(k.i32, deref(k, w) + SF_PREV)) {
+  for (let w = k.tget(k.cur, seccomp.task.filter); w !== 0; w = loadPlain(k, deref(k, w) + SF_PREV)) {
     total += filterLen(k, w, L.total) + 4;
   }
   if (total > MAX_INSNS_PER_PATH) return -ENOMEM;
   // 9.2
   if (tsync) {
-    // S10 (spec 2g, the v11 bug; its exact code is [UNVERIFIED]): TSYNC
-    // refused while the caller has no filter yet, so a first filter cannot
-    // be installed with TSYNC.
-    if (k.mutant('S10') && taskMode(k, k.cur) !== SECCOMP_MODE_FILTER) return -EINVAL;
+    // S10 (the v11 bug; its exact code is unknown, this is its observable
+    // shape): TSYNC refused while the caller has no filter yet, so a first
+    // filter cannot be installed with TSYNC.
+    if (k.mutant(S10) && taskMode(k, k.cur) !== SECCOMP_MODE_FILTER) return -EINVAL;
     const ret = seccompCanSyncThreads(k);
     if (ret !== 0) {
       const esrch = (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) !== 0;
-      // S9 (spec 2g): the TID is returned despite TSYNC_ESRCH.
-      if (k.mutant('S9')) return ret;
-      // S13 (spec 2g): with NEW_LISTENER the TID is returned anyway, and it
+      // S9: the TID is returned despite TSYNC_ESRCH.
+      if (k.mutant(S9)) return ret;
+      // S13: with NEW_LISTENER the TID is returned anyway, and it
       // collides with the listener-fd return space (7a0df7fbc145, 51891498f2da).
-      if (k.mutant('S13') && (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0) return ret;
+      if (k.mutant(S13) && (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0) return ret;
       return esrch ? -ESRCH : ret;
     }
-    if (k.mutant('S2')) {
-      // S2 (spec 2g): siglock dropped between the check and the sync
+    if (k.mutant(S2)) {
+      // S2: siglock dropped between the check and the sync
       // (check-then-act): siblings may install filters, clone() may link
       // threads, while the sync below runs. Re-taken before step 10.
       unlockSiglock(k, k.cur, L.s2gap);
@@ -150,32 +154,37 @@ function seccompAttachFilter(k: Kernel, flags: number, filter: number): number {
   }
   // 9.3
   if ((flags & SECCOMP_FILTER_FLAG_LOG) !== 0) markLog(k, filter, L.attach);
-  // 9.4: the caller's reference on its old head moves to the prev link.
+  // 9.4: the caller's reference on its old head moves to the prev link
+  // (filter->prev = current->seccomp.filter: the filter is not reachable yet).
   k.yieldPoint(L.attach);
-  Atomics.store(k.i32, deref(k, filter) + SF_PREV, k.tget(k.cur, T_SECCOMP_FILTER));
+  const me = k.base(k.cur);
+  storePlain(k, deref(k, filter) + SF_PREV, loadPlain(k, me + seccomp.task.filter));
   // 9.5: seccomp_cache_prepare() (per-arch allow bitmaps: not modelled).
-  // 9.6
+  // 9.6: current->seccomp.filter = filter, a plain store in
+  // seccomp_attach_filter() (other threads read it only under siglock; the
+  // task itself is the only lockless reader), then
+  // atomic_inc(&current->seccomp.filter_count).
   k.yieldPoint(L.publish);
-  k.tset(k.cur, T_SECCOMP_FILTER, filter);
-  k.tset(k.cur, T_SECCOMP_FILTER_COUNT, k.tget(k.cur, T_SECCOMP_FILTER_COUNT) + 1);
+  storePlain(k, me + seccomp.task.filter, filter);
+  fetchAdd(k, me + seccomp.task.filter_count, 1, Order.RELAXED);
   // 9.7
   if (tsync) {
     seccompSyncThreads(k);
-    if (k.mutant('S2')) lockSiglock(k, k.cur, L.s2gap);
+    if (k.mutant(S2)) lockSiglock(k, k.cur, L.s2gap);
   }
   return 0;
 }
 
-/** seccomp_set_mode_filter(flags, prog) (spec 2c steps 1–12). */
+/** seccomp_set_mode_filter(flags, prog), steps 1–12 (see the top of this file). */
 export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null): number {
   k.yieldPoint(L.entry);
   const tsync = (flags & SECCOMP_FILTER_FLAG_TSYNC) !== 0;
   const wantListener = (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0;
   // 1.
   if ((flags & ~SECCOMP_FILTER_FLAG_MASK) !== 0) return -EINVAL;
-  // 2. The TID and listener-fd return spaces would collide. S9 (spec 2g):
+  // 2. The TID and listener-fd return spaces would collide. S9:
   // TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH.
-  if (tsync && wantListener && (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) === 0 && !k.mutant('S9')) return -EINVAL;
+  if (tsync && wantListener && (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) === 0 && !k.mutant(S9)) return -EINVAL;
   // 3. Before any lock.
   let prepared = seccompPrepareFilter(k, prog);
   if (prepared < 0) return prepared;
@@ -190,13 +199,13 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
     }
   }
   // 5. Against execve's check_unsafe_exec..commit (I-SC7); killable because
-  // de_thread() of a concurrent exec may kill us. S3 (spec 2g): not taken.
+  // de_thread() of a concurrent exec may kill us. S3: not taken.
   const guard = signalOf(k, k.cur) + SIG_CRED_GUARD_MUTEX;
   let guarded = false;
-  if (tsync && !k.mutant('S3')) {
+  if (tsync && !k.mutant(S3)) {
     if (mutexLockKillable(k, guard, L.guard) === 0) guarded = true;
   }
-  if (!tsync || guarded || k.mutant('S3')) {
+  if (!tsync || guarded || k.mutant(S3)) {
     // 6.
     lockSiglock(k, k.cur, L.siglock);
     try {
@@ -231,12 +240,13 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
   // 12.
   if (wantListener) {
     if (ret !== 0) {
-      // listener_f->private_data = NULL; fput(): the file no longer puts the filter.
-      Atomics.store(k.i32, deref(k, listenerFile) + FILE_OBJ, 0);
-      kput(k, listenerFile, L.install);
+      // listener_f->private_data = NULL (plain: the file was never
+      // installed); fput(): the file no longer puts the filter.
+      storePlain(k, deref(k, listenerFile) + FILE_OBJ, 0);
+      filePut(k, listenerFile, L.install);
     } else {
-      const fd = fdInstall(k, listenerFile);
-      if (fd < 0) kput(k, listenerFile, L.install);
+      const fd = fdInstallListener(k, listenerFile);
+      if (fd < 0) filePut(k, listenerFile, L.install);
       ret = fd;
     }
   }

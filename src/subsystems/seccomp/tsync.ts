@@ -1,40 +1,46 @@
 /**
  * SECCOMP_FILTER_FLAG_TSYNC (kernel/seccomp.c): seccomp_can_sync_threads(),
- * is_ancestor() (filter.ts) and seccomp_sync_threads(), spec 2c. The caller
- * writes the other threads' task->seccomp directly under the thread group's
+ * is_ancestor() (filter.ts) and seccomp_sync_threads(). The caller writes
+ * the other threads' task->seccomp directly under the thread group's
  * siglock, with cred_guard_mutex held against execve; there is no
- * task_work. The planted bugs of 2g that live here sit beside the code they
- * break, each behind `k.mutant('Sn')`, and the two historical designs
- * behind `pre611(k)` / `forceAdd(k)` (design.ts).
+ * task_work. The planted bugs that live here (docs/SECCOMP.md, "Planted
+ * bugs and historical designs") sit beside the code they break, each behind
+ * `k.mutant(Sn)`, and the two historical designs behind `pre611(k)` /
+ * `forceAdd(k)` (design.ts).
+ *
+ * Publication to the synced threads' lockless readers (entry.ts) has the
+ * kernel's barriers: smp_store_release() of thread->seccomp.filter in
+ * seccomp_sync_threads(), and smp_mb__before_atomic() between the mode and
+ * SYSCALL_WORK_SECCOMP in seccomp_assign_mode().
  */
 import {
   assertSpinLocked,
   bug,
   ESRCH,
+  fetchOr,
   invariant,
   label,
+  loadOnce,
+  mutexIsLocked,
+  Order,
   PF_EXITING,
   PFA_NO_NEW_PRIVS,
   siglock,
   signalOf,
+  smpMbBeforeAtomic,
+  storeOnce,
+  storePlain,
+  storeRelease,
   threadsOf,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  MUTEX_OWNER,
-  SIG_CRED_GUARD_MUTEX,
-  T_ATOMIC_FLAGS,
-  T_FLAGS,
-  T_IN_EXEC,
-  T_SECCOMP_FILTER,
-  T_SECCOMP_FILTER_COUNT,
-  T_SECCOMP_MODE,
-  T_SYSCALL_WORK,
-  T_TGID,
-} from '../../runtime/kernel/layout.js';
+import { SIG_CRED_GUARD_MUTEX, T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
+import { exec } from '../exec/layout.js';
 import { MODE_NAMES, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER, SYSCALL_WORK_SECCOMP } from './consts.js';
 import { forceAdd, pre611 } from './design.js';
 import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter, isAncestor, isAncestorPeek } from './filter.js';
+import { seccomp } from './layout.js';
+import { S11, S2, S3, S4, S5, S7 } from './mutants.js';
 
 export const L = {
   canSync: label('seccomp:2c.9.2:can_sync_threads'),
@@ -49,8 +55,9 @@ export const L = {
   assignWork: label('seccomp:seccomp_assign_mode:set_task_syscall_work'),
 };
 
+/** task->seccomp.mode, read under siglock (or by the task itself): a plain load. */
 export function taskMode(k: Kernel, slot: number): number {
-  return k.tget(slot, T_SECCOMP_MODE);
+  return k.tget(slot, seccomp.task.mode);
 }
 
 function exiting(k: Kernel, slot: number): boolean {
@@ -64,21 +71,21 @@ function exiting(k: Kernel, slot: number): boolean {
  */
 function skipExiting(k: Kernel, slot: number): boolean {
   if (pre611(k)) return false;
-  // S7 (spec 2g): the 6.11 release-on-exit without the PF_EXITING skips: a
+  // S7: the 6.11 release-on-exit without the PF_EXITING skips: a
   // zombie leader (filter already released, NULL) passes the check and is
   // then handed the caller's filter, which nothing will ever release.
-  if (k.mutant('S7')) return false;
+  if (k.mutant(S7)) return false;
   return exiting(k, slot);
 }
 
 /** The lock assertions both loops start with: BUG_ON(!mutex_is_locked(cred_guard_mutex)), assert_spin_locked(siglock). */
 function assertTsyncLocks(k: Kernel, what: string): void {
   // S3 removes the mutex together with its BUG_ON; S2 drops siglock (and its assertion) before the sync.
-  if (!k.mutant('S3')) {
+  if (!k.mutant(S3)) {
     const m = signalOf(k, k.cur) + SIG_CRED_GUARD_MUTEX;
-    if (Atomics.load(k.i32, m + MUTEX_OWNER) === 0) throw k.fail(bug(`${what}: BUG_ON(!mutex_is_locked(&current->signal->cred_guard_mutex))`));
+    if (!mutexIsLocked(k, m)) throw k.fail(bug(`${what}: BUG_ON(!mutex_is_locked(&current->signal->cred_guard_mutex))`));
   }
-  if (!k.mutant('S2') || what === 'seccomp_can_sync_threads') assertSpinLocked(k, siglock(k), `${what}: current->sighand->siglock`);
+  if (!k.mutant(S2) || what === 'seccomp_can_sync_threads') assertSpinLocked(k, siglock(k), `${what}: current->sighand->siglock`);
 }
 
 /**
@@ -92,25 +99,25 @@ export function seccompCanSyncThreads(k: Kernel): number {
   k.yieldPoint(L.canSync);
   assertTsyncLocks(k, 'seccomp_can_sync_threads');
   const caller = k.cur;
-  const callerFilter = k.tget(caller, T_SECCOMP_FILTER);
+  const callerFilter = k.tget(caller, seccomp.task.filter);
   for (const t of threadsOf(k, k.tget(caller, T_TGID))) {
     k.yieldPoint(L.canSyncThread);
     if (t === caller) continue;
     if (skipExiting(k, t)) continue;
     const mode = taskMode(k, t);
-    // S5 (spec 2g): "a NULL filter counts as an ancestor" lost. Against the
+    // S5: "a NULL filter counts as an ancestor" lost. Against the
     // merged code the NULL rule of is_ancestor() is only reached by a
     // FILTER-mode thread whose head is NULL (released at exit, so skipped),
     // so the planted delta also judges DISABLED threads by their (NULL)
     // head, the way the rule is meant to be used: threads without a filter
     // then block TSYNC (two_siblings_with_no_filter fails with a TID).
-    const judgeNull = mode === SECCOMP_MODE_DISABLED && k.mutant('S5');
+    const judgeNull = mode === SECCOMP_MODE_DISABLED && k.mutant(S5);
     if (mode === SECCOMP_MODE_DISABLED && !judgeNull) continue;
     if (mode === SECCOMP_MODE_FILTER || judgeNull) {
-      // force-add-2014 / S1 (spec 2a, 2g): no ancestry check, every thread
-      // will simply be overwritten with the caller's chain.
+      // force-add-2014 / S1: no ancestry check, every thread will simply be
+      // overwritten with the caller's chain.
       if (forceAdd(k)) continue;
-      if (isAncestor(k, k.tget(t, T_SECCOMP_FILTER), callerFilter, L.canSyncThread)) continue;
+      if (isAncestor(k, k.tget(t, seccomp.task.filter), callerFilter, L.canSyncThread)) continue;
     }
     const failed = k.tid(t);
     if (failed === 0) return -ESRCH; // WARN_ON(failed == 0)
@@ -132,9 +139,14 @@ export function seccompAssignMode(k: Kernel, slot: number, mode: number): void {
   if (old !== SECCOMP_MODE_DISABLED && old !== mode) {
     throw k.fail(invariant(`tid ${k.tid(slot)}: seccomp mode ${MODE_NAMES[old]} -> ${MODE_NAMES[mode]}`, 'I-SC3'));
   }
-  k.tset(slot, T_SECCOMP_MODE, mode);
+  const t = k.base(slot);
+  storePlain(k, t + seccomp.task.mode, mode);
+  // "Make sure SYSCALL_WORK_SECCOMP cannot be set before the mode (and
+  // filter) is set": pairs with the smp_rmb() in __seccomp_filter().
+  smpMbBeforeAtomic(k);
   k.yieldPoint(L.assignWork);
-  k.tor(slot, T_SYSCALL_WORK, SYSCALL_WORK_SECCOMP);
+  // set_task_syscall_work(): set_bit(), a relaxed RMW made fully ordered by the barrier.
+  fetchOr(k, t + seccomp.task.syscall_work, SYSCALL_WORK_SECCOMP, Order.RELAXED);
 }
 
 /**
@@ -153,11 +165,11 @@ export function seccompSyncThreads(k: Kernel): void {
     k.yieldPoint(L.sync);
     if (t === caller) continue;
     if (skipExiting(k, t)) continue;
-    const callerFilter = k.tget(caller, T_SECCOMP_FILTER);
-    const old = k.tget(t, T_SECCOMP_FILTER);
+    const callerFilter = k.tget(caller, seccomp.task.filter);
+    const old = k.tget(t, seccomp.task.filter);
     // I-SC7 (instrumentation): with cred_guard_mutex held, no sibling can
     // be between check_unsafe_exec() and its cred commit right now.
-    if (k.tget(t, T_IN_EXEC) !== 0) {
+    if (k.tget(t, exec.task.in_execve) !== 0) {
       throw k.fail(
         invariant(`TSYNC syncs tid ${k.tid(t)} while it is between check_unsafe_exec() and commit_creds() of an execve`, 'I-SC7'),
       );
@@ -177,18 +189,22 @@ export function seccompSyncThreads(k: Kernel): void {
     // 1. A new user of the caller's head.
     getSeccompFilter(k, caller, L.syncGet);
     // 2. Drop the thread's old chain: orphan pass, then put pass.
-    __seccompFilterRelease(k, k.tget(t, T_SECCOMP_FILTER), L.syncRelease);
-    // 3. Publish: the thread reads its head locklessly at syscall entry.
+    __seccompFilterRelease(k, k.tget(t, seccomp.task.filter), L.syncRelease);
+    // 3. Publish: the thread reads its head locklessly at syscall entry
+    // (READ_ONCE in seccomp_run_filters()): "Make our new filter tree
+    // visible" with smp_store_release().
     k.yieldPoint(L.syncStore);
-    k.tset(t, T_SECCOMP_FILTER, callerFilter);
-    // 4. S11 (spec 2g): filter_count not copied, /proc Seccomp_filters lies.
-    if (!k.mutant('S11')) {
+    storeRelease(k, k.base(t) + seccomp.task.filter, callerFilter);
+    // 4. atomic_set(&thread->seccomp.filter_count,
+    // atomic_read(&caller->seccomp.filter_count)). S11: not copied, /proc
+    // Seccomp_filters lies.
+    if (!k.mutant(S11)) {
       k.yieldPoint(L.syncCount);
-      k.tset(t, T_SECCOMP_FILTER_COUNT, k.tget(caller, T_SECCOMP_FILTER_COUNT));
+      storeOnce(k, k.base(t) + seccomp.task.filter_count, loadOnce(k, k.base(caller) + seccomp.task.filter_count));
     }
     // 5. NNP, so an unprivileged task cannot escape NNP through a thread
-    // that sets filters and dies. S4 (spec 2g): no NNP propagation.
-    if (callerNnp && !k.mutant('S4')) {
+    // that sets filters and dies. S4: no NNP propagation.
+    if (callerNnp && !k.mutant(S4)) {
       k.yieldPoint(L.syncNnp);
       k.tor(t, T_ATOMIC_FLAGS, PFA_NO_NEW_PRIVS);
     }

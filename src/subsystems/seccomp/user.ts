@@ -8,7 +8,7 @@
  * on them, so that is the same as RET_ALLOW.
  */
 import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, EBADF, label, PFA_NO_NEW_PRIVS, type ThreadContext } from '../../runtime/index.js';
-import { T_ATOMIC_FLAGS, T_PARENT, T_SECCOMP_FILTER_COUNT, T_SECCOMP_MODE } from '../../runtime/kernel/layout.js';
+import { T_ATOMIC_FLAGS, T_PARENT } from '../../runtime/kernel/layout.js';
 import { doExecve, type BinaryImage } from '../exec/exec.js';
 import {
   __NR_clone,
@@ -25,6 +25,7 @@ import {
 } from './consts.js';
 import { secureComputing } from './entry.js';
 import { type Prog } from './filter.js';
+import { seccomp as seccompSlice } from './layout.js';
 import { sysClone } from './lifecycle.js';
 import { doSeccomp, prctlSetSeccomp as kernelPrctlSetSeccomp } from './syscalls.js';
 
@@ -109,7 +110,7 @@ export function fork(ctx: ThreadContext, body: string, arg = 0): number {
 /** /proc/self/status Seccomp: and Seccomp_filters:. */
 export function procStatus(ctx: ThreadContext): { mode: number; filters: number } {
   const k = ctx.k;
-  return { mode: k.tget(k.cur, T_SECCOMP_MODE), filters: k.tget(k.cur, T_SECCOMP_FILTER_COUNT) };
+  return { mode: k.tget(k.cur, seccompSlice.task.mode), filters: k.tget(k.cur, seccompSlice.task.filter_count) };
 }
 
 export { PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP };

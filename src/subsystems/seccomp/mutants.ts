@@ -1,0 +1,24 @@
+/**
+ * The planted bugs of seccomp TSYNC (docs/SECCOMP.md, "Planted bugs and
+ * historical designs"), one definition each. Each sits as a small delta
+ * beside the code it breaks, behind `k.mutant(Sn)`; several touch more than
+ * one file (S2, S3, S5, S9), hence one table here.
+ *
+ * S8 (publication order: SYSCALL_WORK_SECCOMP or the filter pointer seen
+ * before the mode) is not planted: under lockstep's sequentially consistent
+ * memory no reordering of those stores can be observed (docs/SECCOMP.md).
+ */
+import { defineMutant } from '../../runtime/index.js';
+
+export const S1 = defineMutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten');
+export const S2 = defineMutant('S2', 'siglock dropped between seccomp_can_sync_threads() and seccomp_sync_threads()');
+export const S3 = defineMutant('S3', 'TSYNC does not take cred_guard_mutex (v8)');
+export const S4 = defineMutant('S4', 'no NNP propagation to synced threads');
+export const S5 = defineMutant('S5', 'is_ancestor(NULL, x) returns 0');
+export const S6 = defineMutant('S6', 'get_seccomp_filter() forgets users++ (refcount mistake)');
+export const S7 = defineMutant('S7', 'filters released at exit (6.11) but PF_EXITING threads not skipped by can_sync/sync');
+export const S9 = defineMutant('S9', 'the TID is returned despite TSYNC_ESRCH; TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH');
+export const S10 = defineMutant('S10', 'TSYNC refused while the caller has no filter yet (the v11 bug)');
+export const S11 = defineMutant('S11', 'filter_count not copied to synced threads');
+export const S12 = defineMutant('S12', 'copy_seccomp() outside siglock, before the last failure point of copy_process()');
+export const S13 = defineMutant('S13', 'a TSYNC failure returns the TID although NEW_LISTENER was requested (return-value collision)');
