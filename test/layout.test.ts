@@ -13,7 +13,7 @@ import {
   type LayoutConfig,
 } from '../src/runtime/kernel/layout.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
-import { defineSubsystem, registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
+import { registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
 
 const CONFIG: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, subsystems: registeredSubsystems() };
 
@@ -42,16 +42,11 @@ test('the layout hash is stable and changes with the shape', () => {
   assert.is.not(computeLayout({ ...CONFIG, subsystems: CONFIG.subsystems.slice(1) }).hash, a);
 });
 
-test('a subsystem slice is placed after the core and covered by the hash', () => {
-  const toy = defineSubsystem({
-    name: 'layout-test-toy',
-    url: import.meta.url,
-    global: { seq: 1 },
-    task: { held: 1, nesting: 2 },
-    caches: { toy_obj: { words: 3, capacity: 4, fields: { 0: 'value' } } },
-  });
+test('a subsystem slice is placed after the core and covered by the hash', async () => {
+  // Registered here, after CONFIG was taken; its own module, so that later tests' workers can load it.
+  const { toy } = await import('./fixtures/toy-subsystem.js');
   const before = computeLayout(CONFIG);
-  const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: 'layout-test-toy', url: import.meta.url }] };
+  const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: toy.name, url: toy.decl.url }] };
   const L = computeLayout(cfg);
   assert.is.not(L.hash, before.hash);
   assert.is(L.taskWords, before.taskWords + 3);
