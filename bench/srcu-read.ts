@@ -30,6 +30,8 @@ import type { Bench } from 'tinybench';
 import { Kernel } from '../src/runtime/kernel/kernel.js';
 import { DEFAULT_LAYOUT_CONFIG, kSeq, type LayoutConfig } from '../src/runtime/kernel/layout.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
+import '../src/subsystems/index.js';
 import { cleanupSrcuStruct, initSrcuStruct, srcuReadLock, srcuReadUnlock } from '../src/subsystems/srcu/index.js';
 import { perOp } from './atomics.js';
 
@@ -45,7 +47,8 @@ const READER_SLOT = 1;
  * cleanup_srcu_struct() and throws if the locks and unlocks did not balance.
  */
 export function addSrcuReadSide(bench: Bench): () => void {
-  const layout: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, maxTasks: 4, maxExecutors: 1 };
+  // The built-in subsystems' slices, srcu's among them (registered by src/subsystems/index.ts).
+  const layout: LayoutConfig = { ...DEFAULT_LAYOUT_CONFIG, maxTasks: 4, maxExecutors: 1, subsystems: registeredSubsystems() };
   const mem = KernelMemory.create(layout);
   mem.resetIteration();
   mem.epoch = performance.timeOrigin + performance.now();

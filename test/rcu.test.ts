@@ -1,8 +1,8 @@
 /**
- * SRCU, RCU Tasks and PID namespaces (spec §3): the seed's A/B/C deadlock
+ * SRCU, RCU Tasks and PID namespaces (docs/RCU.md): the seed's A/B/C deadlock
  * with the SRCU design in both modes and its replay; both historical fixes
  * pass; rcutorture-style histograms pass for the correct designs and catch
- * the calibration mutants; every expressible planted bug of 3g is caught.
+ * the calibration mutants; every expressible planted bug is caught.
  * Detection in controlled mode runs with fixed seeds and strategies, so its
  * outcome is deterministic.
  */

@@ -120,13 +120,9 @@ export const WaitKind = {
   CHILD_EXIT: 7,
   /** A timed sleep (schedule_timeout, msleep). */
   TIMEOUT: 8,
-  // TRANSITION: until their subsystems define them (waitkind.ts).
-  SRCU_GP: 9,
-  PIDNS_ZAP: 10,
-  RCU_TASKS_GP: 11,
 } as const;
 /** Core breadcrumb kinds whose sleep ends by itself (a timeout); subsystems add theirs (waitkind.ts). */
-export const CORE_TIMED_WAIT_KINDS: readonly number[] = [WaitKind.TIMEOUT, WaitKind.RCU_TASKS_GP /* TRANSITION */];
+export const CORE_TIMED_WAIT_KINDS: readonly number[] = [WaitKind.TIMEOUT];
 export type WaitKindT = (typeof WaitKind)[keyof typeof WaitKind];
 
 /** Names of the core kinds; `waitKindName()` (waitkind.ts) also knows the subsystems'. */
@@ -140,10 +136,6 @@ export const CORE_WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
   6: 'waitqueue',
   7: 'child exit',
   8: 'timeout',
-  // TRANSITION
-  9: 'srcu grace period',
-  10: 'pid namespace teardown',
-  11: 'rcu tasks grace period',
 };
 
 /** Event kinds in the rings. */

@@ -24,6 +24,12 @@ export interface Mutant {
 
 const byId = new Map<string, Mutant>();
 
+// TRANSITION: the invariant IDs of the subsystems still on legacy offsets
+// (Landlock I-LL1..10, seccomp I-SC1..7). A worker reports an ID as its label
+// id; naming them here, in every thread, lets the harness print them. Each
+// subsystem names its own when it moves into its slice (srcu/invariants.ts).
+for (const [prefix, n] of [['I-LL', 10], ['I-SC', 7]] as const) for (let i = 1; i <= n; i++) label(`${prefix}${i}`);
+
 /** Define a mutant (once, at module load of the subsystem that owns the code it changes). */
 export function defineMutant(id: string, description: string): Mutant {
   const old = byId.get(id);

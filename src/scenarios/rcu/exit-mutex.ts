@@ -1,5 +1,5 @@
 /**
- * R13 (spec 3g), Chen Zhongjin's and Yang Jihong's 2024 reports: an updater
+ * R13 (docs/RCU.md, "Planted bugs"), Chen Zhongjin's and Yang Jihong's 2024 reports: an updater
  * holds a mutex across synchronize_rcu_tasks() (a trampoline update under
  * its subsystem mutex), and an exiting task takes the same mutex between
  * exit_tasks_rcu_start() and exit_tasks_rcu_finish().
@@ -9,10 +9,11 @@
  * a deadlock lockdep cannot see. With the list design the exiting task
  * blocks on the mutex (on_rq = 0), which is quiescent: no deadlock.
  */
-import { defineScenario } from '../../runtime/index.js';
+import { defineScenario, mutantVariant } from '../../runtime/index.js';
+import { I_RT1, R1, R13, TASKS_SRCU } from '../../subsystems/rcu-tasks/index.js';
 import { trampolineUpdate } from '../../subsystems/rcu-tasks/user.js';
 import { waitFor, wakeAll } from '../userwait.js';
-import { FIX_2023, LISTS_2024, mutant, setupRcuTasks, SRCU_2022 } from './kit.js';
+import { FIX_2023, LISTS_2024, setupRcuTasks, SRCU_2022 } from './kit.js';
 
 export default defineScenario({
   name: 'rcu-tasks-exit-mutex',
@@ -22,13 +23,11 @@ export default defineScenario({
     LISTS_2024,
     { ...FIX_2023, expect: 'pass' },
     { ...SRCU_2022, expect: 'pass', description: `${SRCU_2022.description}; correct while nothing in the exit window sleeps on the updater` },
-    mutant('R13', 'the exit path takes the mutex the updater holds across synchronize_rcu_tasks(), SRCU design (srcu-2022)', ['tasks-srcu', 'R1']),
+    // On the SRCU design (srcu-2022): the grace period waits for the exiting task's read side.
+    mutantVariant(R13, { design: [TASKS_SRCU, R1] }),
     {
+      ...mutantVariant(R13, { expect: 'pass' }),
       name: 'R13-lists-2024',
-      kind: 'mutant',
-      expect: 'pass',
-      spec: 'R13',
-      mutants: ['R13'],
       description: 'R13 on the list design: the exiting task blocks on the mutex, which is quiescent; no deadlock',
     },
   ],
@@ -50,6 +49,6 @@ export default defineScenario({
     for (let t = 1; t < s.threads; t++) s.spawn('exiter', t);
   },
   check(c) {
-    if (c.get('synced') !== 1) c.fail('synchronize_rcu_tasks() did not return', 'I-RT1');
+    if (c.get('synced') !== 1) c.fail('synchronize_rcu_tasks() did not return', I_RT1);
   },
 });

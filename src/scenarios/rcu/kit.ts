@@ -1,20 +1,16 @@
 /**
  * Shared pieces of the RCU Tasks / SRCU / PID-namespace scenarios: the
- * three designs as variants (subsystems/rcu-tasks/design.ts), planted bugs
- * of spec 3g as variants, and the setup every scenario needs (RCU Tasks
- * switched on for the iteration).
+ * three designs as variants (subsystems/rcu-tasks/design.ts) and the setup
+ * every scenario needs (RCU Tasks switched on for the iteration). Planted
+ * bugs are variants through `mutantVariant` (docs/RCU.md, "Planted bugs").
  */
-import { CLONE_NEWPID, EXIT_DEAD, type CheckContext, type SetupContext, type ThreadContext, type VariantDef } from '../../runtime/index.js';
+import { CLONE_NEWPID, EXIT_DEAD, type CheckContext, type SetupContext, type ThreadContext } from '../../runtime/index.js';
 import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
+import { I_PN1 } from '../../subsystems/pidns/index.js';
 import { unshare } from '../../subsystems/pidns/user.js';
 import { FIX_2023, LISTS_2024, rcuTasksInit, SRCU_2022 } from '../../subsystems/rcu-tasks/index.js';
 
 export { FIX_2023, LISTS_2024, SRCU_2022 };
-
-/** A planted bug on top of a design (default: the list design). */
-export function mutant(id: string, description: string, design: readonly string[] = [], expect: 'pass' | 'fail' = 'fail'): VariantDef {
-  return { name: id, kind: 'mutant', expect, spec: id, mutants: [...design, id], description };
-}
 
 export function setupRcuTasks(s: SetupContext): void {
   rcuTasksInit(s.k);
@@ -24,7 +20,7 @@ export function setupRcuTasks(s: SetupContext): void {
 export const NAMESPACE_SHARED = { go: 1, never: 1, unshared: 1, reaped: 2, b: 1, c: 1 } as const;
 
 /**
- * Steps 1-3 of spec 3c3: A unshares CLONE_NEWPID (staying outside) and
+ * Steps 1-3 of the seed's deadlock (docs/RCU.md): A unshares CLONE_NEWPID (staying outside) and
  * forks B (the new namespace's init) and C (whose parent is A).
  */
 export function unshareAndForkBC(ctx: ThreadContext): void {
@@ -51,6 +47,6 @@ export function checkNamespaceGone(c: CheckContext): void {
   if (c.get('unshared') !== 1) return c.fail('unshare(CLONE_NEWPID) failed');
   const want = [c.get('b'), c.get('c')].sort((x, y) => x - y);
   const got = [c.get('reaped', 0), c.get('reaped', 1)].sort((x, y) => x - y);
-  if (got[0] !== want[0] || got[1] !== want[1]) return c.fail(`A reaped ${got.join(', ')}, expected B and C (${want.join(', ')})`, 'I-PN1');
-  for (const t of want) if (c.k.tget(c.k.slotOf(t), T_EXIT_STATE) !== EXIT_DEAD) return c.fail(`tid ${t} was not released`, 'I-PN1');
+  if (got[0] !== want[0] || got[1] !== want[1]) return c.fail(`A reaped ${got.join(', ')}, expected B and C (${want.join(', ')})`, I_PN1);
+  for (const t of want) if (c.k.tget(c.k.slotOf(t), T_EXIT_STATE) !== EXIT_DEAD) return c.fail(`tid ${t} was not released`, I_PN1);
 }

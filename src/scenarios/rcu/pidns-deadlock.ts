@@ -1,5 +1,5 @@
 /**
- * The seed's deadlock (spec 3c3), step by step:
+ * The seed's deadlock (docs/RCU.md, "The seed's deadlock"), step by step:
  *
  *   1. A: unshare(CLONE_NEWPID); A stays in PID_NS1
  *   2. A: fork() B, the first task of PID_NS2: its child_reaper
@@ -17,10 +17,11 @@
  * fix-2023 drops the read side around B's sleep; lists-2024 counts the
  * sleeping B as quiescent. R2 brings the cycle back on the list design.
  */
-import { defineScenario } from '../../runtime/index.js';
+import { defineScenario, mutantVariant } from '../../runtime/index.js';
+import { I_RT1, R1, R2, TASKS_SRCU } from '../../subsystems/rcu-tasks/index.js';
 import { trampolineUpdate } from '../../subsystems/rcu-tasks/user.js';
 import { waitFor, wakeAll } from '../userwait.js';
-import { checkNamespaceGone, FIX_2023, LISTS_2024, mutant, NAMESPACE_SHARED, reapBC, setupRcuTasks, sleepUntilKilled, SRCU_2022, unshareAndForkBC } from './kit.js';
+import { checkNamespaceGone, FIX_2023, LISTS_2024, NAMESPACE_SHARED, reapBC, setupRcuTasks, sleepUntilKilled, SRCU_2022, unshareAndForkBC } from './kit.js';
 
 export default defineScenario({
   name: 'rcu-tasks-pidns-deadlock',
@@ -31,8 +32,8 @@ export default defineScenario({
     LISTS_2024,
     FIX_2023,
     SRCU_2022,
-    mutant('R1', 'the SRCU design without exit_tasks_rcu_stop()/start() around schedule() in zap_pid_ns_processes', ['tasks-srcu']),
-    mutant('R2', 'list design, but every exit-list task is a holdout whatever its on_rq/nvcsw'),
+    mutantVariant(R1, { design: [TASKS_SRCU] }),
+    mutantVariant(R2),
   ],
   shared: { ...NAMESPACE_SHARED, exiting: 1, synced: 1 },
   bodies: {
@@ -55,7 +56,7 @@ export default defineScenario({
     s.spawn('A');
   },
   check(c) {
-    if (c.get('synced') !== 1) return c.fail('synchronize_rcu_tasks() did not return', 'I-RT1');
+    if (c.get('synced') !== 1) return c.fail('synchronize_rcu_tasks() did not return', I_RT1);
     checkNamespaceGone(c);
   },
 });

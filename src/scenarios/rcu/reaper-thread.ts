@@ -1,24 +1,25 @@
 /**
- * A PID namespace whose init is multi-threaded (spec 3c2, rule 1 of
- * zap_pid_ns_processes): the init's leader exits first, a sibling thread
+ * A PID namespace whose init is multi-threaded (rule 1 of
+ * zap_pid_ns_processes() in kernel/pid_namespace.c): the init's leader exits first, a sibling thread
  * takes over as child_reaper (find_child_reaper's find_alive_thread), and
  * when that last thread exits, the leader's pid is still allocated (a
  * zombie leader waits for its group), so zap_pid_ns_processes() must wait
  * for pid_allocated == 2, not 1.
  *
- * R10 (spec 3g) uses init_pids = 1: the last thread sleeps forever, and the
+ * R10 (docs/RCU.md, "Planted bugs") uses init_pids = 1: the last thread sleeps forever, and the
  * run is reported as a deadlock.
  */
-import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario } from '../../runtime/index.js';
+import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario, mutantVariant } from '../../runtime/index.js';
+import { R10 } from '../../subsystems/pidns/index.js';
 import { waitFor, wakeAll } from '../userwait.js';
-import { checkNamespaceGone, LISTS_2024, mutant, NAMESPACE_SHARED, reapBC, setupRcuTasks, sleepUntilKilled, unshareAndForkBC } from './kit.js';
+import { checkNamespaceGone, LISTS_2024, NAMESPACE_SHARED, reapBC, setupRcuTasks, sleepUntilKilled, unshareAndForkBC } from './kit.js';
 
 export default defineScenario({
   name: 'pidns-reaper-thread',
   description: "A PID namespace's init has two threads; the leader exits first, then the last thread tears the namespace down.",
   threads: { default: 4, min: 4, max: 4 },
   maxTasks: () => 4,
-  variants: [LISTS_2024, mutant('R10', 'zap_pid_ns_processes() computes init_pids as 1 for a non-leader last thread')],
+  variants: [LISTS_2024, mutantVariant(R10)],
   shared: NAMESPACE_SHARED,
   bodies: {
     A(ctx) {

@@ -1,5 +1,5 @@
 /**
- * rcutorture's `srcu` type (spec 3f) on the SAB SRCU: one writer, readers
+ * rcutorture's `srcu` type (kernel/rcu/rcutorture.c, srcu_ops) on the SAB SRCU: one writer, readers
  * with random preemption inside their critical sections, the Reader Pipe
  * and Reader Batch histograms, and one "chain" reader that keeps a
  * continuous, overlapping stream of critical sections (it takes the next
@@ -13,9 +13,9 @@
  * completion in between) waits for is a starving grace period (R5),
  * whatever the timing.
  */
-import { defineScenario, FailKind, KernelFailure, label, type ThreadContext } from '../../runtime/index.js';
-import { initSrcuStruct, srcuCompleted, srcuReadLock, srcuReadUnlock, srcuScan2WaitIdx, synchronizeSrcu } from '../../subsystems/srcu/index.js';
-import { TORTURE_SHARED, tortureCheck, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';
+import { defineScenario, FailKind, KernelFailure, label, mainline, mutantVariant, type ThreadContext } from '../../runtime/index.js';
+import { BUSTED, I_SRCU1, I_SRCU4, initSrcuStruct, R4, R5, R6, srcuCompleted, srcuReadLock, srcuReadUnlock, srcuScan2WaitIdx, synchronizeSrcu } from '../../subsystems/srcu/index.js';
+import { BUSTED_EXTEND, TORTURE_SHARED, tortureCheck, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';
 
 const STARVE = 50;
 const L_CHAIN = label('rcutorture:srcu chain reader');
@@ -50,7 +50,7 @@ function chain(ctx: ThreadContext): void {
         new KernelFailure(
           FailKind.GP_STALL,
           `??? Writer stall: a grace period has waited in SCAN2 on rank ${idx} through ${onWaited} consecutive reader sections that all used that rank; new readers never moved to the other rank (${srcuCompleted(k, h)} GPs completed)`,
-          'I-SRCU4',
+          I_SRCU4,
         ),
       );
     }
@@ -64,12 +64,12 @@ export default defineScenario({
   threads: { default: 4, min: 3, max: 16 },
   params: { gps: 100, reads: 10, chainMax: 400 },
   variants: [
-    { name: 'mainline', kind: 'correct', expect: 'pass', spec: null, description: 'Tree SRCU (spec 3c5)' },
-    { name: 'busted', kind: 'mutant', expect: 'fail', spec: 'busted', description: 'rcu_busted: synchronize_srcu() returns at once (calibration)' },
-    { name: 'busted-extend', kind: 'mutant', expect: 'fail', spec: 'busted-extend', description: 'busted_srcud: readers extend past srcu_read_unlock() (calibration)' },
-    { name: 'R4', kind: 'mutant', expect: 'fail', spec: 'R4', description: 'skip SCAN1: flip at once, then check the old rank' },
-    { name: 'R5', kind: 'mutant', expect: 'fail', spec: 'R5', description: 'no flip: the GP waits on the rank readers keep using (I-SRCU4)' },
-    { name: 'R6', kind: 'mutant', expect: 'fail', spec: 'R6', description: 'srcu_read_unlock() uses the current srcu_idx, not the returned idx' },
+    mainline('Tree SRCU (kernel/rcu/srcutree.c)'),
+    mutantVariant(BUSTED),
+    mutantVariant(BUSTED_EXTEND),
+    mutantVariant(R4),
+    mutantVariant(R5),
+    mutantVariant(R6),
   ],
   shared: { ...TORTURE_SHARED, ssp: 1 },
   bodies: {
@@ -89,6 +89,6 @@ export default defineScenario({
     for (let r = 0; r < s.threads - 2; r++) s.spawn('reader', r);
   },
   check(c) {
-    tortureCheck(c, 'I-SRCU1');
+    tortureCheck(c, I_SRCU1);
   },
 });

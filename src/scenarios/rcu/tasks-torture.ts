@@ -1,5 +1,5 @@
 /**
- * rcutorture's `tasks` type (spec 3f) on the SAB RCU Tasks: readers have no
+ * rcutorture's `tasks` type (kernel/rcu/rcutorture.c, tasks_ops) on the SAB RCU Tasks: readers have no
  * read-side markers; a critical section is whatever runs between voluntary
  * switches, so the readers below end each section with
  * cond_resched_tasks_rcu_qs(). The writer frees with synchronize_rcu_tasks().
@@ -14,12 +14,13 @@
  * The histograms are those of torture.ts; the variants cover the designs
  * and R7, R8, R11 and the busted calibrations.
  */
-import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario, label, msleep, type Kernel, type ThreadContext } from '../../runtime/index.js';
-import { condReschedTasksRcuQs, exitWindowHooks, rcuTasksCompleted, synchronizeRcuTasks } from '../../subsystems/rcu-tasks/index.js';
+import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario, label, msleep, mutantVariant, type Kernel, type ThreadContext } from '../../runtime/index.js';
+import { condReschedTasksRcuQs, exitWindowHooks, I_RT2, R11, R7, R8, rcuTasksCompleted, synchronizeRcuTasks } from '../../subsystems/rcu-tasks/index.js';
+import { BUSTED } from '../../subsystems/srcu/index.js';
 import { T_BODY } from '../../runtime/kernel/layout.js';
 import { waitFor, wakeAll } from '../userwait.js';
-import { FIX_2023, LISTS_2024, mutant, setupRcuTasks, SRCU_2022 } from './kit.js';
-import { TORTURE_SHARED, tortureCheck, tortureReader, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';
+import { FIX_2023, LISTS_2024, setupRcuTasks, SRCU_2022 } from './kit.js';
+import { BUSTED_EXTEND, TORTURE_SHARED, tortureCheck, tortureReader, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';
 
 const ops: TortureOps = {
   readLock: () => 0,
@@ -40,7 +41,7 @@ exitWindowHooks.push((k: Kernel) => {
   if (exiting === null || k.tget(k.cur, T_BODY) !== EXIT_READER || exiting.k !== k) return;
   const ctx = exiting;
   exiting = null;
-  tortureReader(ctx, ops, k.mutant('busted-extend'));
+  tortureReader(ctx, ops, k.mutant(BUSTED_EXTEND));
   msleep(k, 0.05, L_EXIT_SLEEP);
 });
 
@@ -54,11 +55,11 @@ export default defineScenario({
     LISTS_2024,
     FIX_2023,
     { ...SRCU_2022, expect: 'pass', description: `${SRCU_2022.description}; without a PID namespace it is correct` },
-    mutant('busted', 'rcu_busted: synchronize_rcu_tasks() returns at once (calibration)'),
-    mutant('busted-extend', 'readers extend past their quiescent state (calibration)'),
-    mutant('R7', 'no postscan: tasks in the exit window, off the task list, are not waited for'),
-    mutant('R8', 'check_holdout_task() takes preemption (nivcsw) as a quiescent state'),
-    mutant('R11', 'exit_tasks_rcu_finish() locks smp_processor_id()\'s list, not the recorded CPU\'s'),
+    mutantVariant(BUSTED),
+    mutantVariant(BUSTED_EXTEND),
+    mutantVariant(R7),
+    mutantVariant(R8),
+    mutantVariant(R11),
   ],
   shared: { ...TORTURE_SHARED, go: 1 },
   bodies: {
@@ -89,6 +90,6 @@ export default defineScenario({
     for (let r = 0; r < s.threads - 2; r++) s.spawn('reader', r);
   },
   check(c) {
-    tortureCheck(c, 'I-RT2');
+    tortureCheck(c, I_RT2);
   },
 });

@@ -1,5 +1,5 @@
 /**
- * rcutorture in miniature (spec 3f): a writer that replaces the current
+ * rcutorture in miniature (kernel/rcu/rcutorture.c): a writer that replaces the current
  * element and ages the removed ones by one per grace period, and readers
  * that record how old the element they hold is when they look again.
  *
@@ -14,10 +14,16 @@
  * period ("!!!", WARN_ON_ONCE(i > 1)).
  *
  * The flavour-specific parts (read lock, the GP primitive, the GP counter)
- * come from a `TortureOps`, like rcutorture's rcu_torture_ops.
+ * come from a `TortureOps`, like rcutorture's rcu_torture_ops. Accesses to
+ * the shared words follow rcu_torture_reader() and rcu_torture_writer():
+ * rcu_dereference() of the current element, READ_ONCE of its pipe count,
+ * relaxed per-CPU counter increments, rcu_assign_pointer() then smp_wmb().
  */
 import type { CheckContext, Kernel, ThreadContext } from '../../runtime/index.js';
-import { label } from '../../runtime/index.js';
+import { defineMutant, fetchAdd, label, loadAcquire, loadOnce, loadPlain, Order, smpWmb, storeOnce, storePlain, storeRelease } from '../../runtime/index.js';
+
+/** rcutorture's busted_srcud calibration: readers keep using the element after leaving the read side. */
+export const BUSTED_EXTEND = defineMutant('busted-extend', 'busted_srcud: readers keep using the element past their unlock or quiescent state (calibration)');
 
 export const RCU_TORTURE_PIPE_LEN = 10;
 /** Elements in the pool (rcutorture uses 10 * PIPE_LEN). */
@@ -69,11 +75,11 @@ export const MIN_OVERLAP_GPS = 2;
  * rcutorture's readers run for the whole test.
  */
 export function tortureReaderThread(ctx: ThreadContext, ops: TortureOps, reads: number): void {
-  const i32 = ctx.k.i32;
-  const extend = ctx.k.mutant('busted-extend');
-  const overlapping = (): boolean => Atomics.load(i32, aw(ctx, 'writerGps')) >= MIN_OVERLAP_GPS || Atomics.load(i32, aw(ctx, 'writerDone')) !== 0;
+  const k = ctx.k;
+  const extend = k.mutant(BUSTED_EXTEND);
+  const overlapping = (): boolean => loadOnce(k, aw(ctx, 'writerGps')) >= MIN_OVERLAP_GPS || loadOnce(k, aw(ctx, 'writerDone')) !== 0;
   for (let r = 0; r < 20 * reads && (r < reads || !overlapping()); r++) tortureReader(ctx, ops, extend);
-  Atomics.sub(i32, aw(ctx, 'readersLeft'), 1);
+  fetchAdd(k, aw(ctx, 'readersLeft'), -1, Order.RELAXED);
 }
 
 /** Harness: the first current element, and how many reader threads will run. */
@@ -95,22 +101,22 @@ function aw(ctx: ThreadContext, name: string, i = 0): number {
  */
 export function tortureReader(ctx: ThreadContext, ops: TortureOps, extend: boolean): void {
   const k: Kernel = ctx.k;
-  const i32 = k.i32;
   const idx = ops.readLock(ctx);
   k.yieldPoint(L.deref);
-  const p = Atomics.load(i32, aw(ctx, 'current'));
+  const p = loadAcquire(k, aw(ctx, 'current')); // rcu_dereference()
   const start = ops.completed(ctx);
   k.yieldPoint(L.mbtest);
-  if (Atomics.load(i32, aw(ctx, 'mbtest', p)) === 0) Atomics.add(i32, aw(ctx, 'mberror'), 1);
+  if (loadPlain(k, aw(ctx, 'mbtest', p)) === 0) fetchAdd(k, aw(ctx, 'mberror'), 1, Order.RELAXED);
   if (extend) ops.readUnlock(ctx, idx);
   // rcutorture's reader delays: mostly short, now and then long (its
   // mdelay); an extended reader keeps using the element well past its unlock.
   const delays = (ctx.rng.below(8) === 0 ? 10 + ctx.rng.below(20) : ctx.rng.below(4)) + (extend ? ops.extension : 0);
   for (let d = 0; d < delays; d++) k.yieldPoint(L.delay);
-  const pipe = Math.min(Atomics.load(i32, aw(ctx, 'pipe', p)), RCU_TORTURE_PIPE_LEN);
+  const pipe = Math.min(loadOnce(k, aw(ctx, 'pipe', p)), RCU_TORTURE_PIPE_LEN);
   const batch = Math.min(Math.max(ops.completed(ctx) - start, 0), RCU_TORTURE_PIPE_LEN);
-  Atomics.add(i32, aw(ctx, 'readerPipe', pipe), 1);
-  Atomics.add(i32, aw(ctx, 'readerBatch', batch), 1);
+  // this_cpu_inc(rcu_torture_count[pipe]), this_cpu_inc(rcu_torture_batch[batch]).
+  fetchAdd(k, aw(ctx, 'readerPipe', pipe), 1, Order.RELAXED);
+  fetchAdd(k, aw(ctx, 'readerBatch', batch), 1, Order.RELAXED);
   if (!extend) ops.readUnlock(ctx, idx);
 }
 
@@ -120,31 +126,42 @@ export function tortureReader(ctx: ThreadContext, ops: TortureOps, extend: boole
  */
 export function tortureWriter(ctx: ThreadContext, ops: TortureOps, gps: number): void {
   const k = ctx.k;
-  const i32 = k.i32;
-  for (let g = 0; g < gps && Atomics.load(i32, aw(ctx, 'readersLeft')) > 0; g++) {
+  // The writer is the only task that writes the elements and `current`: its
+  // own reads of them are plain. rcu_torture_pipe_update_one():
+  // WRITE_ONCE(rp->rtort_pipe_count, i + 1), which readers READ_ONCE.
+  const age = (e: number): number => {
+    const c = loadPlain(k, aw(ctx, 'pipe', e)) + 1;
+    storeOnce(k, aw(ctx, 'pipe', e), c);
+    return c;
+  };
+  for (let g = 0; g < gps && loadOnce(k, aw(ctx, 'readersLeft')) > 0; g++) {
     // rcu_torture_alloc(): a free element (mbtest 0, fully aged).
     let fresh = -1;
     for (let e = 0; e < POOL && fresh < 0; e++) {
-      if (Atomics.load(i32, aw(ctx, 'pipe', e)) >= RCU_TORTURE_PIPE_LEN && Atomics.load(i32, aw(ctx, 'mbtest', e)) === 0) fresh = e;
+      if (loadPlain(k, aw(ctx, 'pipe', e)) >= RCU_TORTURE_PIPE_LEN && loadPlain(k, aw(ctx, 'mbtest', e)) === 0) fresh = e;
     }
     if (fresh < 0) break;
-    Atomics.store(i32, aw(ctx, 'pipe', fresh), 0);
-    Atomics.store(i32, aw(ctx, 'mbtest', fresh), 1);
+    storeOnce(k, aw(ctx, 'pipe', fresh), 0);
+    storePlain(k, aw(ctx, 'mbtest', fresh), 1);
     k.yieldPoint(L.assign);
-    const old = Atomics.exchange(i32, aw(ctx, 'current'), fresh);
-    Atomics.add(i32, aw(ctx, 'pipe', old), 1); // removed from readers' view: age 1
+    // old_rp = rcu_dereference_check(rcu_torture_current, ...); rcu_assign_pointer(rcu_torture_current, rp);
+    // smp_wmb(): "Mods to old_rp must follow rcu_assign_pointer()".
+    const old = loadPlain(k, aw(ctx, 'current'));
+    storeRelease(k, aw(ctx, 'current'), fresh);
+    smpWmb(k);
+    age(old); // removed from readers' view: age 1
     ops.sync(ctx);
     // rcu_torture_pipe_update(): every removed element ages by one GP.
     k.yieldPoint(L.age);
     for (let e = 0; e < POOL; e++) {
-      if (e === Atomics.load(i32, aw(ctx, 'current'))) continue;
-      const c = Atomics.load(i32, aw(ctx, 'pipe', e));
+      if (e === loadPlain(k, aw(ctx, 'current'))) continue;
+      const c = loadPlain(k, aw(ctx, 'pipe', e));
       if (c < 1 || c >= RCU_TORTURE_PIPE_LEN) continue;
-      if (Atomics.add(i32, aw(ctx, 'pipe', e), 1) + 1 >= RCU_TORTURE_PIPE_LEN) Atomics.store(i32, aw(ctx, 'mbtest', e), 0);
+      if (age(e) >= RCU_TORTURE_PIPE_LEN) storePlain(k, aw(ctx, 'mbtest', e), 0);
     }
-    Atomics.add(i32, aw(ctx, 'writerGps'), 1);
+    fetchAdd(k, aw(ctx, 'writerGps'), 1, Order.RELAXED);
   }
-  Atomics.store(i32, aw(ctx, 'writerDone'), 1);
+  storeOnce(k, aw(ctx, 'writerDone'), 1);
 }
 
 function histogram(c: CheckContext, name: string): number[] {

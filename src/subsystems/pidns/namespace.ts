@@ -1,6 +1,7 @@
 /**
- * PID namespaces (spec 3b, 3c2): struct pid_namespace in kernel memory,
- * alloc_pid() in copy_process() and free_pid() in release_task().
+ * PID namespaces (kernel/pid.c, kernel/pid_namespace.c): struct
+ * pid_namespace in kernel memory, alloc_pid() in copy_process() and
+ * free_pid() in release_task().
  *
  * A task's pid lives in its namespace and in every ancestor below the
  * initial one (the initial namespace is handle 0 and keeps no count here:
@@ -10,37 +11,36 @@
  *
  * References: a task holds its active namespace (the struct pid's ref) and
  * its pid_ns_for_children (the nsproxy's); a namespace holds its parent.
+ *
+ * pid_allocated and the idr cursor change under pidmap_lock in kernel/pid.c,
+ * with plain accesses. lockstep does not model pidmap_lock: each update is
+ * one atomic RMW with no preemption point inside, which is what holding the
+ * lock gives (its ordering against the reaper's sleep comes from
+ * try_to_wake_up() and set_current_state(), in the runtime).
  */
 import {
-  CACHE,
   CLONE_THREAD,
   deref,
   EINVAL,
   ENOMEM,
   exitHooks,
+  fetchAdd,
+  fetchAnd,
   kget,
   kmemCacheAlloc,
   kput,
   label,
+  loadOnce,
+  loadPlain,
+  Order,
   setCacheRelease,
+  storePlain,
   tryToWakeUp,
   TASK_NORMAL,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  kPidNsNextId,
-  PIDNS_ADDING,
-  PN_CHILD_REAPER,
-  PN_ID,
-  PN_LEVEL,
-  PN_NEXT_NR,
-  PN_PARENT,
-  PN_PID_ALLOCATED,
-  T_PID_NR,
-  T_PID_NS,
-  T_PID_NS_FOR_CHILDREN,
-  T_TGID,
-} from '../../runtime/kernel/layout.js';
+import { T_TGID } from '../../runtime/kernel/layout.js';
+import { PIDNS_ADDING, pidns, PN_CHILD_REAPER, PN_ID, PN_LEVEL, PN_NEXT_NR, PN_PARENT, PN_PID_ALLOCATED } from './layout.js';
 
 const L = {
   create: label('pidns:create_pid_namespace'),
@@ -52,22 +52,25 @@ const L = {
 /** MAX_PID_NS_LEVEL. */
 export const MAX_PID_NS_LEVEL = 32;
 
+// id, level and parent are set before the namespace is published: plain reads.
 export function nsId(k: Kernel, ns: number): number {
-  return ns === 0 ? 0 : Atomics.load(k.i32, deref(k, ns) + PN_ID);
+  return ns === 0 ? 0 : loadPlain(k, deref(k, ns) + PN_ID);
 }
 export function nsParent(k: Kernel, ns: number): number {
-  return Atomics.load(k.i32, deref(k, ns) + PN_PARENT);
+  return loadPlain(k, deref(k, ns) + PN_PARENT);
 }
+/** pid_ns->pid_allocated, read without pidmap_lock (observers and checks; data_race() in kernel/pid.c). */
 export function pidAllocated(k: Kernel, ns: number): number {
-  return Atomics.load(k.i32, deref(k, ns) + PN_PID_ALLOCATED);
+  return loadOnce(k, deref(k, ns) + PN_PID_ALLOCATED);
 }
+/** pid_ns->child_reaper, read without tasklist_lock (observers and checks). */
 export function childReaper(k: Kernel, ns: number): number {
-  return Atomics.load(k.i32, deref(k, ns) + PN_CHILD_REAPER);
+  return loadOnce(k, deref(k, ns) + PN_CHILD_REAPER);
 }
 
 /** task_active_pid_ns(t). */
 export function taskActivePidNs(k: Kernel, slot: number): number {
-  return k.tget(slot, T_PID_NS);
+  return k.tget(slot, pidns.task.pid_ns);
 }
 
 /** Does namespace `ns` contain (is it, or an ancestor of) namespace `inner`? */
@@ -78,30 +81,42 @@ export function nsContains(k: Kernel, ns: number, inner: number): boolean {
 
 /** create_pid_namespace(): a child of `parent` (0: the initial namespace), allocation enabled. */
 export function createPidNamespace(k: Kernel, parent: number): number {
-  const level = parent === 0 ? 1 : Atomics.load(k.i32, deref(k, parent) + PN_LEVEL) + 1;
+  registerRelease();
+  const level = parent === 0 ? 1 : loadPlain(k, deref(k, parent) + PN_LEVEL) + 1;
   if (level > MAX_PID_NS_LEVEL) return -28; // -ENOSPC
-  const ns = kmemCacheAlloc(k, CACHE.pid_namespace, L.create);
+  const ns = kmemCacheAlloc(k, pidns.cache.pid_namespace, L.create);
   if (ns === 0) return -ENOMEM;
   const a = deref(k, ns);
-  const i32 = k.i32;
-  Atomics.store(i32, a + PN_ID, Atomics.add(i32, kPidNsNextId, 1) + 1);
-  Atomics.store(i32, a + PN_LEVEL, level);
-  Atomics.store(i32, a + PN_PARENT, parent === 0 ? 0 : kget(k, parent, L.create));
-  Atomics.store(i32, a + PN_CHILD_REAPER, 0);
-  Atomics.store(i32, a + PN_NEXT_NR, 1);
-  Atomics.store(i32, a + PN_PID_ALLOCATED, PIDNS_ADDING);
+  // A namespace nobody can see yet: plain initialising stores.
+  storePlain(k, a + PN_ID, fetchAdd(k, pidns.global.pid_ns_next_id, 1, Order.RELAXED) + 1);
+  storePlain(k, a + PN_LEVEL, level);
+  storePlain(k, a + PN_PARENT, parent === 0 ? 0 : kget(k, parent, L.create));
+  storePlain(k, a + PN_CHILD_REAPER, 0);
+  storePlain(k, a + PN_NEXT_NR, 1);
+  storePlain(k, a + PN_PID_ALLOCATED, PIDNS_ADDING);
   return ns;
 }
 
-// put_pid_ns(): the last reference drops the parent's.
-setCacheRelease(CACHE.pid_namespace, (k, ns) => {
-  const parent = Atomics.load(k.i32, deref(k, ns) + PN_PARENT);
-  if (parent !== 0) kput(k, parent, L.put);
-});
+/**
+ * put_pid_ns(): the last reference drops the parent's. setCacheRelease()
+ * keys by cache id, which exists only once a layout is computed, so every
+ * path that may put a namespace (create, unshare, free_pid) registers it
+ * first, once per thread and cache id.
+ */
+let releaseFor = -1;
+export function registerRelease(): void {
+  const id = pidns.cache.pid_namespace;
+  if (id === releaseFor) return;
+  releaseFor = id;
+  setCacheRelease(id, (k, ns) => {
+    const parent = loadPlain(k, deref(k, ns) + PN_PARENT);
+    if (parent !== 0) kput(k, parent, L.put);
+  });
+}
 
-/** disable_pid_allocation(): no new task can enter the namespace. */
+/** disable_pid_allocation(): no new task can enter the namespace (`pid_allocated &= ~PIDNS_ADDING` under pidmap_lock). */
 export function disablePidAllocation(k: Kernel, ns: number): void {
-  Atomics.and(k.i32, deref(k, ns) + PN_PID_ALLOCATED, ~PIDNS_ADDING);
+  fetchAnd(k, deref(k, ns) + PN_PID_ALLOCATED, ~PIDNS_ADDING, Order.RELAXED);
 }
 
 /**
@@ -110,25 +125,27 @@ export function disablePidAllocation(k: Kernel, ns: number): void {
  * namespace (and may not be created once the two differ: -EINVAL).
  */
 function allocPid(k: Kernel, child: number, flags: number): number {
+  const t = pidns.task;
   const thread = (flags & CLONE_THREAD) !== 0;
   const parent = k.cur >= 0 ? k.cur : thread ? k.slotOf(k.tget(child, T_TGID)) : 0;
-  const forChildren = k.tget(parent, T_PID_NS_FOR_CHILDREN);
-  const active = k.tget(parent, T_PID_NS);
+  const forChildren = k.tget(parent, t.pid_ns_for_children);
+  const active = k.tget(parent, t.pid_ns);
   if (thread && forChildren !== active) return -EINVAL;
   const ns = thread ? active : forChildren;
   if (ns !== 0) {
     const a = deref(k, ns);
     k.yieldPoint(L.alloc, a + PN_PID_ALLOCATED);
     // The namespace's init is dead or dying: no new pids (-ENOMEM, as the kernel).
-    if ((Atomics.load(k.i32, a + PN_PID_ALLOCATED) & PIDNS_ADDING) === 0) return -ENOMEM;
-    const nr = Atomics.add(k.i32, a + PN_NEXT_NR, 1);
-    for (let n = ns; n !== 0; n = nsParent(k, n)) Atomics.add(k.i32, deref(k, n) + PN_PID_ALLOCATED, 1);
-    // is_child_reaper(pid): the namespace's first process is its init.
-    if (nr === 1) Atomics.store(k.i32, a + PN_CHILD_REAPER, k.tid(child));
-    k.tset(child, T_PID_NR, nr);
-    k.tset(child, T_PID_NS, kget(k, ns, L.alloc));
+    if ((loadPlain(k, a + PN_PID_ALLOCATED) & PIDNS_ADDING) === 0) return -ENOMEM;
+    const nr = fetchAdd(k, a + PN_NEXT_NR, 1, Order.RELAXED);
+    for (let n = ns; n !== 0; n = nsParent(k, n)) fetchAdd(k, deref(k, n) + PN_PID_ALLOCATED, 1, Order.RELAXED);
+    // copy_process(): is_child_reaper(pid), the namespace's first process is
+    // its init (a plain store under tasklist_lock).
+    if (nr === 1) storePlain(k, a + PN_CHILD_REAPER, k.tid(child));
+    k.tset(child, t.pid_nr, nr);
+    k.tset(child, t.pid_ns, kget(k, ns, L.alloc));
   }
-  if (forChildren !== 0) k.tset(child, T_PID_NS_FOR_CHILDREN, kget(k, forChildren, L.alloc));
+  if (forChildren !== 0) k.tset(child, t.pid_ns_for_children, kget(k, forChildren, L.alloc));
   return 0;
 }
 
@@ -138,25 +155,28 @@ function allocPid(k: Kernel, child: number, flags: number): number {
  * it, I-PN2).
  */
 function freePid(k: Kernel, slot: number): void {
-  const ns = k.tget(slot, T_PID_NS);
-  const forChildren = k.tget(slot, T_PID_NS_FOR_CHILDREN);
+  registerRelease();
+  const t = pidns.task;
+  const ns = k.tget(slot, t.pid_ns);
+  const forChildren = k.tget(slot, t.pid_ns_for_children);
   if (ns !== 0) {
     for (let n = ns; n !== 0; n = nsParent(k, n)) {
       const a = deref(k, n);
-      const left = Atomics.sub(k.i32, a + PN_PID_ALLOCATED, 1) - 1;
+      // switch (--ns->pid_allocated)
+      const left = fetchAdd(k, a + PN_PID_ALLOCATED, -1, Order.RELAXED) - 1;
       if (left === 2 || left === 1) {
-        const reaper = Atomics.load(k.i32, a + PN_CHILD_REAPER);
+        const reaper = loadPlain(k, a + PN_CHILD_REAPER);
         if (reaper !== 0) tryToWakeUp(k, k.slotOf(reaper), TASK_NORMAL);
       } else if (left === PIDNS_ADDING) {
         // The first process's fork failed: nothing was ever in here.
-        Atomics.store(k.i32, a + PN_PID_ALLOCATED, 0);
+        storePlain(k, a + PN_PID_ALLOCATED, 0);
       }
     }
-    k.tset(slot, T_PID_NS, 0);
+    k.tset(slot, t.pid_ns, 0);
     kput(k, ns, L.free);
   }
   if (forChildren !== 0) {
-    k.tset(slot, T_PID_NS_FOR_CHILDREN, 0);
+    k.tset(slot, t.pid_ns_for_children, 0);
     kput(k, forChildren, L.free);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The end of a PID namespace (spec 3c2): find_child_reaper() in
- * exit_notify() and zap_pid_ns_processes().
+ * The end of a PID namespace: find_child_reaper() in exit_notify()
+ * (kernel/exit.c) and zap_pid_ns_processes() (kernel/pid_namespace.c).
  *
  * find_child_reaper(father): if father is not its namespace's init, the
  * init adopts; if another live thread of father's group exists, it becomes
@@ -8,14 +8,21 @@
  * everything in it and sleeps until every pid but the init's is freed,
  * that is until every task of the namespace has been *reaped*. A task whose
  * parent is outside the namespace is reaped by that parent, so the init's
- * exit may wait on a task outside the namespace (the B → C → A edges of 3c3).
+ * exit may wait on a task outside the namespace (the B → C → A edges of the
+ * seed's deadlock, docs/RCU.md).
  *
  * The sleep is where RCU Tasks' exit tracking meets the namespace: with the
  * SRCU design the sleeper still holds tasks_rcu_exit_srcu's read side unless
  * the 2023 fix drops it around schedule() (rcu-tasks/design.ts).
  *
- * Planted bug R10 (spec 3g): init_pids is 1 even when the last thread is
- * not the group leader (whose pid stays allocated): the reaper sleeps forever.
+ * Planted bug R10 (docs/RCU.md, "Planted bugs"): init_pids is 1 even when
+ * the last thread is not the group leader (whose pid stays allocated): the
+ * reaper sleeps forever.
+ *
+ * No smp_*() fence stands at these sites in the kernel: the wait loop's
+ * ordering is set_current_state() (smp_store_mb) against free_pid()'s
+ * wake_up_process(), both inside the runtime's prepareToWait() and
+ * tryToWakeUp(); pid_allocated is read plainly (data_race() in newer kernels).
  */
 import {
   deref,
@@ -25,6 +32,8 @@ import {
   finishWait,
   groupSendSig,
   label,
+  loadOnce,
+  loadPlain,
   lockSiglock,
   PF_EXITING,
   prepareToWait,
@@ -34,31 +43,20 @@ import {
   SIGKILL,
   sigmask,
   signalOf,
+  storePlain,
   TASK_INTERRUPTIBLE,
   threadsOf,
   TIF_NOTIFY_SIGNAL,
   TIF_SIGPENDING,
   unlockSiglock,
-  WaitKind,
   type Kernel,
 } from '../../runtime/index.js';
-import {
-  kNextSlot,
-  PN_CHILD_REAPER,
-  PN_PID_ALLOCATED,
-  SH_IGNORED,
-  SIG_GROUP_EXIT,
-  SlotState,
-  T_EXIT_STATE,
-  T_FLAGS,
-  T_PID_NS,
-  T_SLOT,
-  T_TGID,
-  T_TID,
-  T_TIF,
-} from '../../runtime/kernel/layout.js';
+import { kNextSlot, SH_IGNORED, SIG_GROUP_EXIT, SlotState, T_EXIT_STATE, T_FLAGS, T_SLOT, T_TGID, T_TID, T_TIF } from '../../runtime/kernel/layout.js';
 import { exitTasksRcuStart, exitTasksRcuStop, zapDropsExitReadSide } from '../rcu-tasks/index.js';
+import { pidns, PN_CHILD_REAPER, PN_PID_ALLOCATED } from './layout.js';
+import { R10 } from './mutants.js';
 import { disablePidAllocation, nsContains } from './namespace.js';
+import { PIDNS_ZAP_WAIT } from './waitgraph.js';
 
 const L = {
   find: label('pidns:find_child_reaper'),
@@ -70,30 +68,32 @@ const L = {
 
 /** zap_pid_ns_processes(pid_ns), called by the namespace's dying init. */
 export function zapPidNsProcesses(k: Kernel, ns: number): void {
-  const i32 = k.i32;
   const me = k.cur;
   const a = deref(k, ns);
   k.yieldPoint(L.zap, a + PN_PID_ALLOCATED);
   const leader = k.tget(me, T_TGID) === k.curTid;
   // 1. A non-leader last thread: its leader's pid is still allocated.
   // R10: count it as if it were the leader.
-  const initPids = leader || k.mutant('R10') ? 1 : 2;
+  const initPids = leader || k.mutant(R10) ? 1 : 2;
   // 2. No new task can enter the namespace.
   disablePidAllocation(k, ns);
-  // 3. From now on the reaper's own children autoreap.
+  // 3. From now on the reaper's own children autoreap
+  // (sa_handler = SIG_IGN: a plain store under siglock).
   lockSiglock(k, me, L.zap);
-  Atomics.or(i32, sighandOf(k, me) + SH_IGNORED, sigmask(SIGCHLD));
+  const ignored = sighandOf(k, me) + SH_IGNORED;
+  storePlain(k, ignored, loadPlain(k, ignored) | sigmask(SIGCHLD));
   unlockSiglock(k, me, L.zap);
   // 4. SIGKILL every process of the namespace (pid_task(PIDTYPE_TGID) for nr >= 2).
   const myTgid = k.tget(me, T_TGID);
-  const n = Atomics.load(i32, kNextSlot);
+  const n = loadOnce(k, kNextSlot);
   for (let s = 1; s < n; s++) {
     const tid = k.tget(s, T_TID);
     if (k.tget(s, T_TGID) !== tid || tid === myTgid) continue;
     if (k.tget(s, T_SLOT) !== SlotState.LINKED || k.tget(s, T_EXIT_STATE) !== 0) continue;
-    const tns = k.tget(s, T_PID_NS);
+    const tns = k.tget(s, pidns.task.pid_ns);
     if (tns === 0 || !nsContains(k, ns, tns)) continue;
-    if (Atomics.load(i32, signalOf(k, s) + SIG_GROUP_EXIT) !== 0) continue;
+    // !__fatal_signal_pending(task): a plain read.
+    if (loadPlain(k, signalOf(k, s) + SIG_GROUP_EXIT) !== 0) continue;
     k.yieldPoint(L.kill);
     groupSendSig(k, s, SIGKILL);
   }
@@ -107,8 +107,8 @@ export function zapPidNsProcesses(k: Kernel, ns: number): void {
   // whoever their parents are, and free_pid() wakes us.
   const word = a + PN_PID_ALLOCATED;
   for (;;) {
-    prepareToWait(k, WaitKind.PIDNS_ZAP, word, 0, TASK_INTERRUPTIBLE, L.wait, initPids);
-    if (Atomics.load(i32, word) === initPids) break;
+    prepareToWait(k, PIDNS_ZAP_WAIT, word, 0, TASK_INTERRUPTIBLE, L.wait, initPids);
+    if (loadPlain(k, word) === initPids) break;
     // The 2023 fix (28319d6dc5e2): "the current task can not be concurrently
     // reaped at this point", so leave the exit SRCU read side while asleep.
     const drop = zapDropsExitReadSide(k);
@@ -126,16 +126,17 @@ export function zapPidNsProcesses(k: Kernel, ns: number): void {
  */
 function findChildReaper(k: Kernel): number {
   const father = k.cur;
-  const ns = k.tget(father, T_PID_NS);
+  const ns = k.tget(father, pidns.task.pid_ns);
   if (ns === 0) return 0;
   k.yieldPoint(L.find);
   const a = deref(k, ns);
-  const reaper = Atomics.load(k.i32, a + PN_CHILD_REAPER);
+  // pid_ns->child_reaper: plain accesses, under tasklist_lock in the kernel.
+  const reaper = loadPlain(k, a + PN_CHILD_REAPER);
   if (reaper !== k.curTid) return reaper;
   // find_alive_thread(): another thread of the group takes over as init.
   for (const t of threadsOf(k, k.tget(father, T_TGID))) {
     if (t !== father && (k.tget(t, T_FLAGS) & PF_EXITING) === 0) {
-      Atomics.store(k.i32, a + PN_CHILD_REAPER, k.tid(t));
+      storePlain(k, a + PN_CHILD_REAPER, k.tid(t));
       return k.tid(t);
     }
   }

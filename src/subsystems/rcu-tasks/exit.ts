@@ -1,7 +1,8 @@
 /**
- * RCU Tasks' view of do_exit() (spec 3c1): an exiting task leaves the task
- * list in exit_notify(), but may still be preempted in a trampoline until
- * its final schedule(), so synchronize_rcu_tasks() must find it another way.
+ * RCU Tasks' view of do_exit() (kernel/exit.c, kernel/rcu/tasks.h): an
+ * exiting task leaves the task list in exit_notify(), but may still be
+ * preempted in a trampoline until its final schedule(), so
+ * synchronize_rcu_tasks() must find it another way.
  *
  *   exit_tasks_rcu_start()   before exit_notify()
  *       SRCU design: idx = __srcu_read_lock(&tasks_rcu_exit_srcu)
@@ -12,21 +13,16 @@
  *       SRCU design: __srcu_read_unlock(&tasks_rcu_exit_srcu, idx)
  *       list design: remove current from the list of the recorded CPU
  *
- * Planted bugs here (spec 3g): R11 removes under smp_processor_id()'s lock
- * instead of the recorded CPU's; R13 takes a mutex in the exit window that
- * an updater holds across synchronize_rcu_tasks().
+ * Planted bugs here (docs/RCU.md, "Planted bugs"): R11 removes under
+ * smp_processor_id()'s lock instead of the recorded CPU's; R13 takes a mutex
+ * in the exit window that an updater holds across synchronize_rcu_tasks().
  */
-import { exitHooks, label, mutexLock, mutexUnlock, type Kernel } from '../../runtime/index.js';
-import {
-  kRcuTasksExitSrcu,
-  kRcuTasksOn,
-  kRcuTasksR13Mutex,
-  T_RCU_TASKS_EXIT_CPU,
-  T_RCU_TASKS_IDX,
-} from '../../runtime/kernel/layout.js';
+import { exitHooks, label, loadOnce, loadPlain, mutexLock, mutexUnlock, type Kernel } from '../../runtime/index.js';
 import { srcuReadLock, srcuReadUnlock } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListHead, listAdd, listDelInit, lockExitList, taskNode, unlockExitList } from './exitlist.js';
+import { rcuTasks } from './layout.js';
+import { R11, R13 } from './mutants.js';
 
 const L = {
   start: label('rcu_tasks:exit_tasks_rcu_start'),
@@ -36,7 +32,12 @@ const L = {
 };
 
 export function rcuTasksOn(k: Kernel): boolean {
-  return Atomics.load(k.i32, kRcuTasksOn) !== 0;
+  return loadOnce(k, rcuTasks.global.rcu_tasks_on) !== 0;
+}
+
+/** The handle of tasks_rcu_exit_srcu (set up before any task runs). */
+function exitSrcu(k: Kernel): number {
+  return loadPlain(k, rcuTasks.global.tasks_rcu_exit_srcu);
 }
 
 /**
@@ -51,14 +52,14 @@ export function exitTasksRcuStart(k: Kernel): void {
   if (!rcuTasksOn(k)) return;
   k.yieldPoint(L.start);
   if (srcuDesign(k)) {
-    const idx = srcuReadLock(k, Atomics.load(k.i32, kRcuTasksExitSrcu));
-    k.tset(k.cur, T_RCU_TASKS_IDX, idx + 1);
+    const idx = srcuReadLock(k, exitSrcu(k));
+    k.tset(k.cur, rcuTasks.task.rcu_tasks_idx, idx + 1);
     return;
   }
   // preempt_disable(): no migration between reading the CPU and the add.
   const cpu = k.smpProcessorId();
   lockExitList(k, cpu);
-  k.tset(k.cur, T_RCU_TASKS_EXIT_CPU, cpu + 1);
+  k.tset(k.cur, rcuTasks.task.rcu_tasks_exit_cpu, cpu + 1);
   listAdd(k, taskNode(k, k.cur), exitListHead(cpu));
   unlockExitList(k, cpu);
 }
@@ -69,10 +70,10 @@ export function exitTasksRcuStart(k: Kernel): void {
  */
 export function exitTasksRcuStop(k: Kernel): void {
   if (!rcuTasksOn(k) || !srcuDesign(k)) return;
-  const held = k.tget(k.cur, T_RCU_TASKS_IDX);
+  const held = k.tget(k.cur, rcuTasks.task.rcu_tasks_idx);
   if (held === 0) return;
-  k.tset(k.cur, T_RCU_TASKS_IDX, 0);
-  srcuReadUnlock(k, Atomics.load(k.i32, kRcuTasksExitSrcu), held - 1);
+  k.tset(k.cur, rcuTasks.task.rcu_tasks_idx, 0);
+  srcuReadUnlock(k, exitSrcu(k), held - 1);
 }
 
 /** exit_tasks_rcu_finish(). */
@@ -83,26 +84,26 @@ export function exitTasksRcuFinish(k: Kernel): void {
     exitTasksRcuStop(k);
     return;
   }
-  const recorded = k.tget(k.cur, T_RCU_TASKS_EXIT_CPU) - 1;
+  const recorded = k.tget(k.cur, rcuTasks.task.rcu_tasks_exit_cpu) - 1;
   if (recorded < 0) return;
-  // R11 (spec 3g): take the lock of the CPU we run on now, not of the list
-  // we are on. After a migration that is another CPU's lock, and the list
-  // op races with adds and removals on our list.
-  const cpu = k.mutant('R11') ? k.smpProcessorId() : recorded;
+  // R11: take the lock of the CPU we run on now, not of the list we are on.
+  // After a migration that is another CPU's lock, and the list op races
+  // with adds and removals on our list.
+  const cpu = k.mutant(R11) ? k.smpProcessorId() : recorded;
   lockExitList(k, cpu);
   listDelInit(k, taskNode(k, k.cur));
-  k.tset(k.cur, T_RCU_TASKS_EXIT_CPU, 0);
+  k.tset(k.cur, rcuTasks.task.rcu_tasks_exit_cpu, 0);
   unlockExitList(k, cpu);
 }
 
 function exitWindow(k: Kernel): void {
   if (!rcuTasksOn(k)) return;
   k.yieldPoint(L.window);
-  // R13 (spec 3g, Chen Zhongjin's report): the exit path takes a mutex that
-  // an updater holds across synchronize_rcu_tasks().
-  if (k.mutant('R13')) {
-    mutexLock(k, kRcuTasksR13Mutex, L.r13);
-    mutexUnlock(k, kRcuTasksR13Mutex, L.r13);
+  // R13 (Chen Zhongjin's report): the exit path takes a mutex that an
+  // updater holds across synchronize_rcu_tasks().
+  if (k.mutant(R13)) {
+    mutexLock(k, rcuTasks.global.event_mutex, L.r13);
+    mutexUnlock(k, rcuTasks.global.event_mutex, L.r13);
   }
   for (const h of exitWindowHooks) h(k);
 }

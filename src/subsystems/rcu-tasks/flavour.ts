@@ -4,20 +4,24 @@
  * for the SRCU design, initialise the per-CPU exit lists. At teardown every
  * exit list must be empty again.
  */
-import { invariant, registerTeardown, type Kernel } from '../../runtime/index.js';
-import { kRcuTasksExitSrcu, kRcuTasksOn } from '../../runtime/kernel/layout.js';
+import { invariant, loadPlain, registerTeardown, storePlain, type Kernel } from '../../runtime/index.js';
 import { initSrcuStruct } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListsEmpty, initExitLists } from './exitlist.js';
+import { I_RT2 } from './invariants.js';
+import { rcuTasks } from './layout.js';
+import { nameHoldoutList } from './waitgraph.js';
 
 export function rcuTasksInit(k: Kernel): void {
-  Atomics.store(k.i32, kRcuTasksOn, 1);
+  // Before any task runs: plain stores, published by the iteration's start.
+  storePlain(k, rcuTasks.global.rcu_tasks_on, 1);
   initExitLists(k);
-  if (srcuDesign(k)) Atomics.store(k.i32, kRcuTasksExitSrcu, initSrcuStruct(k));
+  if (srcuDesign(k)) storePlain(k, rcuTasks.global.tasks_rcu_exit_srcu, initSrcuStruct(k));
+  nameHoldoutList();
 }
 
 registerTeardown((k) => {
-  if (Atomics.load(k.i32, kRcuTasksOn) === 0 || srcuDesign(k)) return null;
+  if (loadPlain(k, rcuTasks.global.rcu_tasks_on) === 0 || srcuDesign(k)) return null;
   const bad = exitListsEmpty(k);
-  return bad ? invariant(bad, 'I-RT2') : null;
+  return bad ? invariant(bad, I_RT2) : null;
 });

@@ -1,17 +1,25 @@
 /**
- * The classic RCU Tasks grace period, rcu_tasks_wait_gp() (spec 3c4), run
- * by synchronize_rcu_tasks() in the caller's context under tasks_gp_mutex:
+ * The classic RCU Tasks grace period (kernel/rcu/tasks.h: rcu_tasks_one_gp()
+ * around rcu_tasks_wait_gp()), run by synchronize_rcu_tasks() in the
+ * caller's context under tasks_gp_mutex:
  *
+ *   rcu_seq_start(&tasks_gp_seq)
  *   pregp     synchronize_rcu()                   (a barrier site; R9 needs weak memory)
  *   scan      for_each_process_thread: rcu_tasks_pertask(t)
  *   postscan  SRCU design: synchronize_srcu(&tasks_rcu_exit_srcu)
  *             list design: rcu_tasks_pertask() for every task on an exit list
  *   holdouts  sleep fract jiffies, check_all_holdout_tasks(), until none is left
  *   postgp    synchronize_rcu()
+ *   rcu_seq_end(&tasks_gp_seq)
  *
  * Quiescent states: a voluntary context switch (nvcsw changes), blocking
  * (on_rq = 0), cond_resched_tasks_rcu_qs() and user-mode execution (both
  * clear t->rcu_tasks_holdout). Preemption is *not* quiescent.
+ *
+ * pregp's and postgp's synchronize_rcu() order every CPU's on_rq/nvcsw
+ * updates against the grace period; lockstep models them as preemption
+ * points only (they are no fence of this CPU's: R9 needs a weak memory model,
+ * docs/RCU.md, "Modelling decisions").
  *
  * Time is scaled: one jiffy is RT_JIFFY_MS; fract starts at 1 jiffy and
  * grows by one per pass up to HZ/10 jiffies. A grace period that has made
@@ -19,8 +27,8 @@
  * scaled): reported as a deadlock when the wait-for graph has a cycle through
  * the updater, otherwise as a gp-stall.
  *
- * Planted bugs (spec 3g): R2 (list design, every exit-list task a holdout
- * until it leaves the list, asleep or not),
+ * Planted bugs (docs/RCU.md, "Planted bugs"): R2 (list design, every
+ * exit-list task a holdout until it leaves the list, asleep or not),
  * R7 (no postscan), R8 (preemption accepted as quiescent), busted
  * (synchronize_rcu_tasks() returns at once).
  */
@@ -30,36 +38,27 @@ import {
   finishWait,
   KernelFailure,
   label,
+  loadOnce,
+  loadPlain,
   mutexLock,
   mutexUnlock,
   prepareToWait,
-  scheduleTimeout,
-  TASK_UNINTERRUPTIBLE,
-  WaitKind,
-  type Kernel,
   registerUserTickHook,
+  scheduleTimeout,
+  smpMb,
+  storeOnce,
+  storePlain,
+  TASK_UNINTERRUPTIBLE,
+  type Kernel,
 } from '../../runtime/index.js';
-import {
-  kNextSlot,
-  kRcuTasksExitSrcu,
-  kRcuTasksGpMutex,
-  kRcuTasksGpSeq,
-  kRcuTasksGpStarted,
-  kRcuTasksHoldouts,
-  kRcuTasksPasses,
-  SIM_NR_CPUS,
-  SlotState,
-  T_NIVCSW,
-  T_NVCSW,
-  T_ON_RQ,
-  T_RCU_TASKS_EXIT_CPU,
-  T_RCU_TASKS_HOLDOUT,
-  T_RCU_TASKS_NVCSW,
-  T_SLOT,
-} from '../../runtime/kernel/layout.js';
-import { synchronizeSrcu } from '../srcu/index.js';
+import { kNextSlot, SIM_NR_CPUS, SlotState, T_NIVCSW, T_NVCSW, T_ON_RQ, T_SLOT } from '../../runtime/kernel/layout.js';
+import { BUSTED, synchronizeSrcu } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListTasks, lockExitList, unlockExitList } from './exitlist.js';
+import { I_RT1 } from './invariants.js';
+import { rcuTasks } from './layout.js';
+import { R2, R7, R8 } from './mutants.js';
+import { nameHoldoutList, RCU_TASKS_GP_WAIT } from './waitgraph.js';
 
 /** One simulated jiffy, in milliseconds of real time (parallel mode). */
 export const RT_JIFFY_MS = 0.1;
@@ -80,13 +79,18 @@ const L = {
   qs: label('rcu_tasks:cond_resched_tasks_rcu_qs'),
 };
 
-/** What the task's context-switch counter is compared with: nvcsw (R8: nvcsw + nivcsw). */
+/** Address of task `t`'s field at offset `field`. */
+function tf(k: Kernel, t: number, field: number): number {
+  return k.base(t) + field;
+}
+
+/** READ_ONCE(t->nvcsw), the context-switch count check_holdout_task() compares (R8: nvcsw + nivcsw). */
 function switchCount(k: Kernel, t: number): number {
-  const v = k.tget(t, T_NVCSW);
-  // R8 (spec 3g): preemption taken as quiescent: an involuntary switch
-  // changes the count check_holdout_task() compares, so a reader preempted
-  // inside its critical section is released from the holdout list.
-  return k.mutant('R8') ? v + k.tget(t, T_NIVCSW) : v;
+  const v = loadOnce(k, tf(k, t, T_NVCSW));
+  // R8: preemption taken as quiescent: an involuntary switch changes the
+  // count check_holdout_task() compares, so a reader preempted inside its
+  // critical section is released from the holdout list.
+  return k.mutant(R8) ? v + loadOnce(k, tf(k, t, T_NIVCSW)) : v;
 }
 
 /**
@@ -96,15 +100,15 @@ function switchCount(k: Kernel, t: number): number {
  */
 function rcuTasksPertask(k: Kernel, t: number, holdouts: number[], force = false): void {
   if (t === k.cur) return;
-  if (!force && Atomics.load(k.i32, k.base(t) + T_ON_RQ) === 0) return;
-  k.tset(t, T_RCU_TASKS_NVCSW, switchCount(k, t));
-  k.tset(t, T_RCU_TASKS_HOLDOUT, 1);
+  if (!force && loadOnce(k, tf(k, t, T_ON_RQ)) === 0) return;
+  storePlain(k, tf(k, t, rcuTasks.task.rcu_tasks_nvcsw), switchCount(k, t));
+  storeOnce(k, tf(k, t, rcuTasks.task.rcu_tasks_holdout), 1);
   holdouts.push(t);
 }
 
 /** The scan: for_each_process_thread() under rcu_read_lock(). */
 function scanTasks(k: Kernel, holdouts: number[]): void {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const n = loadOnce(k, kNextSlot);
   for (let t = 1; t < n; t++) {
     k.yieldPoint(L.pertask);
     if (k.tget(t, T_SLOT) !== SlotState.LINKED) continue;
@@ -117,15 +121,16 @@ function postscan(k: Kernel, holdouts: number[]): void {
   k.yieldPoint(L.postscan);
   if (srcuDesign(k)) {
     // Wait for every task between exit_tasks_rcu_start() and _finish().
-    synchronizeSrcu(k, Atomics.load(k.i32, kRcuTasksExitSrcu));
+    synchronizeSrcu(k, loadPlain(k, rcuTasks.global.tasks_rcu_exit_srcu));
     return;
   }
   for (let cpu = 0; cpu < SIM_NR_CPUS; cpu++) {
     lockExitList(k, cpu);
     try {
       for (const t of exitListTasks(k, cpu)) {
-        if (k.tget(t, T_RCU_TASKS_HOLDOUT) !== 0) continue;
-        rcuTasksPertask(k, t, holdouts, k.mutant('R2'));
+        // list_empty(&t->rcu_tasks_holdout_list): not a holdout yet.
+        if (loadOnce(k, tf(k, t, rcuTasks.task.rcu_tasks_holdout)) !== 0) continue;
+        rcuTasksPertask(k, t, holdouts, k.mutant(R2));
       }
     } finally {
       if (!k.aborted) unlockExitList(k, cpu);
@@ -136,15 +141,16 @@ function postscan(k: Kernel, holdouts: number[]): void {
 /** check_holdout_task(): is `t` still a holdout? */
 function checkHoldoutTask(k: Kernel, t: number): boolean {
   k.yieldPoint(L.check);
+  const holdout = tf(k, t, rcuTasks.task.rcu_tasks_holdout);
   // R2: an exiting task stays a holdout for as long as it is on an exit
   // list, asleep or not (the SRCU design's semantics on the list design).
-  if (k.mutant('R2') && !srcuDesign(k) && k.tget(t, T_RCU_TASKS_EXIT_CPU) !== 0 && k.tget(t, T_RCU_TASKS_HOLDOUT) !== 0) return true;
+  if (k.mutant(R2) && !srcuDesign(k) && k.tget(t, rcuTasks.task.rcu_tasks_exit_cpu) !== 0 && loadOnce(k, holdout) !== 0) return true;
   if (
-    k.tget(t, T_RCU_TASKS_HOLDOUT) === 0 ||
-    k.tget(t, T_RCU_TASKS_NVCSW) !== switchCount(k, t) ||
-    Atomics.load(k.i32, k.base(t) + T_ON_RQ) === 0
+    loadOnce(k, holdout) === 0 ||
+    loadPlain(k, tf(k, t, rcuTasks.task.rcu_tasks_nvcsw)) !== switchCount(k, t) ||
+    loadOnce(k, tf(k, t, T_ON_RQ)) === 0
   ) {
-    k.tset(t, T_RCU_TASKS_HOLDOUT, 0);
+    storeOnce(k, holdout, 0);
     return false;
   }
   return true;
@@ -152,7 +158,8 @@ function checkHoldoutTask(k: Kernel, t: number): boolean {
 
 /** The holdout loop's sleep: a timed wait whose breadcrumb names the holdouts (wait-for graph). */
 function holdoutSleep(k: Kernel, fract: number): void {
-  prepareToWait(k, WaitKind.RCU_TASKS_GP, kRcuTasksHoldouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
+  nameHoldoutList();
+  prepareToWait(k, RCU_TASKS_GP_WAIT, rcuTasks.global.holdouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
   scheduleTimeout(k, fract * RT_JIFFY_MS, L.holdoutSleep, true);
   finishWait(k, 0);
 }
@@ -160,62 +167,75 @@ function holdoutSleep(k: Kernel, fract: number): void {
 function stall(k: Kernel, holdouts: readonly number[], passes: number): never {
   // Report while still "asleep" in the holdout loop, so that the graph has
   // the updater's edge to its holdouts.
-  prepareToWait(k, WaitKind.RCU_TASKS_GP, kRcuTasksHoldouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
+  prepareToWait(k, RCU_TASKS_GP_WAIT, rcuTasks.global.holdouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
   const g = buildWaitGraph(k);
   const inCycle = g.cycle?.some((c) => c.tid === k.curTid) ?? false;
   const who = holdouts.map((t) => k.tid(t)).join(', ');
-  const msg = `INFO: rcu_tasks detected stalls on tasks: ${who} (grace period ${Atomics.load(k.i32, kRcuTasksGpSeq) + 1}, ${passes} holdout passes)`;
-  if (inCycle) throw k.fail(new KernelFailure(FailKind.DEADLOCK, `${msg}; the holdouts wait, directly or not, for the updater`, 'I-RT1'));
-  throw k.fail(new KernelFailure(FailKind.GP_STALL, `${msg}\n${g.report}`, 'I-RT1'));
+  const msg = `INFO: rcu_tasks detected stalls on tasks: ${who} (grace period ${rcuTasksCompleted(k) + 1}, ${passes} holdout passes)`;
+  if (inCycle) throw k.fail(new KernelFailure(FailKind.DEADLOCK, `${msg}; the holdouts wait, directly or not, for the updater`, I_RT1));
+  throw k.fail(new KernelFailure(FailKind.GP_STALL, `${msg}\n${g.report}`, I_RT1));
 }
 
 /** synchronize_rcu_tasks(). */
 export function synchronizeRcuTasks(k: Kernel): void {
-  const i32 = k.i32;
+  const g = rcuTasks.global;
   k.yieldPoint(L.sync);
-  if (k.mutant('busted')) return;
-  mutexLock(k, kRcuTasksGpMutex, L.gpMutex);
+  if (k.mutant(BUSTED)) return;
+  mutexLock(k, g.tasks_gp_mutex, L.gpMutex);
   try {
-    Atomics.add(i32, kRcuTasksGpStarted, 1);
+    // rcu_seq_start(&rtp->tasks_gp_seq) (kernel/rcu/rcu.h): WRITE_ONCE, then
+    // smp_mb() "Ensure update-side operation after counter increment."
+    storeOnce(k, g.gp_started, loadPlain(k, g.gp_started) + 1);
+    smpMb(k);
     k.yieldPoint(L.pregp);
     const holdouts: number[] = [];
     scanTasks(k, holdouts);
-    // R7 (spec 3g): no postscan: a task preempted in the exit window, off
-    // the task list, is not waited for.
-    if (!k.mutant('R7')) postscan(k, holdouts);
+    // R7: no postscan: a task preempted in the exit window, off the task
+    // list, is not waited for.
+    if (!k.mutant(R7)) postscan(k, holdouts);
     let fract = 1;
     let passes = 0;
     let left = holdouts;
     while (left.length > 0) {
-      Atomics.store(i32, kRcuTasksHoldouts, left.length);
+      storeOnce(k, g.holdouts, left.length);
       holdoutSleep(k, fract);
       passes++;
-      Atomics.store(i32, kRcuTasksPasses, passes);
+      storeOnce(k, g.holdout_passes, passes);
       left = left.filter((t) => checkHoldoutTask(k, t));
       if (left.length > 0 && passes >= RT_STALL_PASSES) stall(k, left, passes);
       if (fract < RT_MAX_FRACT) fract++;
     }
-    Atomics.store(i32, kRcuTasksHoldouts, 0);
+    storeOnce(k, g.holdouts, 0);
     k.yieldPoint(L.postgp);
-    Atomics.add(i32, kRcuTasksGpSeq, 1);
+    // rcu_seq_end(&rtp->tasks_gp_seq): smp_mb() "Ensure update-side
+    // operation before counter increment.", then WRITE_ONCE.
+    smpMb(k);
+    storeOnce(k, g.tasks_gp_seq, loadPlain(k, g.tasks_gp_seq) + 1);
   } finally {
-    if (!k.aborted) mutexUnlock(k, kRcuTasksGpMutex, L.gpMutex);
+    if (!k.aborted) mutexUnlock(k, g.tasks_gp_mutex, L.gpMutex);
   }
 }
 
-/** Completed RCU Tasks grace periods. */
+/** Completed RCU Tasks grace periods (rcu_seq_current(&tasks_gp_seq): a READ_ONCE). */
 export function rcuTasksCompleted(k: Kernel): number {
-  return Atomics.load(k.i32, kRcuTasksGpSeq);
+  return loadOnce(k, rcuTasks.global.tasks_gp_seq);
+}
+
+/**
+ * rcu_tasks_qs(t, false) (include/linux/rcupdate.h):
+ * `if (READ_ONCE(t->rcu_tasks_holdout)) WRITE_ONCE(t->rcu_tasks_holdout, false)`.
+ */
+function rcuTasksQs(k: Kernel, slot: number): void {
+  const holdout = tf(k, slot, rcuTasks.task.rcu_tasks_holdout);
+  if (loadOnce(k, holdout) !== 0) storeOnce(k, holdout, 0);
 }
 
 /** cond_resched_tasks_rcu_qs(): a voluntary quiescent state without blocking. */
 export function condReschedTasksRcuQs(k: Kernel): void {
   k.yieldPoint(L.qs);
-  if (k.tget(k.cur, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(k.cur, T_RCU_TASKS_HOLDOUT, 0);
+  rcuTasksQs(k, k.cur);
 }
 
 // The scheduler tick in user mode (rcu_sched_clock_irq -> rcu_tasks_qs()):
 // user-mode execution is an RCU Tasks quiescent state.
-registerUserTickHook((k, slot) => {
-  if (k.tget(slot, T_RCU_TASKS_HOLDOUT) !== 0) k.tset(slot, T_RCU_TASKS_HOLDOUT, 0);
-});
+registerUserTickHook(rcuTasksQs);

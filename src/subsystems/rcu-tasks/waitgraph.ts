@@ -1,17 +1,29 @@
 /**
  * Who can end an RCU Tasks grace period: the tasks on its holdout list
- * (t->rcu_tasks_holdout set). The holdout loop sleeps with a timeout, so
- * the watchdog never takes it for a certain deadlock; the edge lets a stall
- * report show the cycle (R2's A → B → C → A).
+ * (t->rcu_tasks_holdout set). The holdout loop sleeps with a timeout
+ * (schedule_timeout_idle() in rcu_tasks_wait_gp()), so its wait kind is
+ * timed and the watchdog never takes it for a certain deadlock; the edge
+ * lets a stall report show the cycle (R2's A → B → C → A).
  */
-import { registerObjectName, registerWaitKindResolver, WaitKind, type Kernel } from '../../runtime/index.js';
-import { kNextSlot, kRcuTasksHoldouts, T_RCU_TASKS_HOLDOUT, T_TID } from '../../runtime/kernel/layout.js';
+import { defineWaitKind, loadOnce, registerObjectName, registerWaitKindResolver, type Kernel } from '../../runtime/index.js';
+import { kNextSlot, T_TID } from '../../runtime/kernel/layout.js';
+import { rcuTasks } from './layout.js';
 
-registerObjectName(kRcuTasksHoldouts, 'rcu_tasks holdout list');
+/** The breadcrumb of the holdout loop's sleep. */
+export const RCU_TASKS_GP_WAIT = defineWaitKind('rcu tasks grace period', { timed: true });
 
-registerWaitKindResolver(WaitKind.RCU_TASKS_GP, (k: Kernel) => {
+/**
+ * Name the word the holdout loop sleeps on, for reports. Its address exists
+ * only once a layout is computed, so the harness (rcuTasksInit) and the
+ * sleeping worker (the holdout loop) name it, not this module's load.
+ */
+export function nameHoldoutList(): void {
+  registerObjectName(rcuTasks.global.holdouts, 'rcu_tasks holdout list');
+}
+
+registerWaitKindResolver(RCU_TASKS_GP_WAIT, (k: Kernel) => {
   const out: number[] = [];
-  const n = Atomics.load(k.i32, kNextSlot);
-  for (let s = 1; s < n; s++) if (k.tget(s, T_RCU_TASKS_HOLDOUT) !== 0) out.push(k.tget(s, T_TID));
+  const n = loadOnce(k, kNextSlot);
+  for (let s = 1; s < n; s++) if (loadOnce(k, k.base(s) + rcuTasks.task.rcu_tasks_holdout) !== 0) out.push(k.tget(s, T_TID));
   return { releasers: out, why: 'RCU Tasks holdouts (no voluntary switch yet)' };
 });

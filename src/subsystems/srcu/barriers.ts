@@ -1,6 +1,5 @@
 /**
- * The smp_mb() sites of Tree SRCU, named as in kernel/rcu/srcutree.c
- * (spec 3c5):
+ * The smp_mb() sites of Tree SRCU, named as in kernel/rcu/srcutree.c:
  *
  *   A  srcu_readers_active_idx_check(), between the unlock sum and the lock sum
  *   B  __srcu_read_lock(), after the lock-count increment
@@ -8,13 +7,14 @@
  *   D  srcu_flip(), after the srcu_idx update
  *   E  srcu_flip(), before the srcu_idx update
  *
- * lockstep's memory is sequentially consistent Atomics, so on their own these
- * barriers change nothing observable (spec §0): removing one is invisible.
- * Each is a labelled preemption point and a hook, so that a later
- * store-buffer model (spec §0: per-worker store buffers flushed at smp_mb)
- * can flush here. R3 and R9 need that model; see docs/SRCU.md.
+ * Each site is the accessor layer's smpMb() (runtime/kernel/access.ts), which
+ * is free while lockstep's memory is sequentially consistent, plus what the
+ * site was before the accessor layer existed: a labelled preemption point
+ * (schedules, and so seeds and replays, depend on it) and `barrierHooks`, for
+ * a store-buffer model to flush at. R3 needs that model (docs/RCU.md,
+ * "Modelling decisions").
  */
-import { label, type Kernel } from '../../runtime/index.js';
+import { label, smpMb, type Kernel } from '../../runtime/index.js';
 
 export type BarrierSite = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -26,10 +26,12 @@ const LABELS: Record<BarrierSite, number> = {
   E: label('srcu:smp_mb(E) flip'),
 };
 
-/** Called at every barrier site; a memory model registers here to flush its buffers. */
+/** Called at every lettered barrier site; a memory model registers here to flush its buffers. */
 export const barrierHooks: ((k: Kernel, site: BarrierSite) => void)[] = [];
 
-export function smpMb(k: Kernel, site: BarrierSite): void {
+/** The smp_mb() of lettered site `site` in srcutree.c. */
+export function srcuMb(k: Kernel, site: BarrierSite): void {
   k.yieldPoint(LABELS[site]);
+  smpMb(k);
   for (const h of barrierHooks) h(k, site);
 }

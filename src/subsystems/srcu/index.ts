@@ -1,6 +1,9 @@
-/** Tree SRCU on the runtime (spec 3c5): readers, the grace-period state machine, the barrier sites. */
+/** Tree SRCU on the runtime (kernel/rcu/srcutree.c): readers, the grace-period state machine, the barrier sites. */
 import './waitgraph.js';
-export { barrierHooks, smpMb, type BarrierSite } from './barriers.js';
+export { barrierHooks, srcuMb, type BarrierSite } from './barriers.js';
+export { I_SRCU1, I_SRCU2, I_SRCU4 } from './invariants.js';
+export { SRCU_CPUS, SS_WORDS, srcu } from './layout.js';
+export { BUSTED, R4, R5, R6 } from './mutants.js';
 export { srcuReadLock, srcuReadUnlock } from './reader.js';
 export { cleanupSrcuStruct, initSrcuStruct, readersOf, srcuId } from './struct.js';
-export { srcuCompleted, srcuFlip, srcuReadersActiveIdxCheck, srcuScan2WaitIdx, synchronizeSrcu } from './tree.js';
+export { SRCU_GP_WAIT, srcuCompleted, srcuFlip, srcuReadersActiveIdxCheck, srcuScan2WaitIdx, synchronizeSrcu } from './tree.js';

@@ -1,7 +1,7 @@
 /**
- * SRCU readers (spec 3c5, Tree SRCU before srcu_ctrp):
+ * SRCU readers, kernel/rcu/srcutree.c (atomic_long_t counters, before srcu_ctrp):
  *
- *   __srcu_read_lock:   idx = READ_ONCE(srcu_idx) & 1; this_cpu_inc(lock_count[idx]); smp_mb() B; return idx
+ *   __srcu_read_lock:   idx = READ_ONCE(ssp->srcu_idx) & 0x1; this_cpu_inc(lock_count[idx]); smp_mb() B
  *   __srcu_read_unlock: smp_mb() C; this_cpu_inc(unlock_count[idx])
  *
  * Readers may sleep and nest, and the unlock must use the idx its lock
@@ -13,11 +13,13 @@
  * (SRCU_INTERVAL), and the unlock wakes it. Safety still rests only on the
  * counter check; the wake-up makes a blocked grace period a sleeping task
  * the watchdog can see (a cycle through an SRCU reader is a certain
- * deadlock, not a busy poll).
+ * deadlock, not a busy poll; docs/RCU.md, "Modelling decisions").
  */
-import { deref, label, wakeUpAll, type Kernel } from '../../runtime/index.js';
-import { SS_IDX, SS_WQ, T_SRCU_HELD, T_SRCU_NESTING, WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
-import { smpMb } from './barriers.js';
+import { deref, fetchAdd, label, loadOnce, Order, wakeUpAll, type Kernel } from '../../runtime/index.js';
+import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
+import { srcuMb } from './barriers.js';
+import { SS_IDX, SS_WQ, srcu } from './layout.js';
+import { R6 } from './mutants.js';
 import { lockCount, thisCpu, unlockCount } from './struct.js';
 
 const L = {
@@ -29,37 +31,38 @@ const L = {
 
 /** srcu_read_lock(ssp): returns the index to pass to srcu_read_unlock(). */
 export function srcuReadLock(k: Kernel, h: number): number {
-  const i32 = k.i32;
   const ss = deref(k, h);
   k.yieldPoint(L.fetch, ss + SS_IDX);
-  const idx = Atomics.load(i32, ss + SS_IDX) & 1;
+  const idx = loadOnce(k, ss + SS_IDX) & 1;
   // ⟂ A reader preempted here holds a stale idx; it increments that rank
-  // after the updater may have flipped away from it (spec 3g R4).
+  // after the updater may have flipped away from it (R4, docs/RCU.md).
   k.yieldPoint(L.inc);
-  Atomics.add(i32, lockCount(ss, idx, thisCpu(k)), 1);
-  smpMb(k, 'B');
+  // this_cpu_inc(): a relaxed RMW on this CPU's counter.
+  fetchAdd(k, lockCount(ss, idx, thisCpu(k)), 1, Order.RELAXED);
+  srcuMb(k, 'B');
   noteHeld(k, h, 1);
   return idx;
 }
 
 /** srcu_read_unlock(ssp, idx). */
 export function srcuReadUnlock(k: Kernel, h: number, idx: number): void {
-  const i32 = k.i32;
   const ss = deref(k, h);
-  // R6 (spec 3g): unlock with the current srcu_idx instead of the returned
-  // idx. After a flip the unlock lands on the other rank: the old rank never
-  // drains, or the new one drains early (I-SRCU2/3).
-  const rank = k.mutant('R6') ? Atomics.load(i32, ss + SS_IDX) & 1 : idx;
-  smpMb(k, 'C');
+  // R6: unlock with the current srcu_idx instead of the returned idx. After
+  // a flip the unlock lands on the other rank: the old rank never drains, or
+  // the new one drains early (I-SRCU2/3).
+  const rank = k.mutant(R6) ? loadOnce(k, ss + SS_IDX) & 1 : idx;
+  srcuMb(k, 'C');
   k.yieldPoint(L.unlock);
-  Atomics.add(i32, unlockCount(ss, rank, thisCpu(k)), 1);
+  fetchAdd(k, unlockCount(ss, rank, thisCpu(k)), 1, Order.RELAXED);
   noteHeld(k, h, -1);
-  if (Atomics.load(i32, ss + SS_WQ + WAITQ_WAITERS) > 0) wakeUpAll(k, ss + SS_WQ, L.wake);
+  // lockstep's wake-up of a sleeping updater (see the header): a lockless
+  // waitqueue_active()-style check, as wake_up() callers do.
+  if (loadOnce(k, ss + SS_WQ + WAITQ_WAITERS) > 0) wakeUpAll(k, ss + SS_WQ, L.wake);
 }
 
 /** Who holds which srcu_struct, for the wait-for graph only (not part of the algorithm). */
 function noteHeld(k: Kernel, h: number, d: number): void {
-  const n = k.tget(k.cur, T_SRCU_NESTING) + d;
-  k.tset(k.cur, T_SRCU_NESTING, n);
-  k.tset(k.cur, T_SRCU_HELD, n > 0 ? h : 0);
+  const n = k.tget(k.cur, srcu.task.srcu_nesting) + d;
+  k.tset(k.cur, srcu.task.srcu_nesting, n);
+  k.tset(k.cur, srcu.task.srcu_held, n > 0 ? h : 0);
 }

@@ -1,26 +1,31 @@
 /**
- * struct srcu_struct in kernel memory (spec 3b, Tree SRCU): srcu_idx, the
- * grace-period sequence, srcu_gp_mutex, and per-"CPU" lock and unlock
- * counts for both ranks. lockstep gives each task slot its own counter
- * (slot modulo SRCU_CPUS), as if every task ran on its own CPU; only the
- * sums matter (an unlock may land on another slot than its lock).
+ * struct srcu_struct in kernel memory (include/linux/srcutree.h, Tree SRCU):
+ * srcu_idx, the grace-period sequence, srcu_gp_mutex, and per-"CPU" lock and
+ * unlock counts for both ranks. lockstep gives each task slot its own counter
+ * (slot modulo SRCU_CPUS), as if every task ran on its own CPU; only the sums
+ * matter (an unlock may land on another slot than its lock).
  *
  * init_srcu_struct() runs on the harness in a scenario's setup;
  * cleanup_srcu_struct() runs at teardown (registered below) and warns, as
  * the kernel does, if readers are still active (I-SRCU2 at quiescence).
  */
 import {
-  CACHE,
   deref,
+  fetchAdd,
   invariant,
   kfree,
   kmemCacheAlloc,
   label,
+  loadOnce,
+  loadPlain,
+  Order,
   registerTeardown,
+  storePlain,
   type Kernel,
   type KernelFailure,
 } from '../../runtime/index.js';
-import { kSrcuNextId, SRCU_CPUS, SS_COUNTS, SS_ID } from '../../runtime/kernel/layout.js';
+import { I_SRCU2 } from './invariants.js';
+import { SRCU_CPUS, SS_COUNTS, SS_ID, srcu } from './layout.js';
 
 const L_INIT = label('srcu:init_srcu_struct');
 const L_CLEANUP = label('srcu:cleanup_srcu_struct');
@@ -45,10 +50,14 @@ export function thisCpu(k: Kernel): number {
   return k.cur % SRCU_CPUS;
 }
 
-/** Σ over counter slots, wrapping as unsigned long arithmetic does (mod 2^32 here). */
+/**
+ * Σ over counter slots, wrapping as unsigned long arithmetic does (mod 2^32
+ * here): srcu_readers_lock_idx() / srcu_readers_unlock_idx(), one
+ * atomic_long_read() (a READ_ONCE) per CPU.
+ */
 export function sumCounts(k: Kernel, first: number): number {
   let s = 0;
-  for (let c = 0; c < SRCU_CPUS; c++) s = (s + Atomics.load(k.i32, first + c)) | 0;
+  for (let c = 0; c < SRCU_CPUS; c++) s = (s + loadOnce(k, first + c)) | 0;
   return s;
 }
 
@@ -76,22 +85,23 @@ function sameIteration(k: Kernel): boolean {
 /** init_srcu_struct(): a fresh srcu_struct (harness side, in setup). Returns its handle. */
 export function initSrcuStruct(k: Kernel): number {
   sameIteration(k);
-  const h = kmemCacheAlloc(k, CACHE.srcu_struct, L_INIT);
+  const h = kmemCacheAlloc(k, srcu.cache.srcu_struct, L_INIT);
   if (h === 0) throw new Error('init_srcu_struct: out of srcu_struct objects');
   const ss = deref(k, h);
-  Atomics.store(k.i32, ss + SS_ID, Atomics.add(k.i32, kSrcuNextId, 1) + 1);
+  // init_srcu_struct_fields() initialises with plain stores: nobody can see the struct yet.
+  storePlain(k, ss + SS_ID, fetchAdd(k, srcu.global.srcu_next_id, 1, Order.RELAXED) + 1);
   live.add(h);
   return h;
 }
 
 export function srcuId(k: Kernel, h: number): number {
-  return Atomics.load(k.i32, deref(k, h) + SS_ID);
+  return loadPlain(k, deref(k, h) + SS_ID);
 }
 
 /**
  * cleanup_srcu_struct(): WARN if readers are still active (the kernel
  * leaks the struct), else free it. I-SRCU2: at quiescence
- * Σlock[0]+Σlock[1] == Σunlock[0]+Σunlock[1].
+ * Σlock[0]+Σlock[1] == Σunlock[0]+Σunlock[1] (srcu_readers_active()).
  */
 export function cleanupSrcuStruct(k: Kernel, h: number): KernelFailure | null {
   live.delete(h);
@@ -101,8 +111,8 @@ export function cleanupSrcuStruct(k: Kernel, h: number): KernelFailure | null {
   kfree(k, h, L_CLEANUP);
   if (r0 !== 0 || r1 !== 0) {
     return invariant(
-      `cleanup_srcu_struct: srcu_struct#${Atomics.load(k.i32, ss + SS_ID)} still has active readers at quiescence (rank 0: ${r0}, rank 1: ${r1}); locks and unlocks do not balance`,
-      'I-SRCU2',
+      `cleanup_srcu_struct: srcu_struct#${loadPlain(k, ss + SS_ID)} still has active readers at quiescence (rank 0: ${r0}, rank 1: ${r1}); locks and unlocks do not balance`,
+      I_SRCU2,
     );
   }
   return null;

@@ -1,38 +1,43 @@
 /**
- * The Tree SRCU grace period (spec 3c5): srcu_readers_active_idx_check(),
- * srcu_flip(), try_check_zero() and the SCAN1/SCAN2 state machine of
- * srcu_advance_state(), driven by synchronize_srcu() in the caller's
- * context under srcu_gp_mutex.
+ * The Tree SRCU grace period (kernel/rcu/srcutree.c):
+ * srcu_readers_active_idx_check(), srcu_flip(), try_check_zero() and the
+ * SCAN1/SCAN2 state machine of srcu_advance_state(), driven by
+ * synchronize_srcu() in the caller's context under srcu_gp_mutex. lockstep
+ * runs one whole grace period per srcu_gp_mutex hold, so srcu_sup->lock,
+ * which srcutree.c takes around the srcu_gp_seq updates, is not modelled.
  *
- * Planted bugs (spec 3g), each beside the code it breaks:
+ * Planted bugs (docs/RCU.md, "Planted bugs"), each beside the code it breaks:
  *   R4  skip SCAN1: flip at once, then check the old rank
  *   R5  no flip: wait on the one rank readers keep using (starvation, I-SRCU4)
  *   busted  synchronize_srcu() returns at once (rcutorture's rcu_busted)
  */
 import {
+  defineWaitKind,
   deref,
   finishWait,
   invariant,
   label,
+  loadAcquire,
+  loadOnce,
+  loadPlain,
   mutexLock,
   mutexUnlock,
   prepareToWait,
   schedule,
+  smpMb,
+  storeOnce,
   TASK_UNINTERRUPTIBLE,
-  WaitKind,
   type Kernel,
 } from '../../runtime/index.js';
-import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_IDX, SS_ID, SS_WAIT_IDX, SS_WQ, WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
-import { smpMb } from './barriers.js';
-import {
-  lockCount,
-  SRCU_STATE_IDLE,
-  SRCU_STATE_MASK,
-  SRCU_STATE_SCAN1,
-  SRCU_STATE_SCAN2,
-  sumCounts,
-  unlockCount,
-} from './struct.js';
+import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
+import { srcuMb } from './barriers.js';
+import { I_SRCU2 } from './invariants.js';
+import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_ID, SS_IDX, SS_WAIT_IDX, SS_WQ } from './layout.js';
+import { BUSTED, R4, R5 } from './mutants.js';
+import { lockCount, SRCU_STATE_MASK, SRCU_STATE_SCAN2, sumCounts, unlockCount } from './struct.js';
+
+/** The breadcrumb of an updater asleep until the readers of a rank are gone. */
+export const SRCU_GP_WAIT = defineWaitKind('srcu grace period');
 
 const L = {
   sync: label('srcu:synchronize_srcu'),
@@ -55,7 +60,7 @@ const L = {
 export function srcuReadersActiveIdxCheck(k: Kernel, ss: number, idx: number): boolean {
   k.yieldPoint(L.sumUnlocks, unlockCount(ss, idx, 0));
   const unlocks = sumCounts(k, unlockCount(ss, idx, 0));
-  smpMb(k, 'A');
+  srcuMb(k, 'A');
   k.yieldPoint(L.sumLocks, lockCount(ss, idx, 0));
   const locks = sumCounts(k, lockCount(ss, idx, 0));
   const outstanding = (locks - unlocks) | 0;
@@ -64,8 +69,8 @@ export function srcuReadersActiveIdxCheck(k: Kernel, ss: number, idx: number): b
     // summed first that cannot happen unless an unlock used the wrong idx.
     throw k.fail(
       invariant(
-        `srcu_struct#${Atomics.load(k.i32, ss + SS_ID)} rank ${idx}: ${unlocks >>> 0} unlocks but only ${locks >>> 0} locks (an unlock without its lock on this rank)`,
-        'I-SRCU2',
+        `srcu_struct#${loadPlain(k, ss + SS_ID)} rank ${idx}: ${unlocks >>> 0} unlocks but only ${locks >>> 0} locks (an unlock without its lock on this rank)`,
+        I_SRCU2,
       ),
     );
   }
@@ -74,10 +79,11 @@ export function srcuReadersActiveIdxCheck(k: Kernel, ss: number, idx: number): b
 
 /** srcu_flip(): new readers use the other rank. */
 export function srcuFlip(k: Kernel, ss: number): void {
-  smpMb(k, 'E');
+  srcuMb(k, 'E');
   k.yieldPoint(L.flip, ss + SS_IDX);
-  Atomics.add(k.i32, ss + SS_IDX, 1);
-  smpMb(k, 'D');
+  // WRITE_ONCE(ssp->srcu_idx, ssp->srcu_idx + 1): only the srcu_gp_mutex holder writes it.
+  storeOnce(k, ss + SS_IDX, loadPlain(k, ss + SS_IDX) + 1);
+  srcuMb(k, 'D');
 }
 
 /** try_check_zero(): up to `trycount` checks, udelay(srcu_retry_check_delay) between them. */
@@ -95,11 +101,11 @@ function tryCheckZero(k: Kernel, ss: number, idx: number, trycount: number): boo
  * and check again.
  */
 function waitForReaders(k: Kernel, ss: number, idx: number, trycount: number, lbl: number): void {
-  Atomics.store(k.i32, ss + SS_WAIT_IDX, idx + 1);
+  storeOnce(k, ss + SS_WAIT_IDX, idx + 1);
   try {
     waitForReadersOf(k, ss, idx, trycount, lbl);
   } finally {
-    Atomics.store(k.i32, ss + SS_WAIT_IDX, 0);
+    storeOnce(k, ss + SS_WAIT_IDX, 0);
   }
 }
 
@@ -107,7 +113,7 @@ function waitForReadersOf(k: Kernel, ss: number, idx: number, trycount: number, 
   if (tryCheckZero(k, ss, idx, trycount)) return;
   const wq = ss + SS_WQ;
   for (;;) {
-    prepareToWait(k, WaitKind.SRCU_GP, wq, wq + WAITQ_WAITERS, TASK_UNINTERRUPTIBLE, lbl, idx);
+    prepareToWait(k, SRCU_GP_WAIT, wq, wq + WAITQ_WAITERS, TASK_UNINTERRUPTIBLE, lbl, idx);
     if (srcuReadersActiveIdxCheck(k, ss, idx)) break;
     schedule(k, lbl);
     finishWait(k, wq + WAITQ_WAITERS);
@@ -115,9 +121,34 @@ function waitForReadersOf(k: Kernel, ss: number, idx: number, trycount: number, 
   finishWait(k, wq + WAITQ_WAITERS);
 }
 
-function setState(k: Kernel, ss: number, state: number): void {
-  const seq = Atomics.load(k.i32, ss + SS_GP_SEQ);
-  Atomics.store(k.i32, ss + SS_GP_SEQ, (seq & ~SRCU_STATE_MASK) | state);
+/**
+ * srcu_gp_start(): `smp_mb(); rcu_seq_start(&srcu_gp_seq)`, and
+ * rcu_seq_start() (kernel/rcu/rcu.h) is `WRITE_ONCE(*sp, *sp + 1); smp_mb()`:
+ * from SRCU_STATE_IDLE to SRCU_STATE_SCAN1.
+ */
+function srcuGpStart(k: Kernel, ss: number, seq: number): void {
+  smpMb(k); // "Order prior store to ->srcu_gp_seq_needed vs. GP start."
+  storeOnce(k, ss + SS_GP_SEQ, seq + 1);
+  smpMb(k); // rcu_seq_start(): "Ensure update-side operation after counter increment."
+}
+
+/** rcu_seq_set_state(&srcu_gp_seq, state): WRITE_ONCE of the new state bits. */
+function rcuSeqSetState(k: Kernel, ss: number, state: number): void {
+  const seq = loadPlain(k, ss + SS_GP_SEQ);
+  storeOnce(k, ss + SS_GP_SEQ, (seq & ~SRCU_STATE_MASK) | state);
+}
+
+/**
+ * srcu_gp_end()'s rcu_seq_end(&srcu_gp_seq) (kernel/rcu/rcu.h):
+ * `smp_mb(); WRITE_ONCE(*sp, rcu_seq_endval(sp))`, the counter up by one and
+ * the state back to SRCU_STATE_IDLE.
+ */
+function srcuGpEnd(k: Kernel, ss: number): void {
+  k.yieldPoint(L.end);
+  smpMb(k); // rcu_seq_end(): "Ensure update-side operation before counter increment."
+  const seq = loadPlain(k, ss + SS_GP_SEQ);
+  storeOnce(k, ss + SS_GP_SEQ, (seq | SRCU_STATE_MASK) + 1);
+  storeOnce(k, ss + SS_COMPLETED, loadPlain(k, ss + SS_COMPLETED) + 1);
 }
 
 /**
@@ -125,49 +156,49 @@ function setState(k: Kernel, ss: number, state: number): void {
  * read-side critical section when this was called has left it (I-SRCU1).
  */
 export function synchronizeSrcu(k: Kernel, h: number): void {
-  const i32 = k.i32;
   const ss = deref(k, h);
   k.yieldPoint(L.sync);
   // rcu_busted: no grace period at all (calibration: the checker must fail).
-  if (k.mutant('busted')) return;
+  if (k.mutant(BUSTED)) return;
   mutexLock(k, ss + SS_GP_MUTEX, L.gpMutex);
   try {
-    // srcu_gp_start(): rcu_seq_start.
-    setState(k, ss, SRCU_STATE_SCAN1);
-    if (!k.mutant('R4')) {
+    // srcu_advance_state(): "The load-acquire ensures that we see the
+    // accesses performed by the prior grace period." Under srcu_gp_mutex
+    // the state is idle here (the prior holder ran its grace period to the end).
+    srcuGpStart(k, ss, loadAcquire(k, ss + SS_GP_SEQ));
+    if (!k.mutant(R4)) {
       // SCAN1: drain the rank new readers are *not* using: stragglers that
       // fetched srcu_idx before an earlier flip and incremented late. Only
       // then flip (I-SRCU3: no flip unless SCAN1 saw the inactive rank empty).
-      waitForReaders(k, ss, 1 ^ (Atomics.load(i32, ss + SS_IDX) & 1), 1, L.scan1);
+      waitForReaders(k, ss, 1 ^ (loadPlain(k, ss + SS_IDX) & 1), 1, L.scan1);
     }
-    // R4 (spec 3g): skip SCAN1 and flip at once; a reader holding a stale
-    // idx increments the rank this GP then reads as empty.
-    // R5 (spec 3g): never flip; wait on the rank readers keep using, so a
-    // continuous stream of overlapping readers starves the GP (I-SRCU4).
-    if (!k.mutant('R5')) srcuFlip(k, ss);
-    setState(k, ss, SRCU_STATE_SCAN2);
-    const cur = Atomics.load(i32, ss + SS_IDX) & 1;
-    const idx = k.mutant('R5') ? cur : 1 ^ cur;
+    // R4: skip SCAN1 and flip at once; a reader holding a stale idx
+    // increments the rank this GP then reads as empty.
+    // R5: never flip; wait on the rank readers keep using, so a continuous
+    // stream of overlapping readers starves the GP (I-SRCU4).
+    if (!k.mutant(R5)) srcuFlip(k, ss);
+    rcuSeqSetState(k, ss, SRCU_STATE_SCAN2);
+    const cur = loadPlain(k, ss + SS_IDX) & 1;
+    const idx = k.mutant(R5) ? cur : 1 ^ cur;
     // SCAN2: the rank that was active before the flip.
     waitForReaders(k, ss, idx, 2, L.scan2);
-    // srcu_gp_end(): rcu_seq_end.
-    k.yieldPoint(L.end);
-    const seq = Atomics.load(i32, ss + SS_GP_SEQ);
-    Atomics.store(i32, ss + SS_GP_SEQ, ((seq & ~SRCU_STATE_MASK) + 4) | SRCU_STATE_IDLE);
-    Atomics.add(i32, ss + SS_COMPLETED, 1);
+    srcuGpEnd(k, ss);
   } finally {
     if (!k.aborted) mutexUnlock(k, ss + SS_GP_MUTEX, L.gpMutex);
   }
+  // __synchronize_srcu(): "Make sure that later code is ordered after the
+  // SRCU grace period."
+  smpMb(k);
 }
 
 /** The rank the in-flight grace period waits on in SCAN2, or -1. */
 export function srcuScan2WaitIdx(k: Kernel, h: number): number {
   const ss = deref(k, h);
-  const w = Atomics.load(k.i32, ss + SS_WAIT_IDX);
-  return w !== 0 && (Atomics.load(k.i32, ss + SS_GP_SEQ) & SRCU_STATE_MASK) === SRCU_STATE_SCAN2 ? w - 1 : -1;
+  const w = loadOnce(k, ss + SS_WAIT_IDX);
+  return w !== 0 && (loadOnce(k, ss + SS_GP_SEQ) & SRCU_STATE_MASK) === SRCU_STATE_SCAN2 ? w - 1 : -1;
 }
 
-/** Grace periods completed on this srcu_struct (rcu_seq_ctr(srcu_gp_seq)). */
+/** Grace periods completed on this srcu_struct (rcutorture's srcu_torture_completed(): a READ_ONCE). */
 export function srcuCompleted(k: Kernel, h: number): number {
-  return Atomics.load(k.i32, deref(k, h) + SS_COMPLETED);
+  return loadOnce(k, deref(k, h) + SS_COMPLETED);
 }
