@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureUrl, run } from './helpers.js';
 
@@ -69,7 +69,8 @@ test('every kernel-memory access goes through the accessor layer', () => {
 });
 
 test('the repository cites only what it contains', () => {
-  const src = [...files('src'), ...files('bench'), ...files('test')];
+  // (this file names the patterns it forbids, so it is not scanned itself)
+  const src = [...files('src'), ...files('bench'), ...files('test')].filter((p) => !p.endsWith('structure.test.ts'));
   // Every docs/... path named in the code exists.
   const missing: string[] = [];
   for (const p of src) {
@@ -97,4 +98,3 @@ test('a subsystem defined outside src/ runs: toy seqlock passes, its planted bug
 
 test.run();
 
-void relative;

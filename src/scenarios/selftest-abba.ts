@@ -4,7 +4,7 @@
  * The watchdog (parallel mode) or the scheduler (controlled mode) must
  * report it with a wait-for cycle naming both threads and both mutexes.
  */
-import { defineScenario, label, mutexLock, mutexUnlock } from '../runtime/index.js';
+import { defineScenario, label, loadPlain, mutexLock, mutexUnlock } from '../runtime/index.js';
 
 const L_FIRST = label('abba:lock first');
 const L_SECOND = label('abba:lock second');
@@ -22,8 +22,8 @@ export default defineScenario({
   bodies: {
     worker(ctx) {
       const { k } = ctx;
-      const a = Atomics.load(k.i32, ctx.addr('a'));
-      const b = Atomics.load(k.i32, ctx.addr('b'));
+      const a = loadPlain(k, ctx.addr('a'));
+      const b = loadPlain(k, ctx.addr('b'));
       const reversed = ctx.variant === 'abba' && ctx.arg % 2 === 1;
       const [first, second] = reversed ? [b, a] : [a, b];
       for (let round = 0; round < 2; round++) {

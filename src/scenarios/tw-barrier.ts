@@ -36,6 +36,8 @@ import {
   waitForCompletionInterruptible,
   sharedAddr,
   type Kernel,
+  loadPlain,
+  storePlain,
 } from '../runtime/index.js';
 
 const L_ACK = label('twb:T2:ack');
@@ -52,7 +54,7 @@ const MAX = 64;
 /** Address of a shared word of this scenario. */
 const A = (k: Kernel, name: string, i = 0): number => sharedAddr(k, scenario, name, i);
 /** A handle or address stored in a shared word at setup (no preemption point: it never changes). */
-const H = (k: Kernel, name: string): number => Atomics.load(k.i32, A(k, name));
+const H = (k: Kernel, name: string): number => loadPlain(k, A(k, name));
 
 /** The sibling's task_work: acknowledge, wait for release, finish. `data` is the sibling's index. */
 const ACK = registerTaskWork('twb:ack', (k, work, idx) => {
@@ -105,15 +107,15 @@ const scenario = defineScenario({
           kfree(k, cb, L_QUEUE);
           continue;
         }
-        Atomics.store(k.i32, ctx.addr('works', i), cb);
+        storePlain(k, ctx.addr('works', i), cb);
         queued++;
       }
-      Atomics.store(k.i32, ctx.addr('queued'), queued);
+      storePlain(k, ctx.addr('queued'), queued);
       // Cancel one work on a seeded coin: succeeds only if its task has not
       // detached its list yet (task_work_run detaches before it runs).
       if (ctx.params['cancel'] === true && n > 0 && ctx.rng.below(2) === 0) {
         const i = ctx.rng.below(n);
-        const cb = Atomics.load(k.i32, ctx.addr('works', i));
+        const cb = loadPlain(k, ctx.addr('works', i));
         if (cb !== 0 && taskWorkCancel(k, k.slotOf(tids[i]!), cb, L_CANCEL)) {
           atomicInc(k, ctx.addr('cancelled'), L_CANCEL);
           kfree(k, cb, L_CANCEL);

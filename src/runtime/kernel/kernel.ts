@@ -213,7 +213,7 @@ export class Kernel {
 
   // ----- planted bugs -------------------------------------------------------------
   /** Is planted bug (or historical design) `m` switched on in this run? */
-  mutant(m: Mutant | string /* TRANSITION */): boolean {
+  mutant(m: Mutant): boolean {
     return mutantOn(this.i32, m);
   }
 

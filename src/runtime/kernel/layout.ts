@@ -13,8 +13,6 @@
  * against another layout is refused at replay with the difference named.
  */
 
-import { LEGACY_CACHE, LEGACY_CACHES } from './legacy-layout.js'; // TRANSITION
-export * from './legacy-layout.js'; // TRANSITION
 import { placeSlices, sliceShape, subsystemsOf, type Subsystem, type SubsystemRef } from './subsystem.js';
 
 export const LAYOUT_VERSION = 4;
@@ -97,7 +95,7 @@ export const kReplayMisses = 63;
  * Words from CORE_HEADER_WORDS on hold the kernel-wide state of subsystems: each
  * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */
-export const CORE_HEADER_WORDS = 128; // TRANSITION: 64 once legacy-layout.ts is gone
+export const CORE_HEADER_WORDS = 64;
 /** Simulated CPUs: fixed, so that per-CPU state and replays do not depend on the host. */
 export const SIM_NR_CPUS = 4;
 
@@ -181,7 +179,7 @@ export const T_CHILDREN = 37;
 /** task->pi_lock (SPINLOCK_WORDS), which task_work_cancel and task_work_run order on. */
 export const T_PI_LOCK = 38; // 38..39
 /** Task fields from CORE_TASK_WORDS on belong to subsystems (`defineSubsystem({ task })`). */
-export const CORE_TASK_WORDS = 64; // TRANSITION: 40 once legacy-layout.ts is gone
+export const CORE_TASK_WORDS = 40;
 
 export const SlotState = {
   FREE: 0,
@@ -291,7 +289,7 @@ export const CRED_UID = 0;
 export const CRED_EUID = 1;
 export const CRED_CAPS = 2;
 /** Words from CORE_CRED_WORDS on are the LSM blob (`defineSubsystem({ cred })`, as lbs_cred). */
-export const CORE_CRED_WORDS = 16; // TRANSITION: 4 once legacy-layout.ts is gone
+export const CORE_CRED_WORDS = 4;
 
 // ----- cache: callback_head (task_work items) -----------------------------------
 export const CB_NEXT = 0; // handle of the next callback_head
@@ -312,7 +310,7 @@ export const SIG_EXEC_UPDATE_LOCK = 6; // RWSEM_WORDS
 export const SIG_WAIT_CHLDEXIT = 9; // WAITQ_WORDS: parent sleeps here in wait4
 export const SIG_LEADER = 10; // tid of the group leader
 /** Words from CORE_SIGNAL_WORDS on belong to subsystems (`defineSubsystem({ signal })`). */
-export const CORE_SIGNAL_WORDS = 24; // TRANSITION: 12 once legacy-layout.ts is gone
+export const CORE_SIGNAL_WORDS = 12;
 
 // ----- cache: sighand_struct --------------------------------------------------------
 export const SH_SIGLOCK = 0; // SPINLOCK_WORDS
@@ -350,7 +348,6 @@ export const CACHE = {
   signal_struct: 4,
   sighand_struct: 5,
   kobj: 6,
-  ...LEGACY_CACHE, // TRANSITION
 } as const;
 
 function coreCaches(credWords: number, signalWords: number): CacheSpec[] {
@@ -377,7 +374,6 @@ function coreCaches(credWords: number, signalWords: number): CacheSpec[] {
     },
     { id: CACHE.sighand_struct, name: 'sighand_struct', words: SIGHAND_WORDS, capacity: 256, fields: { [SH_SIGLOCK]: 'siglock' } },
     { id: CACHE.kobj, name: 'kobj', words: KOBJ_WORDS, capacity: 1024, fields: {} },
-    ...LEGACY_CACHES, // TRANSITION
   ];
 }
 
@@ -464,6 +460,8 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   for (const s of subs) {
     const ids = s.cache as Record<string, number>;
     for (const [name, c] of Object.entries(s.decl.caches ?? {})) {
+      // Cache names are the kernel's and unique: releases are keyed by them (slab.ts).
+      if (specs.some((x) => x.name === name)) throw new Error(`slab cache ${name} of ${s.name} is declared twice`);
       const id = Math.max(...specs.map((c) => c.id)) + 1;
       if (id > MAX_CACHE_ID) throw new Error(`too many slab caches: ${s.name}'s ${name} would get id ${id} (max ${MAX_CACHE_ID})`);
       ids[name] = id;

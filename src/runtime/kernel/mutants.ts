@@ -24,12 +24,6 @@ export interface Mutant {
 
 const byId = new Map<string, Mutant>();
 
-// TRANSITION: the invariant IDs of the subsystems still on legacy offsets
-// (Landlock I-LL1..10, seccomp I-SC1..7). A worker reports an ID as its label
-// id; naming them here, in every thread, lets the harness print them. Each
-// subsystem names its own when it moves into its slice (srcu/invariants.ts).
-for (const [prefix, n] of [['I-LL', 10], ['I-SC', 7]] as const) for (let i = 1; i <= n; i++) label(`${prefix}${i}`);
-
 /** Define a mutant (once, at module load of the subsystem that owns the code it changes). */
 export function defineMutant(id: string, description: string): Mutant {
   const old = byId.get(id);
@@ -57,14 +51,15 @@ export function mutantWords(ids: readonly string[]): Int32Array {
   const w = new Int32Array(MAX_RUN_MUTANTS);
   ids.forEach((id, i) => {
     const m = byId.get(id);
-    w[i] = m ? m.label : label(id); // TRANSITION: strict (unknown id is an error) once every subsystem defines its mutants
+    if (!m) throw new Error(`unknown mutant id ${id}`);
+    w[i] = m.label;
   });
   return w;
 }
 
 /** Is `m` switched on in this run? */
-export function mutantOn(i32: Int32Array, m: Mutant | string): boolean {
-  const id = typeof m === 'string' ? label(m) : m.label; // TRANSITION: Mutant only
+export function mutantOn(i32: Int32Array, m: Mutant): boolean {
+  const id = m.label;
   for (let i = 0; i < MAX_RUN_MUTANTS; i++) {
     const w = Atomics.load(i32, kMutants + i);
     if (w === id) return true;

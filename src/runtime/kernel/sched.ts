@@ -138,7 +138,7 @@ function park(k: Kernel, pw: number): void {
   const i32 = k.i32;
   const spin = Atomics.load(i32, kLiveTasks) <= CORES ? SPIN_UNDERSUBSCRIBED : SPIN_OVERSUBSCRIBED; // lockstep-internal
   for (let i = 0; i < spin; i++) if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
-  while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
+  while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
 }
 
 /**
@@ -165,7 +165,7 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
     Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
   } else {
     const pw = b + T_PARK;
-    if (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0, ms);
+    if (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0, ms); // lockstep-internal: park
     if (Atomics.load(i32, pw) === 0) { // lockstep-internal
       // Timed out, unless a waker wins the race to TASK_RUNNING first.
       woken = cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st;

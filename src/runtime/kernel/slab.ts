@@ -40,17 +40,19 @@ import {
 } from './layout.js';
 
 type Release = (k: Kernel, h: number) => void;
-const releases = new Map<number, Release[]>();
+const releases = new Map<string, Release[]>();
 
 /**
  * Register what happens when an object's last reference is put (e.g. a
- * cred puts its Landlock domain). Called at module load by subsystems;
- * several subsystems may hook the same cache (they run in registration order).
+ * cred puts its Landlock domain). Keyed by the cache's name (`'cred'`,
+ * `'seccomp_filter'`), because a subsystem's cache id exists only once a
+ * layout is computed, and this is called at module load. Several subsystems
+ * may hook the same cache (they run in registration order).
  */
-export function setCacheRelease(cacheId: number, fn: Release): void {
-  const list = releases.get(cacheId) ?? [];
+export function setCacheRelease(cacheName: string, fn: Release): void {
+  const list = releases.get(cacheName) ?? [];
   list.push(fn);
-  releases.set(cacheId, list);
+  releases.set(cacheName, list);
 }
 
 const L_ALLOC = label('kmem_cache_alloc');
@@ -263,7 +265,7 @@ export function kput(k: Kernel, h: number, lbl = L_PUT): void {
   const old = fetchAdd(k, at + S_REF, -1, Order.FULL);
   if (old <= 0) throw k.fail(kasan(`refcount_t: underflow for ${describeHandle(k, h)}`));
   if (old === 1) {
-    for (const rel of releases.get(handleCache(h)) ?? []) rel(k, h);
+    for (const rel of releases.get(cacheOf(k, handleCache(h)).spec.name) ?? []) rel(k, h);
     kfree(k, h);
   }
 }

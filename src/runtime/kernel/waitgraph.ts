@@ -103,16 +103,23 @@ export function registerWaitKindResolver(kind: number, fn: WaitResolver): void {
 }
 
 const headerNames = new Map<number, string>();
+const slicedNames: { readonly at: () => number; readonly name: string }[] = [];
 
-/** Name a kernel-wide object in the SAB header for reports (e.g. "rcu_tasks.holdouts"). */
-export function registerObjectName(addr: number, name: string): void {
-  headerNames.set(addr, name);
+/**
+ * Name a kernel-wide object in the SAB header for reports (e.g. "rcu_tasks
+ * holdout list"). A subsystem's word has no address until a layout exists,
+ * so it passes a function that reads it from its descriptor.
+ */
+export function registerObjectName(addr: number | (() => number), name: string): void {
+  if (typeof addr === 'number') headerNames.set(addr, name);
+  else slicedNames.push({ at: addr, name });
 }
 
 /** Human name of the object at `addr`: named sync objects show their name. */
 export function describeObject(k: Kernel, addr: number): string {
   const named = headerNames.get(addr);
   if (named !== undefined) return named;
+  for (const n of slicedNames) if (n.at() === addr) return n.name;
   const c = k.L.cacheById[CACHE.sync]!;
   if (addr >= c.base && addr < c.base + c.stride * c.spec.capacity) {
     const slot = Math.floor((addr - c.base) / c.stride);

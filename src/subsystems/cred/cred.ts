@@ -49,7 +49,7 @@ export function registerCredHooks(h: CredHooks): void {
   hooks.push(h);
 }
 
-setCacheRelease(CACHE.cred, (k, h) => {
+setCacheRelease('cred', (k, h) => {
   for (const hook of hooks) hook.free(k, h);
 });
 

@@ -10,7 +10,6 @@
  * clearing an fd under the lock (pick_file()) one xchg.
  */
 import {
-  CACHE,
   cmpxchg,
   deref,
   EBADF,
@@ -52,29 +51,15 @@ function fileRelease(k: Kernel, h: number): void {
   if (obj !== 0 && rel) rel(k, obj);
 }
 
-/**
- * The release is keyed by cache id, and the `file` cache's id exists only
- * once a layout is computed, not when this module loads. Every put of a
- * file goes through filePut() (fput, close, exit_files, the error paths of
- * fd installation), so binding the release there, once per thread and
- * cache id, binds it in every thread that can drop a last reference.
- */
-const releaseBound = new Set<number>();
-function bindRelease(): void {
-  const id = file.cache.file;
-  if (releaseBound.has(id)) return;
-  releaseBound.add(id);
-  setCacheRelease(id, fileRelease);
-}
+setCacheRelease('file', fileRelease);
 
 /** Drop a reference to a file (fput()); the last one runs its kind's release. */
 export function filePut(k: Kernel, f: number, lbl: number): void {
-  bindRelease();
   kput(k, f, lbl);
 }
 
 // exit_files(): the last reference to a thread group's signal_struct closes its files.
-setCacheRelease(CACHE.signal_struct, (k, h) => closeAll(k, deref(k, h)));
+setCacheRelease('signal_struct', (k, h) => closeAll(k, deref(k, h)));
 
 /** Address of the calling thread group's fd slot `i`. */
 function fdSlot(k: Kernel, i: number): number {

@@ -46,23 +46,10 @@ function freeRuleset(k: Kernel, h: number): void {
   if (parent !== 0) landlockPutRuleset(k, parent, L_PUT);
 }
 
-/**
- * The release is keyed by cache id, and Landlock's cache ids exist only once
- * a layout is computed, not when this module loads. Every put of a ruleset
- * goes through landlockPutRuleset(), so binding the release there, once per
- * thread and layout, binds it in every thread that can drop a last reference.
- */
-let releaseBoundTo = -1;
-function bindRelease(): void {
-  const id = landlock.cache.landlock_ruleset;
-  if (id === releaseBoundTo) return;
-  releaseBoundTo = id;
-  setCacheRelease(id, freeRuleset);
-}
+setCacheRelease('landlock_ruleset', freeRuleset);
 
 /** landlock_put_ruleset(): drop a reference; the last one frees the ruleset. */
 export function landlockPutRuleset(k: Kernel, ruleset: number, lbl = L_PUT): void {
-  bindRelease();
   kput(k, ruleset, lbl);
 }
 

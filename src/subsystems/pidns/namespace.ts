@@ -81,7 +81,6 @@ export function nsContains(k: Kernel, ns: number, inner: number): boolean {
 
 /** create_pid_namespace(): a child of `parent` (0: the initial namespace), allocation enabled. */
 export function createPidNamespace(k: Kernel, parent: number): number {
-  registerRelease();
   const level = parent === 0 ? 1 : loadPlain(k, deref(k, parent) + PN_LEVEL) + 1;
   if (level > MAX_PID_NS_LEVEL) return -28; // -ENOSPC
   const ns = kmemCacheAlloc(k, pidns.cache.pid_namespace, L.create);
@@ -97,22 +96,11 @@ export function createPidNamespace(k: Kernel, parent: number): number {
   return ns;
 }
 
-/**
- * put_pid_ns(): the last reference drops the parent's. setCacheRelease()
- * keys by cache id, which exists only once a layout is computed, so every
- * path that may put a namespace (create, unshare, free_pid) registers it
- * first, once per thread and cache id.
- */
-let releaseFor = -1;
-export function registerRelease(): void {
-  const id = pidns.cache.pid_namespace;
-  if (id === releaseFor) return;
-  releaseFor = id;
-  setCacheRelease(id, (k, ns) => {
-    const parent = loadPlain(k, deref(k, ns) + PN_PARENT);
-    if (parent !== 0) kput(k, parent, L.put);
-  });
-}
+/** put_pid_ns(): the last reference drops the parent's. */
+setCacheRelease('pid_namespace', (k, ns) => {
+  const parent = loadPlain(k, deref(k, ns) + PN_PARENT);
+  if (parent !== 0) kput(k, parent, L.put);
+});
 
 /** disable_pid_allocation(): no new task can enter the namespace (`pid_allocated &= ~PIDNS_ADDING` under pidmap_lock). */
 export function disablePidAllocation(k: Kernel, ns: number): void {
@@ -155,7 +143,6 @@ function allocPid(k: Kernel, child: number, flags: number): number {
  * it, I-PN2).
  */
 function freePid(k: Kernel, slot: number): void {
-  registerRelease();
   const t = pidns.task;
   const ns = k.tget(slot, t.pid_ns);
   const forChildren = k.tget(slot, t.pid_ns_for_children);

@@ -7,7 +7,7 @@
 import { CAP_SYS_ADMIN, CLONE_NEWPID, EINVAL, EPERM, kput, label, type Kernel } from '../../runtime/index.js';
 import { capable } from '../cred/cred.js';
 import { pidns } from './layout.js';
-import { createPidNamespace, registerRelease } from './namespace.js';
+import { createPidNamespace } from './namespace.js';
 
 const L_UNSHARE = label('sys_unshare');
 
@@ -16,7 +16,6 @@ export function sysUnshare(k: Kernel, flags: number): number {
   if ((flags & ~CLONE_NEWPID) !== 0) return -EINVAL;
   if ((flags & CLONE_NEWPID) === 0) return 0;
   if (!capable(k, CAP_SYS_ADMIN)) return -EPERM;
-  registerRelease();
   const active = k.tget(k.cur, pidns.task.pid_ns);
   const old = k.tget(k.cur, pidns.task.pid_ns_for_children);
   // copy_pid_ns(): only from a task whose children still go to its own namespace.

@@ -10,14 +10,12 @@ import { srcuDesign } from './design.js';
 import { exitListsEmpty, initExitLists } from './exitlist.js';
 import { I_RT2 } from './invariants.js';
 import { rcuTasks } from './layout.js';
-import { nameHoldoutList } from './waitgraph.js';
 
 export function rcuTasksInit(k: Kernel): void {
   // Before any task runs: plain stores, published by the iteration's start.
   storePlain(k, rcuTasks.global.rcu_tasks_on, 1);
   initExitLists(k);
   if (srcuDesign(k)) storePlain(k, rcuTasks.global.tasks_rcu_exit_srcu, initSrcuStruct(k));
-  nameHoldoutList();
 }
 
 registerTeardown((k) => {

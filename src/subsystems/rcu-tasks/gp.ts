@@ -58,7 +58,7 @@ import { exitListTasks, lockExitList, unlockExitList } from './exitlist.js';
 import { I_RT1 } from './invariants.js';
 import { rcuTasks } from './layout.js';
 import { R2, R7, R8 } from './mutants.js';
-import { nameHoldoutList, RCU_TASKS_GP_WAIT } from './waitgraph.js';
+import { RCU_TASKS_GP_WAIT } from './waitgraph.js';
 
 /** One simulated jiffy, in milliseconds of real time (parallel mode). */
 export const RT_JIFFY_MS = 0.1;
@@ -158,7 +158,6 @@ function checkHoldoutTask(k: Kernel, t: number): boolean {
 
 /** The holdout loop's sleep: a timed wait whose breadcrumb names the holdouts (wait-for graph). */
 function holdoutSleep(k: Kernel, fract: number): void {
-  nameHoldoutList();
   prepareToWait(k, RCU_TASKS_GP_WAIT, rcuTasks.global.holdouts, 0, TASK_UNINTERRUPTIBLE, L.holdoutSleep);
   scheduleTimeout(k, fract * RT_JIFFY_MS, L.holdoutSleep, true);
   finishWait(k, 0);

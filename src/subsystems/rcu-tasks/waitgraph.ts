@@ -12,14 +12,8 @@ import { rcuTasks } from './layout.js';
 /** The breadcrumb of the holdout loop's sleep. */
 export const RCU_TASKS_GP_WAIT = defineWaitKind('rcu tasks grace period', { timed: true });
 
-/**
- * Name the word the holdout loop sleeps on, for reports. Its address exists
- * only once a layout is computed, so the harness (rcuTasksInit) and the
- * sleeping worker (the holdout loop) name it, not this module's load.
- */
-export function nameHoldoutList(): void {
-  registerObjectName(rcuTasks.global.holdouts, 'rcu_tasks holdout list');
-}
+/** The word the holdout loop sleeps on, named for reports. */
+registerObjectName(() => rcuTasks.global.holdouts, 'rcu_tasks holdout list');
 
 registerWaitKindResolver(RCU_TASKS_GP_WAIT, (k: Kernel) => {
   const out: number[] = [];

@@ -114,20 +114,7 @@ function filterRelease(k: Kernel, f: number): void {
   if (prev !== 0) kput(k, prev, L.put);
 }
 
-/**
- * The release is keyed by cache id, and the seccomp_filter cache's id
- * exists only once a layout is computed, not when this module loads. Every
- * put of a filter goes through putSeccompFilter() (or the release itself,
- * for prev), so binding the release there, once per thread and cache id,
- * binds it in every thread that can drop a last reference.
- */
-const releaseBound = new Set<number>();
-function bindRelease(): void {
-  const id = seccomp.cache.seccomp_filter;
-  if (releaseBound.has(id)) return;
-  releaseBound.add(id);
-  setCacheRelease(id, filterRelease);
-}
+setCacheRelease('seccomp_filter', filterRelease);
 
 // seccomp_notify_release(): the listener file drops its refs reference and
 // detaches the notifier (seccomp_notify_detach(): filter->notif = NULL, a
@@ -220,7 +207,6 @@ export function seccompFilterOrphan(k: Kernel, orig: number, lbl = L.orphan): vo
 
 /** __put_seccomp_filter(): refs-- down the chain until one stays non-zero (the release hook frees and puts prev). */
 export function putSeccompFilter(k: Kernel, orig: number, lbl = L.put): void {
-  bindRelease();
   if (orig !== 0) kput(k, orig, lbl);
 }
 
