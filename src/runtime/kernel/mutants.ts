@@ -40,11 +40,6 @@ export function mutantById(id: string): Mutant | undefined {
   return byId.get(id);
 }
 
-/** Every mutant defined in this thread. */
-export function definedMutants(): readonly Mutant[] {
-  return [...byId.values()];
-}
-
 /** The kMutants words for a run with `ids` switched on. */
 export function mutantWords(ids: readonly string[]): Int32Array {
   if (ids.length > MAX_RUN_MUTANTS) throw new Error(`at most ${MAX_RUN_MUTANTS} mutants per run (got ${ids.join(', ')})`);

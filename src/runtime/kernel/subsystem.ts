@@ -104,10 +104,6 @@ export function registeredSubsystems(): readonly SubsystemRef[] {
   return registry.map((s) => ({ name: s.name, url: s.decl.url }));
 }
 
-export function subsystemByName(name: string): Subsystem | undefined {
-  return byName.get(name);
-}
-
 /** Import the modules of a layout's subsystems that this thread has not loaded yet (workers). */
 export async function loadSubsystems(refs: readonly SubsystemRef[]): Promise<void> {
   for (const r of refs) if (!byName.has(r.name)) await import(r.url);
@@ -121,13 +117,6 @@ export function subsystemsOf(refs: readonly SubsystemRef[]): Subsystem[] {
     if (!s) throw new Error(`subsystem ${r.name} is not loaded in this thread (${r.url})`);
     return s;
   });
-}
-
-/** Sum of the words a record kind needs over `subs`. */
-export function sliceWords(subs: readonly Subsystem[], kind: 'global' | 'task' | 'cred' | 'signal'): number {
-  let n = 0;
-  for (const s of subs) for (const w of Object.values(s.decl[kind] ?? {})) n += w;
-  return n;
 }
 
 /**
