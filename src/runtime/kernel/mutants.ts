@@ -3,7 +3,7 @@
  * code they change. Each is defined once, beside that code, with one
  * description:
  *
- *   export const L2 = defineMutant('L2', 'S1 computes the domain once for all threads');
+ *   export const L2 = defineMutant('L2', 'num_preparing starts at 0: no caller token');
  *   ...
  *   if (k.mutant(L2)) { ... the broken code ... } else { ... the kernel's ... }
  *
