@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replayLog } from '../src/harness/replay.js';
-import { pctMissBound } from '../src/harness/hunt.js';
+import { pctMissBound } from '../src/runtime/explore/pct.js';
 import type { SeedLog } from '../src/harness/seedlog.js';
 import { run, withTimeout } from './helpers.js';
 

@@ -19,7 +19,8 @@ import { deriveSeed, formatSeed } from '../runtime/kernel/prng.js';
 import type { Params, VariantDef } from '../runtime/kernel/scenario.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import type { WaitGraph } from '../runtime/kernel/waitgraph.js';
-import { convertParallel, pctMissBound, shrinkSchedule, type Conversion, type PctBound, type ShrinkOptions, type ShrinkResult } from './hunt.js';
+import { convertParallel, shrinkSchedule, type Conversion, type ShrinkOptions, type ShrinkResult } from './hunt.js';
+import type { PctBound } from '../runtime/explore/types.js';
 import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogSchedule } from './seedlog.js';
 import type { LoadedScenario } from './catalog.js';
 import type { IterationRequest, ReplayInput } from './request.js';
@@ -273,8 +274,8 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   const seconds = (performance.now() - t0) / 1000;
   o.onProgress?.({ iterations, failures, elapsed: seconds, target: { iterations: o.iterations, seconds: o.seconds } });
   const bound =
-    o.mode === 'controlled' && o.strategy.name === 'pct' && failures === 0 && iterations > 0
-      ? pctMissBound(o.threads, maxStepsSeen, o.depth, iterations)
+    o.mode === 'controlled' && o.strategy.missBound && failures === 0 && iterations > 0
+      ? o.strategy.missBound(o.threads, maxStepsSeen, o.depth, iterations)
       : null;
   return {
     type: 'summary',

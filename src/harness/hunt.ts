@@ -8,10 +8,10 @@
  *  - `shrinkSchedule`: a failing controlled schedule is minimised, fewest
  *    preemptions first, then fewest steps, while the same failure kind
  *    reproduces; the number of preemptions left is the bug's depth.
- *  - `pctMissBound`: what a clean PCT run is worth, statistically.
  *
  * Both run extra iterations on the session's warm pool.
  */
+import type { PctBound } from '../runtime/explore/types.js';
 import { replay } from '../runtime/explore/replay.js';
 import { replayOrder } from '../runtime/explore/replay-order.js';
 import type { MinimizedSchedule, SeedLogSchedule } from './seedlog.js';
@@ -137,25 +137,7 @@ export async function shrinkSchedule(
   };
 }
 
-export interface PctBound {
-  readonly threads: number;
-  readonly steps: number;
-  readonly depth: number;
-  readonly runs: number;
-  /** Lower bound on the chance that one run finds a given depth-d bug: 1 / (n k^(d-1)). */
-  readonly perRun: number;
-  /** Upper bound on the chance that all `runs` runs miss it: (1 - perRun)^runs. */
-  readonly miss: number;
-}
-
-/** PCT's guarantee (Burckhardt et al.): a run finds a depth-d bug with probability >= 1/(n k^(d-1)). */
-export function pctMissBound(threads: number, steps: number, depth: number, runs: number): PctBound {
-  const k = Math.max(1, steps);
-  const perRun = 1 / (Math.max(1, threads) * Math.pow(k, Math.max(0, depth - 1)));
-  const miss = Math.exp(runs * Math.log1p(-Math.min(perRun, 1 - 1e-16)));
-  return { threads, steps: k, depth, runs, perRun, miss };
-}
-
+/** One line for a clean PCT run (the bound comes from the strategy's `missBound`). */
 export function formatPctBound(b: PctBound): string {
   const pr = b.perRun >= 1e-3 ? b.perRun.toFixed(4) : b.perRun.toExponential(2);
   const miss = b.miss >= 1e-3 ? b.miss.toFixed(4) : b.miss.toExponential(2);

@@ -33,7 +33,7 @@ import {
 import { deriveSeed, localRng, Xoshiro } from '../kernel/prng.js';
 import { sleepUs, yieldCpu } from './delay.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { ParallelPerturber, Strategy } from './types.js';
+import type { ParallelPerturber, PctBound, Strategy } from './types.js';
 
 function changePointIndex(i32: Int32Array, step: number): number {
   const d = i32[kDepth]!;
@@ -44,6 +44,7 @@ function changePointIndex(i32: Int32Array, step: number): number {
 export const pct: Strategy = {
   name: 'pct',
   id: 2,
+  missBound: (threads, steps, depth, runs) => pctMissBound(threads, steps, depth, runs),
   beginIteration(mem, p) {
     const i32 = mem.i32;
     Xoshiro.seedInto(i32, kSchedRng, deriveSeed(p.iterSeed, 0x9c7));
@@ -129,4 +130,12 @@ function rankOf(k: Kernel, prio: number): number {
     if (k.tget(s, T_PRIO) > prio) rank++;
   }
   return rank;
+}
+
+/** PCT's guarantee (Burckhardt et al.): a run finds a depth-d bug with probability >= 1/(n k^(d-1)). */
+export function pctMissBound(threads: number, steps: number, depth: number, runs: number): PctBound {
+  const k = Math.max(1, steps);
+  const perRun = 1 / (Math.max(1, threads) * Math.pow(k, Math.max(0, depth - 1)));
+  const miss = Math.exp(runs * Math.log1p(-Math.min(perRun, 1 - 1e-16)));
+  return { threads, steps: k, depth, runs, perRun, miss };
 }

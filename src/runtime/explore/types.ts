@@ -36,6 +36,18 @@ export interface IterationSchedParams {
   readonly perturbPermille: number;
 }
 
+/** What a clean run of a probabilistic strategy is worth (PCT's guarantee). */
+export interface PctBound {
+  readonly threads: number;
+  readonly steps: number;
+  readonly depth: number;
+  readonly runs: number;
+  /** Lower bound on the chance that one run finds a given depth-d bug: 1 / (n k^(d-1)). */
+  readonly perRun: number;
+  /** Upper bound on the chance that all `runs` runs miss it: (1 - perRun)^runs. */
+  readonly miss: number;
+}
+
 export interface Strategy {
   readonly name: StrategyName;
   readonly id: number;
@@ -66,6 +78,12 @@ export interface Strategy {
    * decided at step `step` like any other.
    */
   pickTimer(k: Kernel, timed: readonly number[], step: number, lbl: number): number;
+  /**
+   * A clean controlled run's guarantee, for strategies that have one: the
+   * chance that `runs` runs of `threads` tasks and at most `steps` steps all
+   * missed a bug of depth `depth` (only PCT: Burckhardt et al.).
+   */
+  missBound?(threads: number, steps: number, depth: number, runs: number): PctBound;
 }
 
 /** What the controlled core exposes to Kernel.yieldPoint and to schedule(). */
