@@ -33,7 +33,8 @@ import {
   T_YIELDING,
 } from '../src/runtime/kernel/layout.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
-import { decide, YIELD_RETRY, YIELD_TIMED } from '../src/runtime/explore/controlled.js';
+import { decide } from '../src/runtime/explore/controlled.js';
+import { YIELD_RETRY, YIELD_TIMED } from '../src/runtime/kernel/layout.js';
 import { STRATEGIES, strategyById, strategyByName } from '../src/runtime/explore/index.js';
 import { none } from '../src/runtime/explore/none.js';
 import { pct } from '../src/runtime/explore/pct.js';

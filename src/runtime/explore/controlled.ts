@@ -38,20 +38,12 @@ import {
   T_STATE,
   T_TIMED,
   T_YIELDING,
+  YIELD_POLL,
+  YIELD_TIMED,
 } from '../kernel/layout.js';
-import type { Kernel } from '../kernel/kernel.js';
-import type { ControlledScheduler, Strategy } from './types.js';
+import { strategyOf, type Kernel } from '../kernel/kernel.js';
+import type { ControlledScheduler } from './types.js';
 
-/** T_YIELDING values. */
-export const YIELD_RETRY = 1;
-export const YIELD_TIMED = 2;
-/**
- * A polling sleep (the RCU Tasks holdout loop's schedule_timeout_idle): its
- * short timeout may fire at any decision, so the strategy may pick it like
- * a runnable task; picked, it wakes as timed out. An ordinary timed sleep
- * (YIELD_TIMED) fires only when nothing else can run.
- */
-export const YIELD_POLL = 3;
 
 const SPIN = 2000;
 
@@ -87,16 +79,6 @@ function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
   return out;
 }
 
-/**
- * The iteration's strategy. The executor sets it when a task starts and the
- * harness before it starts an iteration; a Kernel without one has not been
- * set up for controlled mode, which is a bug in lockstep, not in a scenario.
- */
-export function strategyOf(k: Kernel): Strategy {
-  const s = k.strategy;
-  if (s === null) throw new Error('controlled mode: Kernel.strategy is not set (the executor sets it when a task starts, the harness session per iteration)');
-  return s;
-}
 
 /**
  * One scheduling decision, made by the baton holder. Returns the slot to run
@@ -187,6 +169,8 @@ function switchTo(k: Kernel, next: number): void {
 }
 
 export const controlled: ControlledScheduler = {
+  blocked: (k, lbl) => scheduleBlocked(k, lbl),
+  exit: (k, lbl) => scheduleExit(k, lbl),
   yieldPoint(k, lbl) {
     const next = decide(k, lbl, true);
     if (next >= 0 && next !== k.cur) {

@@ -89,4 +89,8 @@ export interface Strategy {
 /** What the controlled core exposes to Kernel.yieldPoint and to schedule(). */
 export interface ControlledScheduler {
   yieldPoint(k: Kernel, lbl: number): void;
+  /** schedule() of a task that is not runnable any more: pass the baton, wait for it back. */
+  blocked(k: Kernel, lbl: number): void;
+  /** The current task is dead: pass the baton on. */
+  exit(k: Kernel, lbl: number): void;
 }

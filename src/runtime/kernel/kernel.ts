@@ -248,3 +248,10 @@ export class Kernel {
 }
 
 export { FailKind };
+
+/** The iteration's strategy (controlled mode), with a clear error if none was set. */
+export function strategyOf(k: Kernel): Strategy {
+  const s = k.strategy;
+  if (s === null) throw new Error('controlled mode: Kernel.strategy is not set (the executor sets it when a task starts, the harness session per iteration)');
+  return s;
+}

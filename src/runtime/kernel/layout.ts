@@ -170,6 +170,16 @@ export const T_CAPS = 31;
 export const T_PRIO = 32;
 /** Controlled mode: non-zero while the task is in a timed sleep or spin retry (deprioritised). */
 export const T_YIELDING = 33;
+/** T_YIELDING values: a spin retry (deprioritised), a timed sleep, a polling sleep. */
+export const YIELD_RETRY = 1;
+export const YIELD_TIMED = 2;
+/**
+ * A polling sleep (the RCU Tasks holdout loop's schedule_timeout_idle): its
+ * short timeout may fire at any decision, so the strategy may pick it like
+ * a runnable task; picked, it wakes as timed out. An ordinary timed sleep
+ * (YIELD_TIMED) fires only when nothing else can run.
+ */
+export const YIELD_POLL = 3;
 /** Set when a timed sleep expired (controlled mode treats the timeout as elapsed). */
 export const T_TIMED = 34;
 /** Controlled mode: label of the yield point the task is parked at (0: not parked at one). */

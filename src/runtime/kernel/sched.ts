@@ -54,9 +54,10 @@ import {
   T_WAIT_OBJ,
   T_WAIT_TICKET,
   T_YIELDING,
+  YIELD_POLL,
+  YIELD_TIMED,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
-import { scheduleBlocked, YIELD_POLL, YIELD_TIMED } from '../explore/controlled.js';
 
 const CORES = availableParallelism();
 /** Spin budget before parking when every runnable thread can have a core. */
@@ -115,7 +116,7 @@ export function schedule(k: Kernel, lbl: number): void {
   k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
   fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
   storeOnce(k, b + T_ON_RQ, 0);
-  if (k.controlled) scheduleBlocked(k, lbl);
+  if (k.controlled) k.scheduler!.blocked(k, lbl);
   else park(k, b + T_PARK);
   migrateOnWake(k);
   storeOnce(k, b + T_ON_RQ, 1);
@@ -160,7 +161,7 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
   if (k.controlled) {
     Atomics.store(i32, b + T_YIELDING, poll ? YIELD_POLL : YIELD_TIMED); // lockstep-internal
     Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
-    scheduleBlocked(k, lbl);
+    k.scheduler!.blocked(k, lbl);
     woken = Atomics.load(i32, b + T_TIMED) === 0; // lockstep-internal
     Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
   } else {

@@ -24,8 +24,12 @@ import {
 import { TaskExit } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { label } from './labels.js';
-import { T_ATOMIC_FLAGS, T_TGID, T_YIELDING } from './layout.js';
-import { YIELD_RETRY } from '../explore/controlled.js';
+import {
+  T_ATOMIC_FLAGS,
+  T_TGID,
+  T_YIELDING,
+  YIELD_RETRY,
+} from './layout.js';
 import { finishWait, prepareToWait, schedule, scheduleTimeout, wakeUp } from './sched.js';
 import {
   doGroupExit,

@@ -29,7 +29,7 @@ import {
   WaitKind,
 } from './constants.js';
 import { bug, KernelFailure } from './errors.js';
-import type { Kernel } from './kernel.js';
+import { strategyOf, type Kernel } from './kernel.js';
 import { label } from './labels.js';
 import {
   CACHE,
@@ -68,7 +68,6 @@ import {
   T_TID,
   X_MAILBOX,
 } from './layout.js';
-import { scheduleExit, strategyOf } from '../explore/controlled.js';
 import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
 import { fatalSignalPending } from './sigpending.js';
 import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
@@ -401,7 +400,7 @@ function doTaskDead(k: Kernel): void {
   storeOnce(k, k.curBase + T_ON_RQ, 0);
   storeOnce(k, k.curBase + T_STATE, TASK_DEAD);
   Atomics.sub(i32, kLiveTasks, 1); // lockstep-internal
-  if (k.controlled) scheduleExit(k, L_TASK_DEAD);
+  if (k.controlled) k.scheduler!.exit(k, L_TASK_DEAD);
 }
 
 export interface WaitResult {
