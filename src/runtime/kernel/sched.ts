@@ -28,7 +28,7 @@
  * the CPU its waker needs (~100 handoffs/s measured with 4 runnable threads
  * on 2 cores; docs/ARCHITECTURE.md §5 has the table).
  */
-import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, storeOnce } from './access.js';
+import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, smpMbAfterSpinlock, storeOnce } from './access.js';
 import { availableParallelism } from 'node:os';
 import {
   Ev,
@@ -114,6 +114,8 @@ export function schedule(k: Kernel, lbl: number): void {
   const b = k.curBase;
   if (loadOnce(k, b + T_STATE) === TASK_RUNNING) return;
   k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
+  // __schedule(): rq_lock() + smp_mb__after_spinlock() before the switch is accounted.
+  smpMbAfterSpinlock(k);
   fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
   storeOnce(k, b + T_ON_RQ, 0);
   if (k.controlled) k.scheduler!.blocked(k, lbl);
@@ -187,6 +189,10 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
 export function tryToWakeUp(k: Kernel, slot: number, stateMask: number): boolean {
   const i32 = k.i32;
   const b = k.base(slot);
+  // raw_spin_lock_irqsave(&p->pi_lock) + smp_mb__after_spinlock() before reading
+  // p->__state (kernel/sched/core.c: try_to_wake_up()): the waker's half of the
+  // pairing with set_current_state(), for callers that do not go through wakeUp().
+  smpMbAfterSpinlock(k);
   const st = loadOnce(k, b + T_STATE);
   if ((st & stateMask) === 0) return false;
   if (cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st) return false;

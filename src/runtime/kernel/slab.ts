@@ -12,7 +12,7 @@
  * free-list lock is a raw word held for a few instructions and never across
  * a yield point, so it needs no yield point of its own.
  */
-import { Order, cmpxchg, fetchAdd, loadOnce, storeOnce } from './access.js';
+import { cmpxchg, fetchAdd, loadOnce, Order, smpRmb, storeOnce } from './access.js';
 import { FailKind } from './constants.js';
 import { kasan, KernelFailure } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -261,8 +261,10 @@ export function kput(k: Kernel, h: number, lbl = L_PUT): void {
   const at = slotAddr(k, h, 'put');
   // A put on a freed object is the kernel's "refcount_t: underflow; use-after-free".
   checkLive(k, h, at, 'refcount_t: underflow; put');
-  // refcount_dec_and_test(): release ordering before the drop, acquire when it hits zero.
-  const old = fetchAdd(k, at + S_REF, -1, Order.FULL);
+  // refcount_dec_and_test(): release ordering before the drop, and acquire when it
+  // hits zero (smp_acquire__after_ctrl_dep(), an smp_rmb(); Documentation/core-api/refcount-vs-atomic.rst).
+  const old = fetchAdd(k, at + S_REF, -1, Order.RELEASE);
+  if (old === 1) smpRmb(k);
   if (old <= 0) throw k.fail(kasan(`refcount_t: underflow for ${describeHandle(k, h)}`));
   if (old === 1) {
     for (const rel of releases.get(cacheOf(k, handleCache(h)).spec.name) ?? []) rel(k, h);

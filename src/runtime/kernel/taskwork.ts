@@ -18,7 +18,7 @@
  * A SAB holds numbers, not closures, so callbacks are named functions that
  * subsystems register at module load; a callback_head stores the id.
  */
-import { Order, cmpxchg, loadOnce, storeOnce } from './access.js';
+import { cmpxchg, fetchOr, loadOnce, Order, storeOnce } from './access.js';
 import { ESRCH, PF_EXITING, TASK_INTERRUPTIBLE, TIF_NOTIFY_RESUME, TIF_NOTIFY_SIGNAL, TWA_RESUME, TWA_SIGNAL } from './constants.js';
 import { bug } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -76,7 +76,8 @@ export function taskWorkAdd(k: Kernel, slot: number, cb: number, notify: number,
 
 /** set_notify_signal(): TIF_NOTIFY_SIGNAL, and wake the task if it sleeps interruptibly. */
 export function setNotifySignal(k: Kernel, slot: number): void {
-  const old = k.tor(slot, T_TIF, TIF_NOTIFY_SIGNAL);
+  // test_and_set_ti_thread_flag(): value-returning, so fully ordered.
+  const old = fetchOr(k, k.base(slot) + T_TIF, TIF_NOTIFY_SIGNAL, Order.FULL);
   if ((old & TIF_NOTIFY_SIGNAL) === 0) tryToWakeUp(k, slot, TASK_INTERRUPTIBLE);
 }
 

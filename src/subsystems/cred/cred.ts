@@ -16,8 +16,8 @@ import {
   CACHE,
   CAP_SYS_ADMIN,
   capMask,
-  EXIT_DEAD,
   deref,
+  EXIT_DEAD,
   kget,
   kmemCacheAlloc,
   kput,
@@ -26,6 +26,7 @@ import {
   loadPlain,
   setCacheRelease,
   storePlain,
+  storeRelease,
   type Kernel,
 } from '../../runtime/index.js';
 import { CRED_CAPS, CRED_EUID, CRED_UID, T_CRED, T_EXIT_STATE } from '../../runtime/kernel/layout.js';
@@ -100,7 +101,8 @@ export function prepareCreds(k: Kernel, lbl = L_PREPARE): number {
 export function commitCreds(k: Kernel, cred: number, lbl = L_COMMIT): number {
   k.yieldPoint(lbl);
   const old = k.tget(k.cur, T_CRED);
-  k.tset(k.cur, T_CRED, cred);
+  // rcu_assign_pointer(task->cred, new) (kernel/cred.c: commit_creds()).
+  storeRelease(k, k.base(k.cur) + T_CRED, cred);
   kput(k, old, lbl);
   return 0;
 }

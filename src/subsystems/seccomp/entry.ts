@@ -19,10 +19,11 @@ import {
   invariant,
   label,
   ld,
+  loadAcquire,
   loadOnce,
   loadPlain,
-  signalOf,
   SIGKILL,
+  signalOf,
   smpRmb,
   storePlain,
   TaskExit,
@@ -68,7 +69,10 @@ function actionOnly(ret: number): number {
  */
 export function seccompRunFilters(k: Kernel, nr: number): number {
   k.yieldPoint(L.head);
-  const head = loadOnce(k, k.base(k.cur) + seccomp.task.filter);
+  // READ_ONCE(current->seccomp.filter) and an address dependency to its fields
+  // (seccomp_run_filters()), pairing with smp_store_release() in
+  // seccomp_sync_threads(); the layer tracks no dependencies, so an acquire.
+  const head = loadAcquire(k, k.base(k.cur) + seccomp.task.filter);
   if (head === 0) {
     throw k.fail(
       invariant(`tid ${k.curTid} has SYSCALL_WORK_SECCOMP in FILTER mode but a NULL filter (WARN_ON, KILL_PROCESS)`, 'I-SC6'),

@@ -36,6 +36,7 @@ import {
   Order,
   PFA_NO_NEW_PRIVS,
   setCacheRelease,
+  smpRmb,
   st,
   storeOnce,
   storePlain,
@@ -195,8 +196,10 @@ export function seccompFilterOrphan(k: Kernel, orig: number, lbl = L.orphan): vo
   while (orig !== 0) {
     k.yieldPoint(lbl);
     const a = fieldAddr(k, orig, SF_USERS, 'refcount_dec_and_test(&orig->users)');
-    // refcount_dec_and_test(): fully ordered.
-    const users = fetchAdd(k, a, -1, Order.FULL) - 1;
+    // refcount_dec_and_test(): release before the drop, acquire when it hits zero
+    // (Documentation/core-api/refcount-vs-atomic.rst).
+    const users = fetchAdd(k, a, -1, Order.RELEASE) - 1;
+    if (users === 0) smpRmb(k);
     if (users < 0) throw k.fail(invariant(`refcount_t: underflow of users on filter#${filterId(k, orig)}`, 'I-SC4'));
     if (users !== 0) return;
     // wake_up_poll(&orig->wqh, EPOLLHUP)

@@ -15,7 +15,7 @@
  * the watchdog can see (a cycle through an SRCU reader is a certain
  * deadlock, not a busy poll; docs/RCU.md, "Modelling decisions").
  */
-import { deref, fetchAdd, label, loadOnce, Order, wakeUpAll, type Kernel } from '../../runtime/index.js';
+import { deref, fetchAdd, label, loadOnce, Order, smpMb, wakeUpAll, type Kernel } from '../../runtime/index.js';
 import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
 import { srcuMb } from './barriers.js';
 import { SS_IDX, SS_WQ, srcu } from './layout.js';
@@ -57,6 +57,9 @@ export function srcuReadUnlock(k: Kernel, h: number, idx: number): void {
   noteHeld(k, h, -1);
   // lockstep's wake-up of a sleeping updater (see the header): a lockless
   // waitqueue_active()-style check, as wake_up() callers do.
+  // A lockless check for a sleeping updater is wq_has_sleeper() (include/linux/wait.h):
+  // smp_mb() between the counter update above and the read of the waiter count.
+  smpMb(k);
   if (loadOnce(k, ss + SS_WQ + WAITQ_WAITERS) > 0) wakeUpAll(k, ss + SS_WQ, L.wake);
 }
 

@@ -7,7 +7,7 @@
  * including TIF_NOTIFY_SIGNAL from task_work_add(TWA_SIGNAL) (kernel/task_work.c,
  * include/linux/sched/signal.h: signal_pending()).
  */
-import { Order, cmpxchg, loadOnce, storeOnce } from '../access.js';
+import { Order, cmpxchg, loadAcquire, loadOnce, storeOnce, storeRelease } from '../access.js';
 import { ERESTARTSYS, TASK_INTERRUPTIBLE, TASK_KILLABLE, TASK_UNINTERRUPTIBLE, WaitKind } from '../constants.js';
 import type { Kernel } from '../kernel.js';
 import { label } from '../labels.js';
@@ -42,14 +42,16 @@ export function complete(k: Kernel, c: number, lbl = L_COMPLETE): void {
 
 export function completeAll(k: Kernel, c: number, lbl = L_COMPLETE_ALL): void {
   k.yieldPoint(lbl, c);
-  storeOnce(k, c + COMPLETION_DONE, COMPLETION_ALL);
+  // done is written and read under x->wait.lock (kernel/sched/completion.c):
+  // what the completer wrote before is visible to whoever sees it complete.
+  storeRelease(k, c + COMPLETION_DONE, COMPLETION_ALL);
   wakeUp(k, c, c + COMPLETION_WAITERS, 0);
 }
 
 /** try_wait_for_completion(): consume one `done` if available. */
 function tryConsume(k: Kernel, c: number): boolean {
   for (;;) {
-    const d = loadOnce(k, c + COMPLETION_DONE);
+    const d = loadAcquire(k, c + COMPLETION_DONE);
     if (d === 0) return false;
     if (d === COMPLETION_ALL) return true;
     if (cmpxchg(k, c + COMPLETION_DONE, d, d - 1, Order.FULL) === d) return true;
@@ -89,5 +91,5 @@ export function waitForCompletionKillable(k: Kernel, c: number, lbl = L_WAIT): n
 }
 
 export function completionDone(k: Kernel, c: number): boolean {
-  return loadOnce(k, c + COMPLETION_DONE) !== 0;
+  return loadAcquire(k, c + COMPLETION_DONE) !== 0;
 }
