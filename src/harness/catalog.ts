@@ -62,6 +62,9 @@ export async function compileScenarioFile(path: string): Promise<string> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new UsageError(`scenario file ${path} does not exist`);
   const source = readFileSync(abs, 'utf8');
+  const hash = createHash('sha256').update(abs).update(source).update(RUNTIME_INDEX).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'lockstep-scenarios');
+  const file = join(dir, `${hash}.mjs`);
   const { build } = await import('esbuild');
   let out;
   try {
@@ -73,6 +76,12 @@ export async function compileScenarioFile(path: string): Promise<string> {
       platform: 'node',
       target: 'node20',
       logLevel: 'silent',
+      // An inline source map, with sources relative to the cached bundle's
+      // own path (outfile), so that a stack trace printed with source maps
+      // enabled names the user's file and line, not the bundle's.
+      outfile: file,
+      sourcemap: 'inline',
+      sourcesContent: false,
       plugins: [
         {
           name: 'lockstep-runtime',
@@ -91,10 +100,7 @@ export async function compileScenarioFile(path: string): Promise<string> {
     throw new UsageError(`scenario file ${path}${where} does not compile: ${first?.text ?? String(e)}`);
   }
   const code = out.outputFiles[0]!.text;
-  const hash = createHash('sha256').update(abs).update(source).update(RUNTIME_INDEX).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'lockstep-scenarios');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${hash}.mjs`);
   writeFileSync(file, code);
   return pathToFileURL(file).href;
 }
@@ -128,6 +134,9 @@ export async function describeInWorker(url: string, shownAs: string): Promise<Sc
 export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
   const url = await compileScenarioFile(path);
   await describeInWorker(url, path);
+  // setup() and check() run here: their stacks map to the user's file too
+  // (the map is read when the module loads, so enable maps before import).
+  process.setSourceMapsEnabled(true);
   const mod = (await import(url)) as { default?: unknown };
   if (!isScenario(mod.default)) throw new UsageError(`scenario file ${path}: default export is not a defineScenario(...) result`);
   return { scenario: mod.default, url, file: path };

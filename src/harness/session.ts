@@ -54,7 +54,7 @@ import { KernelMemory } from '../runtime/kernel/memory.js';
 import { mutantWords } from '../runtime/kernel/mutants.js';
 import { variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
 import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
-import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
+import { allParked, buildWaitGraph, nameSharedWords, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
 import type { LoadedScenario } from './catalog.js';
 import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
 import { layoutFor } from './layoutfor.js';
@@ -117,6 +117,8 @@ export class Session {
     const layout = layoutFor(sc, cfg.threads, cfg.params, cfg.layout);
     this.mem = KernelMemory.create(layout);
     this.hk = new Kernel(this.mem, true);
+    // Reports and traces made here name the scenario's shared words.
+    nameSharedWords(this.hk, sc.sharedOffsets);
     this.mem.i32.set(mutantWords(variantMutants(cfg.variant)), kMutants);
     this.pool = new ExecutorPool(
       this.mem,

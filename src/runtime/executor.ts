@@ -12,6 +12,7 @@
  */
 import { Ev, FailKind } from './kernel/constants.js';
 import { AbortIteration, KernelFailure, TaskExit } from './kernel/errors.js';
+import { assertionFailure, bodyFault } from './bodyfault.js';
 import { Kernel } from './kernel/kernel.js';
 import { label, labelText } from './kernel/labels.js';
 import {
@@ -73,6 +74,10 @@ const scenarios = new Map<string, Scenario>();
 async function loadScenario(url: string): Promise<Scenario> {
   let sc = scenarios.get(url);
   if (!sc) {
+    // Before the import: Node reads a module's source map when it loads it,
+    // and only while maps are enabled. A compiled scenario file carries one
+    // (harness/catalog.ts), so a body's stack names the user's own file.
+    process.setSourceMapsEnabled(true);
     const mod = (await import(url)) as { default?: unknown };
     if (!isScenario(mod.default)) throw new Error(`${url}: default export is not a defineScenario(...) result`);
     sc = mod.default;
@@ -188,9 +193,9 @@ function runTask(
     } else if (e instanceof TaskExit) {
       k.reportFailure(FailKind.CRASH, `tid ${tid}: task exit raised inside do_exit()`, null);
     } else {
-      const err = e instanceof Error ? e : new Error(String(e));
-      const where = labelText(k.tget(slot, T_BODY)) || '?';
-      k.reportFailure(FailKind.CRASH, `tid ${tid} (${where}) threw: ${err.stack ?? err.message}`, null, L_USER);
+      // A failed node:assert is an invariant failure, anything else a crash (bodyfault.ts).
+      const f = bodyFault(e, tid, labelText(k.tget(slot, T_BODY)) || '?');
+      k.reportFailure(f.kind, f.message, null, f.kind === FailKind.CRASH ? L_USER : 0);
     }
   } finally {
     k.cur = -1;
@@ -238,7 +243,11 @@ function makeContext(
     userTick(k, slot);
     sys.interruptReturn();
   };
+  const assert = (cond: unknown, message: string): void => {
+    if (!cond) throw assertionFailure(message, assert);
+  };
   ctx = {
+    assert,
     tid,
     tgid: k.tget(slot, T_TGID),
     arg: k.tget(slot, T_ARG),

@@ -53,6 +53,13 @@ export interface ThreadContext<P extends Params = Params> {
   readonly k: Kernel;
   /** Per-thread PRNG derived from (seed, iteration, tid). */
   readonly rng: Xoshiro;
+  /**
+   * Fail the iteration as kind `invariant` with `message` (and where the
+   * assertion is) unless `cond` is truthy. Not a yield point. Returns void,
+   * not `asserts cond`: TypeScript refuses assertion signatures called
+   * through a parameter without a type annotation (TS2775), which `ctx` is.
+   */
+  assert(cond: unknown, message: string): void;
   /** Address of a scenario-shared word. */
   addr(name: string, i?: number): number;
   /** User-space loads and stores of shared words: preemption points, and signals are delivered at them. */

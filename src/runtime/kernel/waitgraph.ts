@@ -115,11 +115,39 @@ export function registerObjectName(addr: number | (() => number), name: string):
   else slicedNames.push({ at: addr, name });
 }
 
-/** Human name of the object at `addr`: named sync objects show their name. */
+/** A scenario's shared words by name: offsets within the scenario region (`Scenario.sharedOffsets`). */
+export type SharedWordNames = Readonly<Record<string, { readonly at: number; readonly len: number }>>;
+
+const sharedNames = new WeakMap<Kernel, SharedWordNames>();
+
+/**
+ * Name the scenario's shared words in reports made through `k`: a futex
+ * sleep on `ctx.addr('flag')` then reads "waitqueue 'flag'" instead of a raw
+ * offset. The harness registers the scenario it runs (the runtime knows no
+ * scenario); keyed by Kernel, so sessions of different scenarios in one
+ * process keep their own names.
+ */
+export function nameSharedWords(k: Kernel, words: SharedWordNames): void {
+  sharedNames.set(k, words);
+}
+
+function sharedWordName(k: Kernel, addr: number): string | null {
+  const words = sharedNames.get(k);
+  if (!words) return null;
+  const off = addr - k.L.scenario;
+  for (const [name, w] of Object.entries(words)) {
+    if (off >= w.at && off < w.at + w.len) return w.len === 1 ? `'${name}'` : `'${name}[${off - w.at}]'`;
+  }
+  return null;
+}
+
+/** Human name of the object at `addr`: named sync objects and shared words show their name. */
 export function describeObject(k: Kernel, addr: number): string {
   const named = headerNames.get(addr);
   if (named !== undefined) return named;
   for (const n of slicedNames) if (n.at() === addr) return n.name;
+  const word = sharedWordName(k, addr);
+  if (word !== null) return word;
   const c = k.L.cacheById[CACHE.sync]!;
   if (addr >= c.base && addr < c.base + c.stride * c.spec.capacity) {
     const slot = Math.floor((addr - c.base) / c.stride);
@@ -218,16 +246,16 @@ function resolve(k: Kernel, slot: number, kind: number, obj: number): { releaser
   switch (kind) {
     case WaitKind.MUTEX: {
       const o = loadOnce(k, obj + MUTEX_OWNER);
-      return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
+      return o ? holder(k, o, 'holder') : { releasers: [], why: 'unlocked (wake-up pending)' };
     }
     case WaitKind.SPINLOCK: {
       const o = loadOnce(k, obj + SPIN_OWNER);
-      return o ? { releasers: [o], why: 'holder' } : { releasers: [], why: 'unlocked (wake-up pending)' };
+      return o ? holder(k, o, 'holder') : { releasers: [], why: 'unlocked (wake-up pending)' };
     }
     case WaitKind.RWSEM_READ:
     case WaitKind.RWSEM_WRITE: {
       const c = loadOnce(k, obj + RWSEM_COUNT);
-      if (c === -1) return { releasers: [loadOnce(k, obj + RWSEM_OWNER)], why: 'writer' };
+      if (c === -1) return holder(k, loadOnce(k, obj + RWSEM_OWNER), 'writer');
       return { releasers: [], why: c > 0 ? `${c} reader(s)` : 'free (wake-up pending)' };
     }
     case WaitKind.CHILD_EXIT: {
@@ -250,6 +278,20 @@ function resolve(k: Kernel, slot: number, kind: number, obj: number): { releaser
     default:
       return { releasers: [], why: 'any task that signals the object' };
   }
+}
+
+/**
+ * The owner of a lock releases it, unless it has exited: then nobody will.
+ * The kernel's do_exit() (kernel/exit.c) calls lockdep's
+ * debug_check_no_locks_held() for this; lockstep lets the task exit and
+ * says so in the report instead.
+ */
+function holder(k: Kernel, tid: number, why: string): { releasers: number[]; why: string } {
+  const s = k.slotOf(tid);
+  if (tid > 0 && s < k.nrSlots() && (k.tget(s, T_EXIT_STATE) !== 0 || k.tget(s, T_STATE) === TASK_DEAD)) {
+    return { releasers: [], why: `held by ${tid}, which exited without releasing it` };
+  }
+  return { releasers: [tid], why };
 }
 
 function findCycle(nodes: readonly WaitNode[]): CycleEntry[] | null {
