@@ -52,7 +52,7 @@ import {
 } from '../runtime/kernel/layout.js';
 import { KernelMemory } from '../runtime/kernel/memory.js';
 import { mutantWords } from '../runtime/kernel/mutants.js';
-import { variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
+import { bindShared, variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
 import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
 import { allParked, buildWaitGraph, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
 import type { LoadedScenario } from './catalog.js';
@@ -117,6 +117,7 @@ export class Session {
     const layout = layoutFor(sc, cfg.threads, cfg.params, cfg.layout);
     this.mem = KernelMemory.create(layout);
     this.hk = new Kernel(this.mem, true);
+    bindShared(this.hk, sc, cfg.params);
     this.mem.i32.set(mutantWords(variantMutants(cfg.variant)), kMutants);
     this.pool = new ExecutorPool(
       this.mem,
