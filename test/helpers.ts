@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runStress, type FailureRecord, type IterationInfo, type StressOptions, type StressSummary } from '../src/harness/campaign.js';
-import { isScenario, type Params, type Scenario } from '../src/runtime/kernel/scenario.js';
+import { isScenario, runParams, runThreads, type Params, type Scenario } from '../src/runtime/kernel/scenario.js';
 import { strategyByName } from '../src/runtime/explore/index.js';
 import { builtinByName } from '../src/scenarios/index.js';
 
@@ -66,12 +66,12 @@ export async function run(o: RunOpts): Promise<RunResult> {
   if (!variant) throw new Error(`no variant ${o.variant} in ${sc.name}`);
   const failures: FailureRecord[] = [];
   const iterations: IterationInfo[] = [];
-  const params: Params = { ...(sc.params ?? {}), ...(o.params ?? {}) };
+  const params: Params = runParams(sc, variant, o.params ?? {});
   return withTimeout(`${sc.name}/${variant.name}`, o.timeoutMs ?? 60_000, async (stop) => {
     const summary = await runStress({
       scenario: { scenario: sc, url },
       variant,
-      threads: o.threads ?? sc.threads.default,
+      threads: o.threads ?? runThreads(sc, params),
       params,
       iterations: o.iterations === undefined ? 50 : o.iterations,
       seconds: o.seconds ?? null,

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { UsageError } from '../runtime/kernel/errors.js';
 import { MAX_TASKS_CAPACITY } from '../runtime/kernel/layout.js';
 import { parseSeed } from '../runtime/kernel/prng.js';
-import type { ParamValue, Params, Scenario, VariantDef } from '../runtime/kernel/scenario.js';
+import { runParams, runThreads, type ParamValue, type Params, type Scenario, type VariantDef } from '../runtime/kernel/scenario.js';
 import { STRATEGIES } from '../runtime/explore/index.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import { intFlag, strFlag, type Flags } from './args.js';
@@ -25,8 +25,24 @@ export function resolveVariant(sc: Scenario, name: string | undefined): VariantD
   return v;
 }
 
+/**
+ * The run's thread count: `--threads N`, else the scenario's default, or,
+ * for a scenario that derives it from its parameters (`threads.fromParams`),
+ * the derived count; a `--threads` that contradicts it is refused.
+ */
 export function resolveThreads(sc: Scenario, flags: Flags, params: Params): number {
-  const t = intFlag(flags, 'threads', sc.threads.default, 1, 1_000_000)!;
+  let derived: number | null = null;
+  if (sc.threads.fromParams) {
+    try {
+      derived = runThreads(sc, params);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const t = intFlag(flags, 'threads', derived ?? sc.threads.default, 1, 1_000_000)!;
+  if (derived !== null && t !== derived) {
+    throw new UsageError(`--threads ${t} contradicts ${sc.name}, which derives ${derived} threads from its parameters (drop --threads, or change them with --param)`);
+  }
   if (t < sc.threads.min || t > sc.threads.max) {
     throw new UsageError(`--threads ${t} is out of range for ${sc.name} (${sc.threads.min}..${sc.threads.max})`);
   }
@@ -37,8 +53,9 @@ export function resolveThreads(sc: Scenario, flags: Flags, params: Params): numb
   return t;
 }
 
-export function resolveParams(sc: Scenario, flags: Flags): Params {
-  const out: Record<string, ParamValue> = { ...(sc.params ?? {}) };
+/** The scenario's defaults, then the variant's (`VariantDef.params`), then every `--param name=value`. */
+export function resolveParams(sc: Scenario, flags: Flags, variant: VariantDef | null = null): Params {
+  const out: Record<string, ParamValue> = { ...runParams(sc, variant) };
   const raw = flags['param'];
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
   for (const item of list) {

@@ -16,7 +16,7 @@ import { fingerprint } from './fingerprint.js';
 import { fnv1a } from '../runtime/kernel/layout.js';
 import type { LayoutConfig } from '../runtime/kernel/layout.js';
 import { deriveSeed, formatSeed } from '../runtime/kernel/prng.js';
-import type { Params, VariantDef } from '../runtime/kernel/scenario.js';
+import { runThreads, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import type { WaitGraph } from '../runtime/kernel/waitgraph.js';
 import { convertParallel, shrinkSchedule, type Conversion, type ShrinkOptions, type ShrinkResult } from './hunt.js';
@@ -147,6 +147,11 @@ export interface StressSummary {
 
 export async function runStress(o: StressOptions): Promise<StressSummary> {
   const sc = o.scenario.scenario;
+  // A scenario that derives its thread count from its parameters sizes the
+  // pool, the layout and the PCT bound from it: a different count is a mistake.
+  if (sc.threads.fromParams && o.threads !== runThreads(sc, o.params)) {
+    throw new Error(`${sc.name}: ${o.threads} threads, but its parameters give ${runThreads(sc, o.params)}`);
+  }
   const iterationTimeoutMs = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
   const session = new Session({
     scenario: o.scenario,

@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { isScenario } from '../runtime/kernel/scenario.js';
+import { isScenario, runParams, runThreads } from '../runtime/kernel/scenario.js';
 import type { ScenarioInfo } from './catalog.js';
 
 const api = {
@@ -20,8 +20,16 @@ const api = {
     return {
       name: sc.name,
       description: sc.description,
-      threads: { default: sc.threads.default, min: sc.threads.min, max: sc.threads.max },
-      variants: sc.variants.map((v) => ({ name: v.name, kind: v.kind, expect: v.expect, spec: v.spec })),
+      // A scenario that derives its thread count from its parameters shows the
+      // count its defaults give, and each variant the count its own give.
+      threads: { default: runThreads(sc, runParams(sc, null)), min: sc.threads.min, max: sc.threads.max },
+      variants: sc.variants.map((v) => ({
+        name: v.name,
+        kind: v.kind,
+        expect: v.expect,
+        spec: v.spec,
+        ...(sc.threads.fromParams ? { threads: runThreads(sc, runParams(sc, v)) } : {}),
+      })),
     };
   },
 };

@@ -28,7 +28,7 @@ export interface ScenarioInfo {
   readonly name: string;
   readonly description: string;
   readonly threads: { readonly default: number; readonly min: number; readonly max: number };
-  readonly variants: readonly { name: string; kind: string; expect: string; spec: string | null }[];
+  readonly variants: readonly { name: string; kind: string; expect: string; spec: string | null; threads?: number }[];
 }
 
 /**

@@ -184,6 +184,7 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationRequest)
     waitqueue: syncObj,
     spinlock: syncObj,
     rwsem: syncObj,
+    condvar: syncObj,
     addr: (name, i = 0) => sharedAddr(hk, sc, name, i),
     set(name, v, i = 0) {
       Atomics.store(i32, sharedAddr(hk, sc, name, i), v);

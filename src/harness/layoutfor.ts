@@ -8,7 +8,7 @@
  */
 import '../subsystems/index.js';
 import { DEFAULT_LAYOUT_CONFIG, type LayoutConfig } from '../runtime/kernel/layout.js';
-import type { Params, Scenario } from '../runtime/kernel/scenario.js';
+import { sharedLayout, type Params, type Scenario } from '../runtime/kernel/scenario.js';
 import { registeredSubsystems } from '../runtime/kernel/subsystem.js';
 
 export function layoutFor(sc: Scenario, threads: number, params: Params, extra: Partial<LayoutConfig> = {}): LayoutConfig {
@@ -17,7 +17,7 @@ export function layoutFor(sc: Scenario, threads: number, params: Params, extra: 
     ...DEFAULT_LAYOUT_CONFIG,
     maxTasks: Math.max(DEFAULT_LAYOUT_CONFIG.maxTasks, maxTasks + 2),
     maxExecutors: maxTasks,
-    scenarioWords: Math.max(DEFAULT_LAYOUT_CONFIG.scenarioWords, sc.sharedWords),
+    scenarioWords: Math.max(DEFAULT_LAYOUT_CONFIG.scenarioWords, sharedLayout(sc, params).words),
     subsystems: registeredSubsystems(),
     ...extra,
   };

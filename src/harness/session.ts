@@ -52,7 +52,7 @@ import {
 } from '../runtime/kernel/layout.js';
 import { KernelMemory } from '../runtime/kernel/memory.js';
 import { mutantWords } from '../runtime/kernel/mutants.js';
-import { variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
+import { bindShared, sharedLayout, variantMutants, type Params, type VariantDef } from '../runtime/kernel/scenario.js';
 import { collectTrace, type Trace } from '../runtime/kernel/trace.js';
 import { allParked, buildWaitGraph, nameSharedWords, onlyWaitingForCpu, type WaitGraph } from '../runtime/kernel/waitgraph.js';
 import type { LoadedScenario } from './catalog.js';
@@ -117,8 +117,9 @@ export class Session {
     const layout = layoutFor(sc, cfg.threads, cfg.params, cfg.layout);
     this.mem = KernelMemory.create(layout);
     this.hk = new Kernel(this.mem, true);
-    // Reports and traces made here name the scenario's shared words.
-    nameSharedWords(this.hk, sc.sharedOffsets);
+    bindShared(this.hk, sc, cfg.params);
+    // Reports and traces made here name the scenario's shared words (at this run's sizes).
+    nameSharedWords(this.hk, sharedLayout(sc, cfg.params).offsets);
     this.mem.i32.set(mutantWords(variantMutants(cfg.variant)), kMutants);
     this.pool = new ExecutorPool(
       this.mem,

@@ -40,7 +40,7 @@ import {
 } from './kernel/layout.js';
 import { KernelMemory } from './kernel/memory.js';
 import { deriveSeed, localRng } from './kernel/prng.js';
-import { isScenario, sharedAddr, type Scenario, type ThreadContext } from './kernel/scenario.js';
+import { bindShared, isScenario, sharedAddr, type Scenario, type ThreadContext } from './kernel/scenario.js';
 import { controlled, waitFirstTurn } from './explore/controlled.js';
 import { strategyById, type Strategy } from './explore/index.js';
 import { Sys } from './kernel/sys.js';
@@ -95,6 +95,7 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
   const mem = new KernelMemory(args.sab, args.layout);
   mem.verify();
   const k = new Kernel(mem, false);
+  bindShared(k, sc, { ...(sc.params ?? {}), ...args.params });
   k.exec = args.exec;
   k.scheduler = controlled;
   const bodies = new Map<number, (ctx: ThreadContext) => void>();

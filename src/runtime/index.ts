@@ -73,6 +73,8 @@ export {
   waitForCompletionInterruptible,
   waitForCompletionKillable,
 } from './kernel/sync/completion.js';
+export { condBroadcast, condInit, condSignal, condWait, condWaiters } from './kernel/sync/condvar.js';
+export { doJoin } from './kernel/join.js';
 export { msleep, waitEvent, waitEventTimeout, waitEventUninterruptible, wakeUpAll, wakeUpOne } from './kernel/sync/waitqueue.js';
 export {
   atomicAddReturn,

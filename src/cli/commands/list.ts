@@ -9,7 +9,7 @@ export const listSpec: CommandSpec = {
   summary: 'List the built-in scenarios, their thread ranges and variants (correct designs, historical designs, planted bugs).',
   usage: 'lockstep list [--json]',
   options: { json: { type: 'boolean' } },
-  help: ['  --json   one JSON array: [{name, description, threads: {default,min,max}, variants: [{name, kind, expect, spec}]}]'],
+  help: ['  --json   one JSON array: [{name, description, threads: {default,min,max}, variants: [{name, kind, expect, spec, threads?}]}] (threads on a variant: the count it derives from its parameters)'],
   example: 'lockstep list --json',
 };
 

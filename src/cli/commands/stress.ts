@@ -62,7 +62,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   const loaded = await resolveScenario(flags);
   const sc = loaded.scenario;
   const variant = resolveVariant(sc, strFlag(flags, 'variant'));
-  const params = resolveParams(sc, flags);
+  const params = resolveParams(sc, flags, variant);
   const threads = resolveThreads(sc, flags, params);
   if (flags['iterations'] !== undefined && flags['seconds'] !== undefined) {
     throw new UsageError('give either --iterations K or --seconds T, not both');

@@ -13,6 +13,7 @@ export const EACCES = 13;
 export const EFAULT = 14;
 export const EBUSY = 16;
 export const EINVAL = 22;
+export const EDEADLK = 35;
 export const EOVERFLOW = 75;
 export const EBADFD = 77;
 export const EOPNOTSUPP = 95;
@@ -35,6 +36,7 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   [EFAULT]: 'EFAULT',
   [EBUSY]: 'EBUSY',
   [EINVAL]: 'EINVAL',
+  [EDEADLK]: 'EDEADLK',
   [EOVERFLOW]: 'EOVERFLOW',
   [EBADFD]: 'EBADFD',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
@@ -120,6 +122,10 @@ export const WaitKind = {
   CHILD_EXIT: 7,
   /** A timed sleep (schedule_timeout, msleep). */
   TIMEOUT: 8,
+  /** pthread_cond_wait(): sleeping on a condition variable (sync/condvar.ts). */
+  CONDVAR: 9,
+  /** pthread_join(): waiting for a thread of the group to exit (join.ts); the aux word is its tid. */
+  JOIN: 10,
 } as const;
 /** Core breadcrumb kinds whose sleep ends by itself (a timeout); subsystems add theirs (waitkind.ts). */
 export const CORE_TIMED_WAIT_KINDS: readonly number[] = [WaitKind.TIMEOUT];
@@ -136,6 +142,8 @@ export const CORE_WAIT_KIND_NAMES: Readonly<Record<number, string>> = {
   6: 'waitqueue',
   7: 'child exit',
   8: 'timeout',
+  9: 'condvar',
+  10: 'thread join',
 };
 
 /** Event kinds in the rings. */

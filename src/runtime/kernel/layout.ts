@@ -182,6 +182,11 @@ export const YIELD_TIMED = 2;
 export const YIELD_POLL = 3;
 /** Set when a timed sleep expired (controlled mode treats the timeout as elapsed). */
 export const T_TIMED = 34;
+/**
+ * pthread's joinid: the tid of the thread joining this one, -1 once joined, 0
+ * while joinable (join.ts). A word that was free, so no field moves.
+ */
+export const T_JOINER = 35;
 /** Controlled mode: label of the yield point the task is parked at (0: not parked at one). */
 export const T_AT_YIELD = 36;
 /** Number of children not yet reaped (for wait4 -ECHILD). */
@@ -287,6 +292,10 @@ export const COMPLETION_WAITERS = 1;
 export const COMPLETION_ALL = 0x7fffffff;
 export const WAITQ_WORDS = 1;
 export const WAITQ_WAITERS = 0;
+/** pthread_cond_t: a wake-up sequence counter and the sleeper count (sync/condvar.ts). */
+export const COND_WORDS = 2;
+export const COND_SEQ = 0;
+export const COND_WAITERS = 1;
 
 // ----- cache: sync (standalone named primitives a scenario allocates) --------
 export const SYNC_NAME = 0; // label id of the object's name

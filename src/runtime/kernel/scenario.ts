@@ -33,6 +33,12 @@ export interface VariantDef {
   /** Planted bugs switched on (spec IDs); defaults to [spec] for mutants. */
   readonly mutants?: readonly string[];
   readonly description?: string;
+  /**
+   * Parameter defaults of this variant, applied over the scenario's `params`
+   * and under the run's `--param` overrides (a 100-thread variant says
+   * `params: { workers: 100 }`). Only parameters the scenario declares.
+   */
+  readonly params?: Params;
 }
 
 export type ParamValue = number | boolean | string;
@@ -45,7 +51,7 @@ export interface ThreadContext<P extends Params = Params> {
   readonly arg: number;
   readonly params: P;
   readonly variant: string;
-  /** --threads N of the run. */
+  /** The run's thread count: --threads N, or what `threads.fromParams` derives. */
   readonly threads: number;
   readonly iteration: number;
   readonly sys: Sys;
@@ -98,6 +104,8 @@ export interface SetupContext<P extends Params = Params> {
   waitqueue(name: string): number;
   spinlock(name: string): number;
   rwsem(name: string): number;
+  /** A named pthread condition variable (condWait/condSignal/condBroadcast). */
+  condvar(name: string): number;
   addr(name: string, i?: number): number;
   set(name: string, v: number, i?: number): void;
   get(name: string, i?: number): number;
@@ -130,14 +138,24 @@ export interface CheckContext<P extends Params = Params> {
 export interface ScenarioDef<P extends Params = Params> {
   readonly name: string;
   readonly description: string;
-  readonly threads: { readonly default: number; readonly min: number; readonly max: number };
+  /**
+   * The range of `--threads`. With `fromParams`, the thread count follows
+   * from the run's parameters instead (it must stay within min..max), and a
+   * `--threads` that differs from it is refused.
+   */
+  readonly threads: {
+    readonly default: number;
+    readonly min: number;
+    readonly max: number;
+    readonly fromParams?: (params: P) => number;
+  };
   /** Most tasks alive at once for `threads` (sizes the warm pool). Default: threads + 1. */
   readonly maxTasks?: (threads: number, params: P) => number;
   /** Default parameter values; the run may override them. */
   readonly params?: P;
   readonly variants: readonly VariantDef[];
-  /** Shared words by name, with their length in words. */
-  readonly shared?: Readonly<Record<string, number>>;
+  /** Shared words by name, with their length in words, or a function of the run's parameters. */
+  readonly shared?: Readonly<Record<string, number | ((params: P) => number)>>;
   readonly bodies: Readonly<Record<string, ThreadBody<P>>>;
   readonly handlers?: Readonly<Record<string, SignalHandler<P>>>;
   readonly setup: (s: SetupContext<P>) => void;
@@ -155,20 +173,77 @@ export interface Scenario<P extends Params = Params> extends ScenarioDef<P> {
   readonly sharedWords: number;
 }
 
-export function defineScenario<P extends Params = Params>(def: ScenarioDef<P>): Scenario<P> {
+export type SharedOffsets = Readonly<Record<string, { readonly at: number; readonly len: number }>>;
+
+/** Place the shared words for one run's parameters (sizes may be functions of them). */
+function placeShared<P extends Params>(def: Pick<ScenarioDef<P>, 'name' | 'shared'>, params: P): { offsets: SharedOffsets; words: number } {
   const offsets: Record<string, { at: number; len: number }> = {};
   let w = 0;
-  for (const [name, len] of Object.entries(def.shared ?? {})) {
-    if (!Number.isInteger(len) || len < 1) throw new Error(`scenario ${def.name}: shared word "${name}" needs a length >= 1`);
+  for (const [name, size] of Object.entries(def.shared ?? {})) {
+    const len = typeof size === 'function' ? size(params) : size;
+    if (!Number.isInteger(len) || len < 1) throw new Error(`scenario ${def.name}: shared word "${name}" needs a length >= 1 (got ${len})`);
     offsets[name] = { at: w, len };
     w += len;
   }
+  return { offsets, words: w };
+}
+
+export function defineScenario<P extends Params = Params>(def: ScenarioDef<P>): Scenario<P> {
   const t = def.threads;
   if (!(t.min >= 1 && t.min <= t.default && t.default <= t.max)) {
     throw new Error(`scenario ${def.name}: threads must satisfy 1 <= min <= default <= max`);
   }
   if (def.variants.length === 0) throw new Error(`scenario ${def.name}: at least one variant is required`);
-  return { ...def, __lockstepScenario: 1, sharedOffsets: offsets, sharedWords: w };
+  // Placed for the default parameters: what a scenario with fixed sizes always uses.
+  const { offsets, words } = placeShared(def, (def.params ?? {}) as P);
+  return { ...def, __lockstepScenario: 1, sharedOffsets: offsets, sharedWords: words };
+}
+
+/** Does any shared size depend on the parameters? Then addresses depend on the run (bindShared). */
+function sharedVaries(sc: Pick<ScenarioDef, 'shared'>): boolean {
+  return Object.values(sc.shared ?? {}).some((v) => typeof v === 'function');
+}
+
+/** The shared words of a run with `params`: offsets and the total (sizes the layout's scenario words). */
+export function sharedLayout(sc: Scenario, params: Params): { offsets: SharedOffsets; words: number } {
+  if (!sharedVaries(sc)) return { offsets: sc.sharedOffsets, words: sc.sharedWords };
+  return placeShared(sc as ScenarioDef, params);
+}
+
+/**
+ * A run's parameters: the scenario's defaults, then the variant's own
+ * (`VariantDef.params`), then the caller's overrides (`--param`).
+ */
+export function runParams(sc: Scenario, variant: VariantDef | null, overrides: Params = {}): Params {
+  return { ...(sc.params ?? {}), ...(variant?.params ?? {}), ...overrides };
+}
+
+/**
+ * A run's thread count when none is given: `threads.fromParams(params)` if
+ * the scenario derives it, else `threads.default`. Throws if the derived
+ * count is not an integer within min..max.
+ */
+export function runThreads(sc: Scenario, params: Params): number {
+  const t = sc.threads;
+  if (!t.fromParams) return t.default;
+  const n = t.fromParams(params as never);
+  if (!Number.isInteger(n) || n < t.min || n > t.max) {
+    throw new Error(`scenario ${sc.name} derives ${n} threads from its parameters, outside ${t.min}..${t.max}`);
+  }
+  return n;
+}
+
+/**
+ * Shared-word offsets bound to a thread's Kernel for the run it serves. A
+ * scenario whose shared sizes are functions of its parameters has different
+ * addresses in different runs, so `sharedAddr(k, scenario, ...)`, called
+ * with the module's scenario object, looks them up here; the executor and
+ * the harness's Session bind them once (one Kernel serves one run).
+ */
+const boundShared = new WeakMap<Kernel, SharedOffsets>();
+
+export function bindShared(k: Kernel, sc: Scenario, params: Params): void {
+  if (sharedVaries(sc)) boundShared.set(k, sharedLayout(sc, params).offsets);
 }
 
 export function isScenario(x: unknown): x is Scenario {
@@ -211,7 +286,7 @@ export function variantMutants(v: VariantDef): readonly string[] {
 
 /** Resolve a shared word name to its absolute address. */
 export function sharedAddr(k: Kernel, sc: Pick<Scenario, 'name' | 'sharedOffsets'>, name: string, i = 0): number {
-  const o = sc.sharedOffsets[name];
+  const o = (boundShared.get(k) ?? sc.sharedOffsets)[name];
   if (!o) throw new Error(`scenario ${sc.name}: no shared word "${name}"`);
   if (i < 0 || i >= o.len) throw new Error(`scenario ${sc.name}: shared word ${name}[${i}] out of range (length ${o.len})`);
   return k.L.scenario + o.at + i;

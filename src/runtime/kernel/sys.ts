@@ -43,12 +43,14 @@ import {
 } from './signal.js';
 import { signalPending } from './sigpending.js';
 import { copyProcess, doWait, type WaitResult } from './task.js';
+import { doJoin } from './join.js';
 
 const L_CLONE = label('sys_clone');
 const L_KILL = label('sys_kill');
 const L_TGKILL = label('sys_tgkill');
 const L_SIGACTION = label('sys_rt_sigaction');
 const L_WAIT = label('sys_wait4');
+const L_JOIN = label('sys_pthread_join');
 const L_NANOSLEEP = label('sys_nanosleep');
 const L_YIELD = label('sys_sched_yield');
 const L_FUTEX_WAIT = label('sys_futex:wait');
@@ -151,6 +153,20 @@ export class Sys {
       if (out === RESTART) continue;
       k.event(Ev.SYSRET, L_WAIT, 0, typeof r === 'number' ? out : r.pid);
       return typeof r === 'number' ? out : r;
+    }
+  }
+
+  /**
+   * pthread_join(tid): wait until thread `tid` of this process has exited;
+   * returns its exit code, or -EDEADLK (tid is the caller), -ESRCH (no such
+   * thread in this process) or -EINVAL (already joined, or being joined).
+   * A signal handler may run during the wait; the join then goes on, since
+   * pthread_join never returns EINTR (POSIX).
+   */
+  join(tid: number): number {
+    for (;;) {
+      const r = this.call(L_JOIN, () => doJoin(this.k, tid));
+      if (r !== -EINTR) return r;
     }
   }
 

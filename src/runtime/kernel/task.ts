@@ -74,6 +74,7 @@ import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
 import { spinLock, spinUnlock } from './sync/spinlock.js';
 import { waitEvent, wakeUpAll } from './sync/waitqueue.js';
 import { taskWorkRun } from './taskwork.js';
+import { joinWake } from './join.js';
 
 const L_CLONE = label('copy_process');
 const L_LINK = label('copy_process:link');
@@ -336,6 +337,8 @@ export function doExit(k: Kernel, code: number): void {
   storeOnce(k, k.curBase + T_EXIT_CODE, code);
   for (const hook of exitHooks.beforeExitNotify) hook(k);
   exitNotify(k);
+  // pthread_join(): the exit state is set, so the joiner may go on.
+  joinWake(k);
   for (const hook of exitHooks.afterExitNotify) hook(k);
   doTaskDead(k);
 }
