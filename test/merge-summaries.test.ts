@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../src/runtime/kernel/errors.js';
 import { mergeSummaries, parseSummary, type ShardSummary } from '../src/cli/merge.js';
+import { classifyResult } from '../src/cli/results.js';
 
 /** A shard summary as `stress --shard I/N --json` ends. */
 function shard(over: Partial<ShardSummary> = {}): ShardSummary {
@@ -191,6 +192,22 @@ test('parseSummary: every kind of bad text is one line naming the file', () => {
     assert.is(got, msg, what);
     assert.not.match(got, /\n/, `${what}: one line`);
   }
+});
+
+test('classifyResult: which files in a merge DIR are results, by content', () => {
+  const progress = '{"type":"progress","iterations":3}';
+  const cases: [string, string, 'summary' | 'unfinished' | 'other'][] = [
+    ['stress --json output', `${progress}\n${JSON.stringify(shard())}\n`, 'summary'],
+    ['a summary alone', JSON.stringify(shard()), 'summary'],
+    ['a pretty-printed summary', JSON.stringify(shard(), null, 2), 'summary'],
+    ['a seed log', JSON.stringify({ format: 'lockstep-seed-log/1', seed: '0x00000007', failure: { kind: 'deadlock' } }, null, 2), 'other'],
+    ['a stress output cut before its summary', `${progress}\n${progress}\n`, 'unfinished'],
+    ['one that ends in a failure record', `${progress}\n{"type":"failure","iteration":4}\n`, 'unfinished'],
+    ['a bench report', '{"results":[],"detection":[]}', 'other'],
+    ['text', 'hello\n', 'other'],
+    ['empty', '', 'other'],
+  ];
+  for (const [what, text, kind] of cases) assert.is(classifyResult(text), kind, what);
 });
 
 test.run();

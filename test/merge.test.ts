@@ -2,7 +2,7 @@
  * `lockstep merge`: shards' --json summaries combined into one, and every
  * kind of bad input refused with one line and exit 2.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -69,7 +69,7 @@ function shardFile(name: string, s: Partial<Summary>): string {
 test('merge --help shows its usage and an example', async () => {
   const h = await lockstep(['merge', '--help']);
   assert.is(h.code, 0);
-  assert.match(h.stdout, /Usage: lockstep merge RESULT\.\.\. \[--json\]/);
+  assert.match(h.stdout, /Usage: lockstep merge \(RESULT \| DIR\)\.\.\. \[--json\]/);
   assert.match(h.stdout, /Example: lockstep merge shard-1\.json/);
 });
 
@@ -121,6 +121,44 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
   assert.match(t.stdout, /selftest-lost-update\s+racy\s+controlled\s+pct\s+2\s+120/);
   for (const f of files) assert.match(t.stdout, new RegExp(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   assert.match(t.stdout, /seed logs:/);
+
+  // The same shards as a job runner's artifact download leaves them: one folder per job, each with its
+  // result and its real seed logs (JSON too, told apart by content), plus files that are not results.
+  const art = join(tmp, 'artifacts');
+  for (const i of [1, 2, 3]) {
+    const job = join(art, `shard-${i}`);
+    mkdirSync(job, { recursive: true });
+    cpSync(files[i - 1]!, join(job, `shard-${i}.json`));
+    if (existsSync(join(tmp, `logs-${i}`))) cpSync(join(tmp, `logs-${i}`), join(job, 'deep', `logs-${i}`), { recursive: true });
+  }
+  writeFileSync(join(art, 'README.txt'), 'artifacts of the stress jobs\n');
+  writeFileSync(join(art, 'shard-1', 'notes.json'), '{"type":"note"}\n');
+  const copied = readdirSync(art, { recursive: true }).filter((p) => String(p).includes('deep') && String(p).endsWith('.json'));
+  assert.is(copied.length, m.logs.length, 'every seed log is in the tree');
+  const d = await lockstep(['merge', art, '--json']);
+  assert.is(d.code, 1, d.stderr);
+  assert.is(d.stderr, '');
+  const md = lastLine(d.stdout);
+  assert.is(md.iterations, 120);
+  assert.is(md.failures, m.failures);
+  assert.equal(md.logs, m.logs);
+  assert.equal(
+    md.shards.map((s) => s.file),
+    [1, 2, 3].map((i) => join(art, `shard-${i}`, `shard-${i}.json`)),
+  );
+  // Directories and files mixed.
+  const mixed = await lockstep(['merge', join(art, 'shard-1'), files[1]!, join(art, 'shard-3'), '--json']);
+  assert.is(mixed.code, 1, mixed.stderr);
+  const mm = lastLine(mixed.stdout);
+  assert.is(mm.iterations, 120);
+  assert.equal(
+    mm.shards.map((s) => s.file),
+    [join(art, 'shard-1', 'shard-1.json'), files[1], join(art, 'shard-3', 'shard-3.json')],
+  );
+  // A file named twice, once inside a directory and once on its own, is refused as before.
+  const twice = await lockstep(['merge', art, join(art, 'shard-2', 'shard-2.json')]);
+  assert.is(twice.code, 2);
+  assert.match(twice.stderr, /shard-2\.json is given twice|shard 2\/3 appears twice/);
 });
 
 test('merge: synthetic shards, a pretty-printed summary, and a merged summary merged again', async () => {
@@ -173,6 +211,17 @@ test('merge: bad input is one line and exit 2', async () => {
     ['different scenario', ['merge', a, shardFile('sc.json', { scenario: 'selftest-abba' })], /scenario "tw-barrier" in .* but "selftest-abba"/],
     ['different strategy', ['merge', a, shardFile('st.json', { strategy: 'pct' })], /strategy "random" in .* but "pct"/],
     ['the same file twice', ['merge', a, a], /ok\.json is given twice/],
+    ['an empty directory', ['merge', dir('empty-dir', {})], /empty-dir: no stress --json result in it \(looked at 0 file\(s\)/],
+    [
+      'a directory with no result',
+      ['merge', dir('no-results', { 'log.json': JSON.stringify({ format: 'lockstep-seed-log/1', seed: '0x1' }, null, 2), 'sub/a.txt': 'hello\n' })],
+      /no-results: no stress --json result in it \(looked at 2 file\(s\)/,
+    ],
+    [
+      'a directory with an unfinished shard',
+      ['merge', dir('unfinished', { 'done.json': JSON.stringify(summary()), 'job/cut.json': '{"type":"progress","iterations":3}\n' })],
+      /unfinished\/job\/cut\.json is a stress --json output without its summary line/,
+    ],
   ];
   for (const [what, args, re] of cases) {
     const r = await lockstep(args);
@@ -182,6 +231,17 @@ test('merge: bad input is one line and exit 2', async () => {
     assert.is(r.stdout, '', `${what}: nothing on stdout`);
   }
 });
+
+/** A directory under tmp holding `files` (relative path -> content). */
+function dir(name: string, files: Record<string, string>): string {
+  const root = join(tmp, name);
+  mkdirSync(root, { recursive: true });
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
 
 function write(name: string, text: string): string {
   const p = join(tmp, name);

@@ -14,18 +14,24 @@ import { mergeCommand, mergeSpec } from './commands/merge.js';
 import { replayCommand, replaySpec } from './commands/replay.js';
 import { stressCommand, stressSpec } from './commands/stress.js';
 import { traceCommand, traceSpec } from './commands/trace.js';
-import { stdio, type Output } from './output.js';
+import { pipeClosed, stdio, watchPipes, type Output } from './output.js';
 
 type Handler = (flags: Flags, out: Output, stop: AbortSignal, positionals: string[]) => Promise<number>;
 
-const COMMANDS: readonly { spec: CommandSpec; run: Handler }[] = [
-  { spec: listSpec, run: (f, o) => listCommand(f, o) },
-  { spec: stressSpec, run: (f, o, s) => stressCommand(f, o, s) },
-  { spec: replaySpec, run: (f, o, s, p) => replayCommand(f, o, s, p) },
-  { spec: traceSpec, run: (f, o, _s, p) => traceCommand(f, o, p) },
-  { spec: benchSpec, run: (f, o) => benchCommand(f, o) },
-  { spec: mergeSpec, run: (f, o, _s, p) => mergeCommand(f, o, p) },
-  { spec: campaignSpec, run: (f, o, s) => campaignCommand(f, o, s) },
+/**
+ * `stoppable`: the command ends soon by itself or on the stop signal, so a
+ * closed output stops it like Ctrl-C (a stress run closes its pool). bench
+ * runs for minutes and takes no stop signal: a closed output ends the
+ * process at once, as SIGPIPE would.
+ */
+const COMMANDS: readonly { spec: CommandSpec; run: Handler; stoppable: boolean }[] = [
+  { spec: listSpec, run: (f, o) => listCommand(f, o), stoppable: true },
+  { spec: stressSpec, run: (f, o, s) => stressCommand(f, o, s), stoppable: true },
+  { spec: replaySpec, run: (f, o, s, p) => replayCommand(f, o, s, p), stoppable: true },
+  { spec: traceSpec, run: (f, o, _s, p) => traceCommand(f, o, p), stoppable: true },
+  { spec: benchSpec, run: (f, o) => benchCommand(f, o), stoppable: false },
+  { spec: mergeSpec, run: (f, o, _s, p) => mergeCommand(f, o, p), stoppable: true },
+  { spec: campaignSpec, run: (f, o, s) => campaignCommand(f, o, s), stoppable: true },
 ];
 
 function usage(): string {
@@ -36,6 +42,18 @@ function usage(): string {
 }
 
 export async function main(argv: readonly string[], out: Output = stdio, stop?: AbortSignal): Promise<number> {
+  const ac = new AbortController();
+  const stoppable = COMMANDS.find((x) => x.spec.name === argv[0])?.stoppable ?? true;
+  // The reader of our output went away (EPIPE): stop quietly, as a shell tool does (output.ts).
+  const unwatch = out === stdio ? watchPipes(() => (stoppable ? ac.abort() : process.exit(0))) : () => {};
+  try {
+    return await dispatch(argv, out, stop, ac);
+  } finally {
+    unwatch();
+  }
+}
+
+async function dispatch(argv: readonly string[], out: Output, stop: AbortSignal | undefined, ac: AbortController): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     out.write(`${usage()}\n`);
@@ -50,7 +68,6 @@ export async function main(argv: readonly string[], out: Output = stdio, stop?: 
     out.error(`lockstep: unknown command "${cmd}" (valid: ${COMMANDS.map((x) => x.spec.name).join(', ')})\n`);
     return 2;
   }
-  const ac = new AbortController();
   const onSigint = (): void => {
     if (ac.signal.aborted) process.exit(130);
     out.error('\ninterrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
@@ -63,7 +80,9 @@ export async function main(argv: readonly string[], out: Output = stdio, stop?: 
       out.write(`${helpText(c.spec)}\n`);
       return 0;
     }
-    return await c.run(flags, out, stop ?? ac.signal, positionals);
+    const code = await c.run(flags, out, stop ?? ac.signal, positionals);
+    // Stopped because nobody reads any more: that is how the user chose to end it, not an interruption.
+    return code === 130 && out === stdio && pipeClosed() ? 0 : code;
   } catch (e) {
     if (e instanceof UsageError) {
       out.error(`lockstep ${cmd}: ${e.message}\n`);

@@ -14,6 +14,10 @@ export interface ProgressSink {
 
 export function makeProgress(label: string, mode: 'tty' | 'plain' | 'none', stream: NodeJS.WriteStream = process.stderr): ProgressSink {
   if (mode === 'none') return { update() {}, log() {}, done() {} };
+  // Once the reader has gone (EPIPE, see output.ts) the stream is destroyed: stay quiet.
+  const put = (text: string): void => {
+    if (!stream.destroyed) stream.write(text);
+  };
   let lastPlain = 0;
   let drawn = false;
   const render = (p: Progress): string => {
@@ -36,15 +40,15 @@ export function makeProgress(label: string, mode: 'tty' | 'plain' | 'none', stre
   if (mode === 'tty') {
     return {
       update(p) {
-        stream.write(`\r\x1b[2K${render(p)}`);
+        put(`\r\x1b[2K${render(p)}`);
         drawn = true;
       },
       log(line) {
-        stream.write(`${drawn ? '\r\x1b[2K' : ''}${line}\n`);
+        put(`${drawn ? '\r\x1b[2K' : ''}${line}\n`);
         drawn = false;
       },
       done() {
-        if (drawn) stream.write('\n');
+        if (drawn) put('\n');
         drawn = false;
       },
     };
@@ -54,10 +58,10 @@ export function makeProgress(label: string, mode: 'tty' | 'plain' | 'none', stre
       const now = Date.now();
       if (now - lastPlain < 2000) return;
       lastPlain = now;
-      stream.write(`${render(p)}\n`);
+      put(`${render(p)}\n`);
     },
     log(line) {
-      stream.write(`${line}\n`);
+      put(`${line}\n`);
     },
     done() {},
   };

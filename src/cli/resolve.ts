@@ -7,6 +7,7 @@ import { runParams, runThreads, type ParamValue, type Params, type Scenario, typ
 import { STRATEGIES } from '../runtime/explore/index.js';
 import type { Strategy } from '../runtime/explore/types.js';
 import { intFlag, strFlag, type Flags } from './args.js';
+import { parseShard, type ShardChoice } from './shard.js';
 import { loadBuiltin, loadScenarioFile, type LoadedScenario } from '../harness/catalog.js';
 
 export async function resolveScenario(flags: Flags): Promise<LoadedScenario> {
@@ -96,13 +97,17 @@ export function resolveSeed(flags: Flags): number {
   return s;
 }
 
-export function resolveShard(flags: Flags): readonly [number, number] | null {
+/**
+ * `--shard I/N` or `--shard auto[/N]` (./shard.ts). A shard needs `--seed`:
+ * without it each shard would draw its own random seed, and the shards
+ * would be pieces of different runs that merge must refuse after they
+ * have all run to the end.
+ */
+export function resolveShard(flags: Flags, env: NodeJS.ProcessEnv = process.env): ShardChoice | null {
   const v = strFlag(flags, 'shard');
-  if (v === undefined) return null;
-  const m = /^([0-9]+)\/([0-9]+)$/.exec(v.trim());
-  if (!m) throw new UsageError(`--shard: "${v}" is not I/N (e.g. 1/4)`);
-  const i = Number(m[1]);
-  const n = Number(m[2]);
-  if (n < 1 || i < 1 || i > n) throw new UsageError(`--shard ${v}: I must be between 1 and N`);
-  return [i - 1, n];
+  const choice = parseShard(v, env);
+  if (choice && strFlag(flags, 'seed') === undefined) {
+    throw new UsageError(`--shard ${v} needs --seed S, the same on every shard (e.g. --seed 0x2a): shards of different seeds cannot be merged`);
+  }
+  return choice;
 }

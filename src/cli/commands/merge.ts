@@ -1,26 +1,28 @@
 /**
- * `lockstep merge RESULT...`: combine the `--json` summaries of shards
+ * `lockstep merge RESULT|DIR...`: combine the `--json` summaries of shards
  * (`stress --shard I/N --json > shard-I.json`) into one summary. This file
- * reads the files and prints; what merging means (which runs agree, what
- * adds up) is in ../merge.ts.
+ * prints; which files are results is in ../results.ts, and what merging
+ * means (which runs agree, what adds up) in ../merge.ts.
  */
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../../runtime/kernel/errors.js';
 import type { CommandSpec, Flags } from '../args.js';
-import { mergeSummaries, parseSummary, type ShardSummary } from '../merge.js';
+import { mergeSummaries } from '../merge.js';
 import { emit, type Output } from '../output.js';
 import { table } from '../progress.js';
+import { collectResults } from '../results.js';
 
 export const mergeSpec: CommandSpec = {
   name: 'merge',
   summary: 'Combine the --json summaries of shards (stress --shard I/N --json) into one summary with every seed log.',
-  usage: 'lockstep merge RESULT... [--json]',
+  usage: 'lockstep merge (RESULT | DIR)... [--json]',
   options: { json: { type: 'boolean' } },
-  positionals: { min: 1, max: 10_000, names: 'RESULT (one or more --json outputs of stress)' },
+  positionals: { min: 1, max: 10_000, names: 'RESULT or DIR (--json outputs of stress, or directories holding them)' },
   help: [
     '  RESULT...   files holding the JSON Lines of `stress --json` (the last line is the summary),',
     '              or a single summary object; all from the same scenario, variant, mode, strategy,',
     '              seed and threads (one per shard)',
+    '  DIR         a directory (an artifact download): every file in it and its subdirectories',
+    '              whose last line is a stress --json summary is a RESULT; other files (seed logs,',
+    '              traces) are ignored; e.g. lockstep merge artifacts/',
     '  --json      print the merged summary as one JSON line ({"type":"summary", ..., "shards": [...]})',
     '',
     'Exit code: 0 when the merged run found no failure, 1 when any shard found one, 2 on bad input.',
@@ -28,19 +30,8 @@ export const mergeSpec: CommandSpec = {
   example: 'lockstep merge shard-1.json shard-2.json shard-3.json shard-4.json',
 };
 
-/** Read one RESULT file: its summary, or a one-line reason it has none. */
-function readSummary(path: string): ShardSummary {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${path}`);
-  }
-  return parseSummary(text, path);
-}
-
 export async function mergeCommand(flags: Flags, out: Output, positionals: string[]): Promise<number> {
-  const items = positionals.map((file) => ({ file, s: readSummary(file) }));
+  const items = collectResults(positionals);
   const m = mergeSummaries(items);
   const dup = m.logs.length - new Set(m.logs).size;
   if (dup > 0) {

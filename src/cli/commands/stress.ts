@@ -14,7 +14,7 @@ export const stressSpec: CommandSpec = {
   name: 'stress',
   summary: 'Run a scenario variant for K iterations or T seconds on real threads; every failure writes a seed log and prints a line that reproduces it.',
   usage:
-    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N] [--dot FILE] [--json]',
+    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N|auto[/N]] [--dot FILE] [--json]',
   options: {
     scenario: { type: 'string' },
     'scenario-file': { type: 'string' },
@@ -48,7 +48,9 @@ export const stressSpec: CommandSpec = {
     '  --depth D                PCT depth (default 3)',
     '  --log-dir DIR            where seed logs go (default ./lockstep-logs)',
     '  --stop-on-failure        stop at the first failure',
-    '  --shard I/N              run shard I of N of the seed space',
+    '  --shard I/N              run shard I of N of the seed space (needs --seed)',
+    '  --shard auto[/N]         take I and N from the job runner: JOB_COMPLETION_INDEX (Kubernetes',
+    '                           Indexed Job; give N), CI_NODE_INDEX/CI_NODE_TOTAL (GitLab CI parallel:)',
     '  --param name=value       override a scenario parameter (repeatable)',
     '  --hang-ms MS             watchdog: ms without progress before a hang (default 2000)',
     '  --perturb P              parallel mode: delay probability per yield point, per mille (default 50)',
@@ -74,6 +76,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   const depth = intFlag(flags, 'depth', 3, 1, 17)!;
   const seed = resolveSeed(flags);
   const shard = resolveShard(flags);
+  if (shard?.from) out.error(`${shard.from}\n`);
   const logDir = strFlag(flags, 'log-dir') ?? 'lockstep-logs';
   const hangMs = intFlag(flags, 'hang-ms', sc.hangMs ?? 2000, 50, 3_600_000)!;
   const perturb = intFlag(flags, 'perturb', 50, 0, 1000)!;
@@ -91,7 +94,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
     iterations,
     seconds,
     seed,
-    shard,
+    shard: shard?.range ?? null,
     mode,
     strategy,
     depth,
