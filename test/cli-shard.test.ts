@@ -5,25 +5,13 @@
  * most cases run in memory; the CLI runs check the stderr line, the
  * summary's shard field, and that auto picks the very shard I/N would.
  */
+import { refusal } from './refusal.js';
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../src/runtime/kernel/errors.js';
 import { parseShard } from '../src/cli/shard.js';
 import { resolveShard } from '../src/cli/resolve.js';
 import { CLI, ROOT } from './helpers.js';
-
-/** The message of the UsageError `f` throws. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, UsageError);
-    return (e as Error).message;
-  }
-  assert.unreachable('no UsageError');
-  return '';
-}
 
 test('parseShard: explicit I/N is 0-based inside and says nothing', () => {
   assert.equal(parseShard('3/8', {}), { range: [2, 8], from: null });

@@ -4,9 +4,9 @@
  * longest, which runs are refused and why, and which duplicates are caught.
  * test/merge.test.ts runs the same command end to end.
  */
+import { refusal } from './refusal.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../src/runtime/kernel/errors.js';
 import { mergeSummaries, parseSummary, type ShardSummary } from '../src/cli/merge.js';
 import { classifyResult } from '../src/cli/results.js';
 
@@ -31,18 +31,6 @@ function shard(over: Partial<ShardSummary> = {}): ShardSummary {
     expect: 'pass',
     ...over,
   };
-}
-
-/** The message of the UsageError `f` throws (fails the test if it throws anything else, or nothing). */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, UsageError);
-    return (e as Error).message;
-  }
-  assert.unreachable('expected a UsageError');
-  return '';
 }
 
 test('compatible shards: counts add up, seconds is the longest shard, cpuSeconds the sum', () => {
