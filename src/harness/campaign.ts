@@ -25,7 +25,7 @@ import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogS
 import type { LoadedScenario } from './catalog.js';
 import type { IterationRequest, ReplayInput } from './request.js';
 import { Session, type IterationResult } from './session.js';
-import { PctSteps } from '../runtime/explore/pct-steps.js';
+import { INITIAL_STEPS, PctSteps } from '../runtime/explore/pct-steps.js';
 import { ExploreDriver, type ExploreConfig, type ExplorationSummary } from './explore.js';
 
 export interface StressOptions {
@@ -188,7 +188,8 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let failures = 0;
   let iterations = 0;
   let steps = 0;
-  const pctSteps = new PctSteps(o.maxSteps ?? o.pctSteps ?? null);
+  // Running one iteration K times must run it the same way K times: k does not learn then.
+  const pctSteps = new PctSteps(o.maxSteps ?? o.pctSteps ?? (o.fixedIteration !== undefined ? INITIAL_STEPS : null));
   let maxSteps = pctSteps.current;
   let runHash = fnv1a(`${sc.name}/${o.variant.name}/${seedText}`);
   let firstFailureSeconds: number | null = null;
