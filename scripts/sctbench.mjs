@@ -27,6 +27,7 @@ const flag = (name, dflt) => {
 };
 const cap = Number(flag('--cap', '10'));
 const only = new RegExp(flag('--only', '.'));
+const strategies = flag('--strategies', 'ipb,idb,pct,random').split(',');
 const examples = [{ file: 'examples/bank-transfer.ts' }];
 
 function run(argv) {
@@ -84,10 +85,11 @@ if (what === 'bugs') {
       if (v.expect !== 'fail' || !only.test(`${sc.name}/${v.name}`)) continue;
       const base = [...sc.target, '--variant', v.name, '--mode', 'controlled', '--stop-on-failure', '--seconds', String(cap), '--seed', '1'];
       const row = { scenario: sc.name, variant: v.name, spec: v.spec };
-      row.ipb = firstFailure(run(['stress', ...base, '--strategy', 'dfs', '--bound-mode', 'iterative', '--preemption-bound', '1000']));
-      row.idb = firstFailure(run(['stress', ...base, '--strategy', 'dfs', '--bound-mode', 'iterative', '--delay-bound', '1000']));
-      row.pct = firstFailure(run(['stress', ...base, '--strategy', 'pct', '--depth', '3']));
-      row.random = firstFailure(run(['stress', ...base, '--strategy', 'random']));
+      const want = (s) => strategies.includes(s);
+      if (want('ipb')) row.ipb = firstFailure(run(['stress', ...base, '--strategy', 'dfs', '--bound-mode', 'iterative', '--preemption-bound', '1000']));
+      if (want('idb')) row.idb = firstFailure(run(['stress', ...base, '--strategy', 'dfs', '--bound-mode', 'iterative', '--delay-bound', '1000']));
+      if (want('pct')) row.pct = firstFailure(run(['stress', ...base, '--strategy', 'pct', '--depth', '3']));
+      if (want('random')) row.random = firstFailure(run(['stress', ...base, '--strategy', 'random']));
       process.stderr.write(`${sc.name}/${v.name}: ${JSON.stringify(row)}\n`);
       rows.push(row);
     }

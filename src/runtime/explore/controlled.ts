@@ -126,13 +126,13 @@ function openEntry(k: Kernel, step: number, enabled: readonly number[], flags: n
   i32[e + EX_NFP] = 0;
 }
 
-/** Exploration log: the decision at `step` had one choice, `slot` (an atomic exit runs on). */
-export function onlyChoice(k: Kernel, step: number, slot: number): void {
+/** Exploration log: the decision at `step` could only choose among `slots` (an atomic exit runs on; a yielding task gives way). */
+export function onlyChoice(k: Kernel, step: number, slots: readonly number[]): void {
   if (k.fp === null || step >= k.L.config.exploreSteps) return;
   const i32 = k.i32;
   const e = k.L.exploreLog + step * EX_WORDS;
   i32.fill(0, e, e + EX_MASK_WORDS);
-  i32[e + (slot >> 5)] = 1 << (slot & 31);
+  for (const s of slots) i32[e + (s >> 5)] = i32[e + (s >> 5)]! | (1 << (s & 31));
 }
 
 /**

@@ -102,8 +102,19 @@ export const dfs: Strategy = {
     if (i32[kExploreTimerStep] === step + 1) return runnable[0]!;
     if (cur >= 0 && k.fp !== null && k.fp.muted) {
       // An atomic exit runs on while it can: one choice, no branch.
-      onlyChoice(k, step, cur);
+      onlyChoice(k, step, [cur]);
       return cur;
+    }
+    if (cur >= 0 && runnable.length > 1 && k.tget(cur, T_YIELDING) !== 0) {
+      // Fairness (Musuvathi & Qadeer, "Fair stateless model checking",
+      // PLDI'08): a task that yields (sched_yield, a retry loop, a polling
+      // sleep) gives way while another task can run. Without this rule the
+      // search would contain schedules in which a poller's timeout fires
+      // again and again while a runnable task never runs: livelocks of an
+      // unfair scheduler, not of the program.
+      runnable = runnable.filter((s) => s !== cur);
+      onlyChoice(k, step, runnable);
+      cur = -1;
     }
     const want = prefixChoice(k, step);
     if (want >= 0) {

@@ -45,14 +45,21 @@ export function choiceCost(policy: Policy, d: DecisionPoint, q: number): number 
 /**
  * The deterministic scheduler's order of preference at `d` (its first entry
  * costs nothing). Under preemption bounding: the decider if it runs on, else
- * tasks that are not yielding, lowest slot first, then the rest.
+ * the other tasks, those not yielding first, lowest slot first, and the
+ * decider last.
  */
 export function defaultOrder(policy: Policy, d: DecisionPoint, yielding: (slot: number) => boolean): number[] {
   if (policy === 'db') return roundRobin(d);
   if (d.curRunnable && !d.curYielding && d.enabled.includes(d.decider)) {
     return [d.decider, ...d.enabled.filter((s) => s !== d.decider)];
   }
-  const calm = d.enabled.filter((s) => s !== d.decider && !yielding(s));
-  const rest = d.enabled.filter((s) => !calm.includes(s));
-  return [...calm, ...rest];
+  // The decider blocked, exited or yields: the others first, those not
+  // yielding before those that are, and a yielding decider last. It must give
+  // way even to another yielding task, or two tasks that poll each other (a
+  // retry loop against a polling sleep) would leave one of them never run: a
+  // livelock of the scheduler, not of the program.
+  const others = d.enabled.filter((s) => s !== d.decider);
+  const calm = others.filter((s) => !yielding(s));
+  const busy = others.filter((s) => yielding(s));
+  return d.enabled.includes(d.decider) ? [...calm, ...busy, d.decider] : [...calm, ...busy];
 }
