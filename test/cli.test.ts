@@ -90,7 +90,7 @@ const bad: [string, string[], RegExp][] = [
   ['malformed seed', ['stress', '--scenario', 'tw-barrier', '--seed', 'banana'], /--seed: "banana" is not a 32-bit number/],
   ['iterations and seconds', ['stress', '--scenario', 'tw-barrier', '--iterations', '5', '--seconds', '1'], /either --iterations K or --seconds T/],
   ['bad mode', ['stress', '--scenario', 'tw-barrier', '--mode', 'fast'], /--mode: "fast" is not one of parallel, controlled/],
-  ['bad strategy', ['stress', '--scenario', 'tw-barrier', '--strategy', 'dfs'], /--strategy: "dfs" is not one of none, random, pct/],
+  ['bad strategy', ['stress', '--scenario', 'tw-barrier', '--strategy', 'bfs'], /--strategy: "bfs" is not one of none, random, pct, dfs/],
   ['bad shard', ['stress', '--scenario', 'tw-barrier', '--shard', '5/4'], /--shard 5\/4: I must be between 1 and N/],
   ['missing scenario', ['stress'], /missing --scenario NAME or --scenario-file PATH/],
   ['missing log', ['replay'], /missing LOG/],

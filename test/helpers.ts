@@ -50,7 +50,7 @@ export interface RunOpts extends Partial<Omit<StressOptions, 'scenario' | 'varia
   /** Built-in scenario name, or a fixture URL from fixtureUrl(). */
   readonly scenario: string;
   readonly variant?: string;
-  readonly strategy?: 'none' | 'random' | 'pct';
+  readonly strategy?: 'none' | 'random' | 'pct' | 'dfs';
   /** Keep each iteration's schedule (controlled mode) for comparisons. */
   readonly keepSchedules?: boolean;
   /** Test timeout in ms (default 60 s). */
@@ -90,6 +90,8 @@ export async function run(o: RunOpts): Promise<RunResult> {
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       ...(o.hunt !== undefined ? { hunt: o.hunt } : {}),
       ...(o.maxLogs !== undefined ? { maxLogs: o.maxLogs } : {}),
+      ...(o.explore !== undefined ? { explore: o.explore } : {}),
+      ...(o.pctSteps !== undefined ? { pctSteps: o.pctSteps } : {}),
       stop,
       onFailure: (f) => failures.push(f),
       onIteration: (it) => {

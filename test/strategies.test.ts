@@ -37,7 +37,9 @@ import { decide } from '../src/runtime/explore/controlled.js';
 import { YIELD_RETRY, YIELD_TIMED } from '../src/runtime/kernel/layout.js';
 import { STRATEGIES, strategyById, strategyByName } from '../src/runtime/explore/index.js';
 import { none } from '../src/runtime/explore/none.js';
+import { dfs } from '../src/runtime/explore/dfs.js';
 import { pct } from '../src/runtime/explore/pct.js';
+import { INITIAL_STEPS, PctSteps } from '../src/runtime/explore/pct-steps.js';
 import { random } from '../src/runtime/explore/random.js';
 import { replay } from '../src/runtime/explore/replay.js';
 import { replayOrder } from '../src/runtime/explore/replay-order.js';
@@ -84,12 +86,12 @@ function sleepTimed(k: Kernel, slot: number): void {
 
 // ----- the table ---------------------------------------------------------------
 
-test('the table: users pick none, random, pct; ids and names resolve to the same objects', () => {
+test('the table: users pick none, random, pct, dfs; ids and names resolve to the same objects', () => {
   assert.equal(
     STRATEGIES.map((s) => s.name),
-    ['none', 'random', 'pct'],
+    ['none', 'random', 'pct', 'dfs'],
   );
-  for (const s of [none, random, pct, replay, replayOrder]) {
+  for (const s of [none, random, pct, dfs, replay, replayOrder]) {
     assert.is(strategyById(s.id), s);
     assert.is(strategyByName(s.name), s);
   }
@@ -192,6 +194,33 @@ test('pct: the highest-priority runnable task runs; a yielding one only if all y
   assert.is(pct.pick(k, [1, 2, 3, 4, 5], -1, 0, A), order[0]);
   // Picking changes no priority outside a change point.
   assert.equal(byPrio(k, [1, 2, 3, 4, 5]), order);
+});
+
+test('pct: a task that yields drops below every other runnable task, and stays there after its hint is gone', () => {
+  const { k } = pctIteration(3, 5);
+  const order = byPrio(k, [1, 2, 3]);
+  k.tset(order[0]!, T_YIELDING, YIELD_RETRY);
+  assert.is(pct.pick(k, [1, 2, 3], order[0]!, 0, A), order[1]);
+  assert.equal(byPrio(k, [1, 2, 3]), [order[1], order[2], order[0]]);
+  k.tset(order[0]!, T_YIELDING, 0);
+  assert.is(pct.pick(k, [1, 2, 3], -1, 0, A), order[1], 'two spinners that yield to each other take turns');
+  // Alone, a yielding task keeps its priority: there is nobody to give way to.
+  const alone = pctIteration(1, 5);
+  alone.k.tset(1, T_YIELDING, YIELD_RETRY);
+  const before = alone.k.tget(1, T_PRIO);
+  assert.is(pct.pick(alone.k, [1], 1, 0, A), 1);
+  assert.is(alone.k.tget(1, T_PRIO), before);
+});
+
+test('pct: k is the longest run in program steps; livelocks do not count; --pct-steps fixes it', () => {
+  const e = new PctSteps(null);
+  assert.is(e.current, INITIAL_STEPS);
+  assert.is(e.observe(40, false), 40, 'the first run replaces the initial guess');
+  assert.is(e.observe(30, false), 40);
+  assert.is(e.observe(200_000, true), 40, 'a livelock is not a length of the program');
+  assert.is(e.observe(90, false), 90);
+  const fixed = new PctSteps(500);
+  assert.is(fixed.observe(90, false), 500);
 });
 
 test('pct: at change point i the task that would run is demoted to priority i', () => {

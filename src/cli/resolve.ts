@@ -6,7 +6,8 @@ import { parseSeed } from '../runtime/kernel/prng.js';
 import { runParams, runThreads, type ParamValue, type Params, type Scenario, type VariantDef } from '../runtime/kernel/scenario.js';
 import { STRATEGIES } from '../runtime/explore/index.js';
 import type { Strategy } from '../runtime/explore/types.js';
-import { intFlag, strFlag, type Flags } from './args.js';
+import { intFlag, oneOf, strFlag, type Flags } from './args.js';
+import type { ExploreConfig } from '../harness/explore.js';
 import { parseShard, type ShardChoice } from './shard.js';
 import { loadBuiltin, loadScenarioFile, type LoadedScenario } from '../harness/catalog.js';
 
@@ -110,4 +111,38 @@ export function resolveShard(flags: Flags, env: NodeJS.ProcessEnv = process.env)
     throw new UsageError(`--shard ${v} needs --seed S, the same on every shard (e.g. --seed 0x2a): shards of different seeds cannot be merged`);
   }
   return choice;
+}
+
+/**
+ * Strategy dfs (docs/EXPLORATION.md): the bound, its mode and the reduction.
+ * Without a bound the default reduction is DPOR with sleep sets; with one it
+ * is none (the reductions lose schedules within a bound), and asking for one
+ * anyway is refused. The bound flags mean nothing to other strategies.
+ */
+export function resolveExplore(flags: Flags, strategy: Strategy, sc: Pick<Scenario, 'explore'>): ExploreConfig | undefined {
+  const pb = intFlag(flags, 'preemption-bound', null, 0, 1_000_000);
+  const db = intFlag(flags, 'delay-bound', null, 0, 1_000_000);
+  const modeGiven = strFlag(flags, 'bound-mode') !== undefined;
+  const mode = oneOf(flags, 'bound-mode', ['fixed', 'iterative'] as const, 'fixed');
+  const red = strFlag(flags, 'reduction');
+  if (strategy.name !== 'dfs') {
+    for (const f of ['preemption-bound', 'delay-bound', 'bound-mode', 'reduction', 'explore-exit']) {
+      if (flags[f] !== undefined) throw new UsageError(`--${f} applies to --strategy dfs only`);
+    }
+    return undefined;
+  }
+  if (pb !== null && db !== null) throw new UsageError('give either --preemption-bound or --delay-bound, not both');
+  const bound = pb ?? db;
+  const iterative = mode === 'iterative';
+  if (modeGiven && !iterative && bound === null) throw new UsageError('--bound-mode fixed needs --preemption-bound P or --delay-bound D');
+  const bounded = bound !== null || iterative;
+  const reduction = red === undefined ? (bounded ? 'none' : 'dpor') : red;
+  if (reduction !== 'none' && reduction !== 'sleep' && reduction !== 'dpor') {
+    throw new UsageError(`--reduction: "${reduction}" is not one of none, sleep, dpor`);
+  }
+  if (bounded && reduction !== 'none') {
+    throw new UsageError(`--reduction ${reduction} cannot be combined with a bound: it would lose schedules within the bound (use --reduction none, or no bound)`);
+  }
+  const exit = oneOf(flags, 'explore-exit', ['atomic', 'explored'] as const, sc.explore?.exit ?? 'explored');
+  return { reduction, policy: db !== null ? 'db' : 'pb', bound, iterative, exitAtomic: exit === 'atomic' };
 }

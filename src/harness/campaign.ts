@@ -25,6 +25,8 @@ import { SEED_LOG_FORMAT, seedLogName, writeSeedLog, type SeedLog, type SeedLogS
 import type { LoadedScenario } from './catalog.js';
 import type { IterationRequest, ReplayInput } from './request.js';
 import { Session, type IterationResult } from './session.js';
+import { INITIAL_STEPS, PctSteps } from '../runtime/explore/pct-steps.js';
+import { ExploreDriver, type ExploreConfig, type ExplorationSummary } from './explore.js';
 
 export interface StressOptions {
   readonly scenario: LoadedScenario;
@@ -78,6 +80,14 @@ export interface StressOptions {
    * command formatter. Without one, `repro` is empty.
    */
   readonly formatRepro?: (log: SeedLog, logPath: string | null) => string;
+  /**
+   * Strategy dfs: enumerate schedules with this tree (docs/EXPLORATION.md)
+   * instead of drawing one per seed; the run ends when the space is
+   * exhausted or the budget (iterations, seconds) is spent.
+   */
+  readonly explore?: ExploreConfig;
+  /** PCT: use this step bound k instead of estimating it from the runs. */
+  readonly pctSteps?: number;
 }
 
 export interface IterationInfo {
@@ -90,6 +100,8 @@ export interface IterationInfo {
   readonly preemptions: number;
   /** Replay strategies: first step that could not be followed (-1: none). */
   readonly divergedAt: number;
+  /** The scenario's shared words and the outcome at the end (see IterationResult.finalState). */
+  readonly finalState: string;
   schedule(): SeedLogSchedule;
 }
 
@@ -139,10 +151,16 @@ export interface StressSummary {
   readonly steadyItersPerSec: number;
   /** Parallel failures turned into controlled replays, and how many reproduced. */
   readonly conversions?: { readonly tried: number; readonly reproduced: number };
+  /** PCT: the step bound k at the end of the run (estimated from the runs, or --pct-steps). */
+  readonly pctSteps?: number;
   /** Clean controlled PCT runs: the miss-probability bound for the depth used. */
   readonly pctBound?: PctBound;
   /** `--shard I/N` of this run (1-based), for `lockstep merge`. */
   readonly shard?: string;
+  /** Strategy dfs: what was explored and whether the space was exhausted. */
+  readonly exploration?: ExplorationSummary;
+  /** Why the run ended early, when not the budget or a failure (nondeterministic scenario under dfs). */
+  readonly error?: string;
 }
 
 export async function runStress(o: StressOptions): Promise<StressSummary> {
@@ -170,8 +188,9 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let failures = 0;
   let iterations = 0;
   let steps = 0;
-  let maxStepsSeen = 0;
-  let maxSteps = o.maxSteps ?? 256;
+  // Running one iteration K times must run it the same way K times: k does not learn then.
+  const pctSteps = new PctSteps(o.maxSteps ?? o.pctSteps ?? (o.fixedIteration !== undefined ? INITIAL_STEPS : null));
+  let maxSteps = pctSteps.current;
   let runHash = fnv1a(`${sc.name}/${o.variant.name}/${seedText}`);
   let firstFailureSeconds: number | null = null;
   let firstFailureIteration: number | null = null;
@@ -182,17 +201,30 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let converted = 0;
   let conversions = 0;
   const first = o.firstIteration ?? 0;
+  const driver = o.explore ? new ExploreDriver(o.explore) : null;
+  let error: string | undefined;
   try {
     for (let j = first; ; j++) {
       const elapsed = (performance.now() - t0) / 1000;
-      if (o.iterations !== null && iterations >= o.iterations) break;
-      if (o.iterations === null && o.seconds !== null && elapsed >= o.seconds) break;
-      if (o.stop?.aborted) {
-        interrupted = true;
+      if (o.iterations !== null && iterations >= o.iterations) {
+        driver?.stop('budget');
         break;
       }
+      if (o.iterations === null && o.seconds !== null && elapsed >= o.seconds) {
+        driver?.stop('time');
+        break;
+      }
+      if (o.stop?.aborted) {
+        interrupted = true;
+        driver?.stop('interrupted');
+        break;
+      }
+      const plan = driver ? driver.next() : null;
+      if (driver && plan === null) break; // every schedule (within the bound) has run
       const jj = o.fixedIteration ?? j;
-      const iterSeed = o.shard ? deriveSeed(o.seed, shardIndex, shardCount, jj) : deriveSeed(o.seed, jj);
+      // An exploration runs one input (the scenario's draws from the seed) under every schedule.
+      const seedOf = (x: number): number => (o.shard ? deriveSeed(o.seed, shardIndex, shardCount, x) : deriveSeed(o.seed, x));
+      const iterSeed = seedOf(driver ? first : jj);
       const req: IterationRequest = {
         iteration: jj,
         iterSeed,
@@ -201,14 +233,22 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         depth: o.depth,
         maxSteps,
         perturbPermille: o.perturbPermille,
-        ...(o.replay ? { replay: o.replay } : {}),
+        ...(plan ? { replay: plan.replay, explore: plan.explore } : o.replay ? { replay: o.replay } : {}),
       };
       const res = await session.run(req);
       iterations++;
+      if (driver) {
+        // Read the exploration log now: shrinking a failure reruns on the same SAB.
+        try {
+          driver.record(session.hk, res.failure !== null, res.divergedAt);
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+          break;
+        }
+      }
       steps = res.steps;
-      maxStepsSeen = Math.max(maxStepsSeen, steps);
-      // PCT draws its change points over the step bound k, learned as Shuttle does.
-      if (steps > maxSteps && o.maxSteps === undefined) maxSteps = steps;
+      // A run that hit the step limit (a livelock) is not a length of the program.
+      maxSteps = pctSteps.observe(res.programSteps, res.failure?.kind === 'hang' && res.steps >= o.stepLimit);
       if (res.scheduleHash !== null) runHash = fnv1a(res.scheduleHash, runHash);
       o.onIteration?.({
         iteration: jj,
@@ -218,6 +258,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         steps,
         preemptions: res.preemptions,
         divergedAt: res.divergedAt,
+        finalState: res.finalState,
         schedule: res.schedule,
       });
       if (res.failure) {
@@ -243,7 +284,8 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
             shrunk = await shrinkSchedule(session, { ...req, mode: 'controlled' }, controlledRun, o.shrink ?? {});
           }
         }
-        const log = buildLog(o, res, maxSteps, seedText, session, conversion, shrunk);
+        // The k this iteration drew its change points from (the estimate has moved on since).
+        const log = buildLog(o, res, req.maxSteps, seedText, session, conversion, shrunk, driver?.summary());
         let logPath: string | null = null;
         if (wantLog) {
           logPath = join(o.logDir!, seedLogName(log));
@@ -264,7 +306,10 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
           graph: res.graph,
           log: withRepro,
         });
-        if (o.stopOnFailure) break;
+        if (o.stopOnFailure) {
+          driver?.stop('failure');
+          break;
+        }
       }
       const now = performance.now();
       if (iterations === 1) tWarm = now;
@@ -280,7 +325,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   o.onProgress?.({ iterations, failures, elapsed: seconds, target: { iterations: o.iterations, seconds: o.seconds } });
   const bound =
     o.mode === 'controlled' && o.strategy.missBound && failures === 0 && iterations > 0
-      ? o.strategy.missBound(o.threads, maxStepsSeen, o.depth, iterations)
+      ? o.strategy.missBound(o.threads, maxSteps, o.depth, iterations)
       : null;
   return {
     type: 'summary',
@@ -307,7 +352,10 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
       iterations > 1 ? round3((iterations - 1) / Math.max((performance.now() - tWarm) / 1000, 1e-9)) : round3(iterations / Math.max(seconds, 1e-9)),
     ...(conversions > 0 ? { conversions: { tried: conversions, reproduced: converted } } : {}),
     ...(bound ? { pctBound: bound } : {}),
+    ...(o.strategy.name === 'pct' ? { pctSteps: maxSteps } : {}),
     ...(o.shard ? { shard: `${o.shard[0] + 1}/${o.shard[1]}` } : {}),
+    ...(driver ? { exploration: driver.summary() } : {}),
+    ...(error !== undefined ? { error } : {}),
   };
 }
 
@@ -319,6 +367,7 @@ function buildLog(
   session: Session,
   conversion: Conversion | null,
   shrunk: ShrinkResult | null,
+  exploration?: ExplorationSummary,
 ): SeedLog {
   const f = res.failure!;
   const cycle = res.graph?.cycle ?? null;
@@ -383,6 +432,7 @@ function buildLog(
           },
         }
       : {}),
+    ...(exploration ? { exploration } : {}),
     trace: res.trace(),
     repro: '',
     recordedAt: new Date().toISOString(),

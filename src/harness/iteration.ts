@@ -34,6 +34,7 @@ import {
   kIterState,
   kLiveTasks,
   kNextSlot,
+  kProgramSteps,
   kSchedDecisions,
   kSchedHash,
   kSchedOverflow,
@@ -106,7 +107,7 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationRequest)
   mem.resetIteration();
   i32[kIteration] = p.iteration;
   i32[kIterSeed] = p.iterSeed;
-  for (const w of [kSeq, kBusy, kLiveTasks, kAbort, kFailSet, kSchedStep, kSchedDecisions, kSchedPreemptions, kWaitTicket, kSchedOverflow, kIdleExecutors])
+  for (const w of [kSeq, kBusy, kLiveTasks, kAbort, kFailSet, kSchedStep, kSchedDecisions, kSchedPreemptions, kWaitTicket, kSchedOverflow, kIdleExecutors, kProgramSteps])
     i32[w] = 0;
   i32[kTasklistLock] = 0;
   i32[kTasklistLock + 1] = 0;

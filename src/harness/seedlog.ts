@@ -4,6 +4,7 @@
  * iteration again. Written to a temporary name and renamed, so a log is
  * never half-written.
  */
+import type { ExplorationSummary } from './explore.js';
 import type { Mode } from '../runtime/kernel/constants.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,6 +109,8 @@ export interface SeedLog {
   };
   /** The shrunk schedule (fewest preemptions, then steps) and the bug depth it shows. */
   readonly minimized?: MinimizedSchedule;
+  /** Strategy dfs: the exploration when this failure was found (bound, schedules so far, depth). */
+  readonly exploration?: ExplorationSummary;
   readonly trace: Trace;
   readonly repro: string;
   readonly recordedAt: string;

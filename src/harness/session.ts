@@ -21,8 +21,16 @@ import { Kernel } from '../runtime/kernel/kernel.js';
 import { label, labelText } from '../runtime/kernel/labels.js';
 import {
   IterState,
+  EX_FP_MAX,
+  EXF_ALL,
+  EXPLORE_DB,
+  EXPLORE_PB,
   kAbort,
   kBusy,
+  kExplore,
+  kExploreExitAtomic,
+  kExploreSleepLen,
+  SLEEP_WORDS,
   kFailKind,
   kFailLabel,
   kFailMsgLen,
@@ -33,6 +41,7 @@ import {
   kMode,
   kMutants,
   kNextSlot,
+  kProgramSteps,
   kReplayDiverged,
   kReplayLen,
   kReplayMisses,
@@ -59,7 +68,8 @@ import type { LoadedScenario } from './catalog.js';
 import { beginIteration, checkIteration, startIteration, teardownIteration, type RunShape } from './iteration.js';
 import { layoutFor } from './layoutfor.js';
 import { ExecutorPool } from './pool.js';
-import type { IterationRequest, ReplayInput } from './request.js';
+import type { ExploreInput, IterationRequest, ReplayInput } from './request.js';
+import { Footprint } from '../runtime/kernel/footprint.js';
 import type { SeedLogSchedule } from './seedlog.js';
 
 const TICK_MS = 25;
@@ -94,6 +104,10 @@ export interface IterationResult {
   /** Controlled: scheduling decisions; parallel: yield-point tickets. */
   readonly steps: number;
   readonly preemptions: number;
+  /** Digest of the scenario's shared words and the failure kind at the end (distinct outcomes, docs/EXPLORATION.md). */
+  readonly finalState: string;
+  /** Controlled: decisions up to the last one that ran a task outside do_exit() (PCT's k counts these). */
+  readonly programSteps: number;
   readonly scheduleHash: string | null;
   /** Replay strategies: first step where the schedule could not be followed (-1: none), and how many steps missed. */
   readonly divergedAt: number;
@@ -165,6 +179,27 @@ export class Session {
     i32[kReplayLen] = n;
   }
 
+  /** Exhaustive exploration: the policy word and the sleep table (strategy dfs reads them). */
+  private loadExplore(x: ExploreInput | undefined): void {
+    const i32 = this.mem.i32;
+    const L = this.mem.L;
+    i32[kExplore] = x === undefined ? 0 : x.policy === 'db' ? EXPLORE_DB : EXPLORE_PB;
+    i32[kExploreExitAtomic] = x?.exitAtomic ? 1 : 0;
+    const sleep = x?.sleep ?? [];
+    const n = Math.min(sleep.length, L.config.maxTasks);
+    for (let i = 0; i < n; i++) {
+      const { slot, fp } = sleep[i]!;
+      const e = L.sleepTable + i * SLEEP_WORDS;
+      const entries = [...fp.reads.map((a) => a << 1), ...fp.writes.map((a) => (a << 1) | 1)];
+      const all = fp.all || entries.length > EX_FP_MAX;
+      i32[e] = slot;
+      i32[e + 1] = all ? EXF_ALL : 0;
+      i32[e + 2] = all ? 0 : entries.length;
+      if (!all) for (let j = 0; j < entries.length; j++) i32[e + 3 + j] = entries[j]!;
+    }
+    i32[kExploreSleepLen] = n;
+  }
+
   private started = false;
 
   async run(req: IterationRequest): Promise<IterationResult> {
@@ -179,6 +214,7 @@ export class Session {
     i32[kStrategy] = req.strategy.id;
     hk.strategy = req.strategy;
     this.loadReplay(req.replay);
+    this.loadExplore(req.explore);
     let st;
     try {
       st = beginIteration(hk, this.shape, req);
@@ -186,7 +222,10 @@ export class Session {
       if (e instanceof KernelFailure) throw new Error(`scenario setup failed: ${e.message}`);
       throw e;
     }
+    // The first decision is the harness's: under exploration it opens the log's first entry.
+    hk.fp = req.explore && req.mode === 'controlled' ? new Footprint() : null;
     startIteration(hk, st, req.mode === 'controlled');
+    hk.fp = null;
     const outcome = await this.wait();
     let failure: Failure | null = null;
     let graph: WaitGraph | null = null;
@@ -226,6 +265,8 @@ export class Session {
     }
     const controlled = req.mode === 'controlled';
     const steps = controlled ? i32[kSchedStep]! : i32[kSeq]!;
+    const sharedWords = sharedLayout(cfg.scenario.scenario, cfg.params).words;
+    const finalState = `${failure?.kind ?? 'pass'}:${Array.from(i32.subarray(mem.L.scenario, mem.L.scenario + sharedWords)).join(',')}`;
     const scheduleHash = controlled ? (i32[kSchedHash]! >>> 0).toString(16).padStart(8, '0') : null;
     const schedule = (): SeedLogSchedule => buildSchedule(hk, req.mode);
     const trace = (): Trace => collectTrace(hk);
@@ -237,6 +278,8 @@ export class Session {
       graph,
       steps,
       preemptions: i32[kSchedPreemptions]!,
+      finalState,
+      programSteps: controlled ? i32[kProgramSteps]! : steps,
       scheduleHash,
       divergedAt: i32[kReplayDiverged]! - 1,
       replayMisses: i32[kReplayMisses]!,

@@ -24,6 +24,8 @@ import {
   kIdleExecutors,
   kIteration,
   kIterSeed,
+  kExplore,
+  kExploreExitAtomic,
   kMode,
   kStrategy,
   T_ARG,
@@ -38,6 +40,8 @@ import {
   kIterState,
   type LayoutConfig,
 } from './kernel/layout.js';
+import { Footprint } from './kernel/footprint.js';
+import { cmpxchg, fetchAdd, loadOnce, Order, storeOnce } from './kernel/access.js';
 import { KernelMemory } from './kernel/memory.js';
 import { deriveSeed, localRng } from './kernel/prng.js';
 import { bindShared, isScenario, sharedAddr, type Scenario, type ThreadContext } from './kernel/scenario.js';
@@ -161,6 +165,8 @@ function runTask(
   k.cur = slot;
   k.curBase = k.base(slot);
   k.controlled = Atomics.load(i32, kMode) === 1;
+  // Exhaustive exploration records each step's footprint (kernel/footprint.ts).
+  k.fp = k.controlled && Atomics.load(i32, kExplore) !== 0 ? new Footprint() : null;
   const iterSeed = Atomics.load(i32, kIterSeed);
   const tid = k.tid(slot);
   const strategy = resolveStrategy(k);
@@ -180,10 +186,12 @@ function runTask(
       const body = bodies.get(k.tget(slot, T_BODY));
       if (!body) throw new Error(`no thread body ${labelText(k.tget(slot, T_BODY))} in scenario ${sc.name}`);
       body(ctx.ctx);
+      enterExit(k);
       doExit(k, 0);
     } catch (e) {
       if (!(e instanceof TaskExit)) throw e;
       k.event(Ev.EXIT, L_EXIT, 0, e.code);
+      enterExit(k);
       doExit(k, e.code);
     }
   } catch (e) {
@@ -201,7 +209,17 @@ function runTask(
   } finally {
     k.cur = -1;
     k.perturber = null;
+    k.fp = null;
   }
+}
+
+/**
+ * The body is done: under exploration with `explore.exit: 'atomic'` the
+ * rest is one step, neither recorded nor branched (dfs.ts keeps running
+ * the exiting task while it can).
+ */
+function enterExit(k: Kernel): void {
+  if (k.fp !== null && Atomics.load(k.i32, kExploreExitAtomic) === 1) k.fp.muted = true;
 }
 
 interface BuiltContext {
@@ -263,22 +281,22 @@ function makeContext(
     load(name, i = 0) {
       const a = sharedAddr(k, sc, name, i);
       userPoint(a);
-      return Atomics.load(i32, a);
+      return loadOnce(k, a);
     },
     store(name, v, i = 0) {
       const a = sharedAddr(k, sc, name, i);
       userPoint(a);
-      Atomics.store(i32, a, v);
+      storeOnce(k, a, v);
     },
     add(name, d, i = 0) {
       const a = sharedAddr(k, sc, name, i);
       userPoint(a);
-      return Atomics.add(i32, a, d);
+      return fetchAdd(k, a, d, Order.FULL);
     },
     cas(name, expect, v, i = 0) {
       const a = sharedAddr(k, sc, name, i);
       userPoint(a);
-      return Atomics.compareExchange(i32, a, expect, v);
+      return cmpxchg(k, a, expect, v, Order.FULL);
     },
     yield() {
       userPoint(0);

@@ -3,7 +3,8 @@ import { UsageError } from '../../runtime/kernel/errors.js';
 import { runStress, type FailureRecord, type StressSummary } from '../../harness/campaign.js';
 import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '../args.js';
 import { makeProgress, table } from '../progress.js';
-import { resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
+import { resolveExplore, resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
+import { formatExploration } from '../explore-summary.js';
 import { emit, type Output } from '../output.js';
 import { reproCommand } from '../repro.js';
 import { formatPctBound } from '../../harness/hunt.js';
@@ -14,7 +15,7 @@ export const stressSpec: CommandSpec = {
   name: 'stress',
   summary: 'Run a scenario variant for K iterations or T seconds on real threads; every failure writes a seed log and prints a line that reproduces it.',
   usage:
-    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct] [--depth D] [--log-dir DIR] [--stop-on-failure] [--shard I/N|auto[/N]] [--dot FILE] [--json]',
+    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct|dfs] [--depth D] [--pct-steps K] [--preemption-bound P | --delay-bound D] [--bound-mode fixed|iterative] [--reduction none|sleep|dpor] [--explore-exit atomic|explored] [--log-dir DIR] [--stop-on-failure] [--shard I/N|auto[/N]] [--dot FILE] [--json]',
   options: {
     scenario: { type: 'string' },
     'scenario-file': { type: 'string' },
@@ -26,6 +27,12 @@ export const stressSpec: CommandSpec = {
     mode: { type: 'string' },
     strategy: { type: 'string' },
     depth: { type: 'string' },
+    'pct-steps': { type: 'string' },
+    'preemption-bound': { type: 'string' },
+    'delay-bound': { type: 'string' },
+    'bound-mode': { type: 'string' },
+    reduction: { type: 'string' },
+    'explore-exit': { type: 'string' },
     'log-dir': { type: 'string' },
     'stop-on-failure': { type: 'boolean' },
     shard: { type: 'string' },
@@ -40,12 +47,18 @@ export const stressSpec: CommandSpec = {
     '  --scenario-file PATH     your own scenario module (.ts or .js; compiled on the fly)',
     '  --variant V              variant to run (default: the correct one)',
     '  --threads N              simulated threads (scenario range)',
-    '  --iterations K           stop after K iterations (default 1000)',
-    '  --seconds T              or stop after T seconds',
+    '  --iterations K           stop after K iterations (default 1000; dfs: no limit)',
+    '  --seconds T              or stop after T seconds (dfs default: 300)',
     '  --seed S                 run seed, decimal or 0x-hex (default: random, printed)',
     '  --mode M                 parallel (real cores, default) or controlled (one thread at a time, exact replay)',
-    '  --strategy S             none, random (default) or pct',
+    '  --strategy S             none, random (default), pct, or dfs (controlled: every schedule, docs/EXPLORATION.md)',
     '  --depth D                PCT depth (default 3)',
+    '  --pct-steps K            PCT step bound k (default: estimated from the runs)',
+    '  --preemption-bound P     dfs: only schedules with at most P preemptions',
+    '  --delay-bound D          dfs: only schedules at most D delays from round robin',
+    '  --bound-mode M           dfs: fixed (default) or iterative (bound 0, 1, 2 ... until the budget ends)',
+    '  --reduction R            dfs: dpor (default without a bound), sleep, or none (default with a bound)',
+    '  --explore-exit E         dfs: explored (interleave do_exit, default) or atomic (each exit one step)',
     '  --log-dir DIR            where seed logs go (default ./lockstep-logs)',
     '  --stop-on-failure        stop at the first failure',
     '  --shard I/N              run shard I of N of the seed space (needs --seed)',
@@ -69,10 +82,15 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   if (flags['iterations'] !== undefined && flags['seconds'] !== undefined) {
     throw new UsageError('give either --iterations K or --seconds T, not both');
   }
-  const seconds = numFlag(flags, 'seconds', null, 0.001, 1e7);
-  const iterations = intFlag(flags, 'iterations', seconds === null ? 1000 : null, 1);
-  const mode = oneOf(flags, 'mode', ['parallel', 'controlled'] as const, 'parallel');
   const strategy = resolveStrategy(flags, 'random');
+  const explore = resolveExplore(flags, strategy, sc);
+  // An exploration runs until its space is exhausted, within a time budget.
+  const seconds = numFlag(flags, 'seconds', explore && flags['iterations'] === undefined ? 300 : null, 0.001, 1e7);
+  const iterations = intFlag(flags, 'iterations', seconds === null ? 1000 : null, 1);
+  const mode = oneOf(flags, 'mode', ['parallel', 'controlled'] as const, explore ? 'controlled' : 'parallel');
+  if (explore && mode !== 'controlled') throw new UsageError('--strategy dfs enumerates controlled schedules: it needs --mode controlled');
+  const pctSteps = intFlag(flags, 'pct-steps', null, 1, 1 << 30);
+  if (pctSteps !== null && strategy.name !== 'pct') throw new UsageError('--pct-steps applies to --strategy pct only');
   const depth = intFlag(flags, 'depth', 3, 1, 17)!;
   const seed = resolveSeed(flags);
   const shard = resolveShard(flags);
@@ -103,6 +121,8 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
     logDir,
     hangMs,
     stepLimit: sc.stepLimit ?? 200_000,
+    ...(explore ? { explore } : {}),
+    ...(pctSteps !== null ? { pctSteps } : {}),
     stop,
     formatRepro: reproCommand,
     onProgress: (p) => {
@@ -136,11 +156,14 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   else {
     out.write(`${formatSummary([summary])}\n`);
     if (summary.pctBound) out.write(`${formatPctBound(summary.pctBound)}\n`);
+    if (summary.exploration) out.write(`${formatExploration(summary)}\n`);
+    if (summary.error) out.error(`lockstep: ${summary.error}\n`);
     if (summary.conversions) {
       out.write(`parallel failures converted to exact controlled schedules: ${summary.conversions.reproduced}/${summary.conversions.tried}\n`);
     }
   }
   if (summary.failures > 0) return 1;
+  if (summary.error) return 2;
   return summary.interrupted ? 130 : 0;
 }
 

@@ -17,10 +17,21 @@
  * task started) through its interface only: `pick`, `pickTimer` and
  * `pickWhenAlone`. It never tests which strategy it is.
  */
-import { FailKind, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
+import { FailKind, PF_EXITING, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
 import {
   fnv1a,
+  EX_CHOSEN,
+  EX_DECIDER,
+  EX_FLAGS,
+  EX_MASK_WORDS,
+  EX_NFP,
+  EX_WORDS,
+  EXF_CUR_RUNNABLE,
+  EXF_CUR_YIELDING,
+  EXF_TIMER,
+  kExploreTimerStep,
   kNextSlot,
+  kProgramSteps,
   kSchedCurrent,
   kSchedDecisions,
   kSchedHash,
@@ -34,6 +45,8 @@ import {
   SL_WHO,
   T_AT_YIELD,
   T_EXECUTOR,
+  T_FLAGS,
+  T_NIVCSW,
   T_PARK,
   T_STATE,
   T_TIMED,
@@ -42,6 +55,7 @@ import {
   YIELD_TIMED,
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
+import { noteInEntry } from '../kernel/footprint.js';
 import type { ControlledScheduler } from './types.js';
 
 
@@ -86,6 +100,56 @@ function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
  * deadlock has been reported).
  */
 export function decide(k: Kernel, lbl: number, atYield = false): number {
+  const fp = k.fp;
+  if (fp === null) return decideStep(k, lbl, atYield);
+  // Exhaustive exploration: close the step that just ended (its footprint),
+  // and record nothing of the scheduler's own reads while deciding.
+  fp.suspended = true;
+  fp.flush(k.i32, k.L.exploreLog, k.L.config.exploreSteps, k.i32[kSchedStep]! - 1);
+  try {
+    return decideStep(k, lbl, atYield);
+  } finally {
+    fp.suspended = false;
+  }
+}
+
+/** Exploration log: the decision's entry (who could run, who decides), footprint empty. */
+function openEntry(k: Kernel, step: number, enabled: readonly number[], flags: number): void {
+  if (k.fp === null || step >= k.L.config.exploreSteps) return;
+  const i32 = k.i32;
+  const e = k.L.exploreLog + step * EX_WORDS;
+  i32.fill(0, e, e + EX_MASK_WORDS);
+  for (const s of enabled) i32[e + (s >> 5)] = i32[e + (s >> 5)]! | (1 << (s & 31));
+  i32[e + EX_CHOSEN] = -1;
+  i32[e + EX_DECIDER] = k.cur;
+  i32[e + EX_FLAGS] = flags;
+  i32[e + EX_NFP] = 0;
+}
+
+/** Exploration log: the decision at `step` could only choose among `slots` (an atomic exit runs on; a yielding task gives way). */
+export function onlyChoice(k: Kernel, step: number, slots: readonly number[]): void {
+  if (k.fp === null || step >= k.L.config.exploreSteps) return;
+  const i32 = k.i32;
+  const e = k.L.exploreLog + step * EX_WORDS;
+  i32.fill(0, e, e + EX_MASK_WORDS);
+  for (const s of slots) i32[e + (s >> 5)] = i32[e + (s >> 5)]! | (1 << (s & 31));
+}
+
+/**
+ * Exploration log: who was chosen, and what the decision itself did to the
+ * program's state, as part of the chosen task's step: it reads its own
+ * state (a waker's write made it runnable), and preempting a task counts an
+ * involuntary switch in that task's nivcsw (RCU Tasks reads it, R8).
+ */
+function closeEntry(k: Kernel, step: number, next: number, preempted: number): void {
+  if (k.fp === null || step >= k.L.config.exploreSteps) return;
+  const { i32, L } = k;
+  k.i32[L.exploreLog + step * EX_WORDS + EX_CHOSEN] = next;
+  noteInEntry(i32, L.exploreLog, L.config.exploreSteps, step, k.base(next) + T_STATE, false);
+  if (preempted >= 0) noteInEntry(i32, L.exploreLog, L.config.exploreSteps, step, k.base(preempted) + T_NIVCSW, true);
+}
+
+function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
   const i32 = k.i32;
   const strategy = strategyOf(k);
   let runnable = runnableSlots(k, atYield ? k.cur : -1);
@@ -94,6 +158,7 @@ export function decide(k: Kernel, lbl: number, atYield = false): number {
     if (timed.length > 0) {
       // Nothing else can run, so time passes: a timed sleeper's timeout
       // fires. Which one is part of the schedule, so the strategy chooses.
+      openEntry(k, i32[kSchedStep]!, timed, EXF_TIMER);
       const s = strategy.pickTimer(k, timed, i32[kSchedStep]!, lbl);
       k.tset(s, T_TIMED, 1);
       k.tset(s, T_STATE, TASK_RUNNING);
@@ -117,13 +182,18 @@ export function decide(k: Kernel, lbl: number, atYield = false): number {
     return -1;
   }
   const cur = k.cur >= 0 && runnable.includes(k.cur) ? k.cur : -1;
+  if (k.fp !== null && (i32[kExploreTimerStep] ?? 0) !== step + 1) {
+    openEntry(k, step, runnable, cur >= 0 ? EXF_CUR_RUNNABLE | (k.tget(cur, T_YIELDING) !== 0 ? EXF_CUR_YIELDING : 0) : 0);
+  }
   const next = runnable.length === 1 && !strategy.pickWhenAlone ? runnable[0]! : strategy.pick(k, runnable, cur, step, lbl);
+  closeEntry(k, step, next, cur >= 0 && next !== cur ? cur : -1);
   if (k.tget(next, T_YIELDING) === YIELD_POLL && k.tget(next, T_STATE) !== TASK_RUNNING && k.tget(next, T_AT_YIELD) === 0) {
     // A polling sleeper was chosen: its timeout fires now.
     k.tset(next, T_TIMED, 1);
     k.tset(next, T_STATE, TASK_RUNNING);
   }
   i32[kSchedStep] = step + 1;
+  if ((k.tget(next, T_FLAGS) & PF_EXITING) === 0) i32[kProgramSteps] = step + 1;
   const L = k.L;
   if (step < L.config.schedLogSteps) {
     const at = L.schedLog + step * SCHED_ENTRY_WORDS;

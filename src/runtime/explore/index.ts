@@ -1,4 +1,5 @@
 /** The strategy table: one entry per file, looked up by name or id. */
+import { dfs } from './dfs.js';
 import { none } from './none.js';
 import { pct } from './pct.js';
 import { random } from './random.js';
@@ -7,7 +8,7 @@ import { replayOrder } from './replay-order.js';
 import type { Strategy, StrategyName } from './types.js';
 
 /** The strategies a user picks with --strategy. */
-export const STRATEGIES: readonly Strategy[] = [none, random, pct];
+export const STRATEGIES: readonly Strategy[] = [none, random, pct, dfs];
 /** Internal: following a recorded schedule (replay, conversion, shrinking). */
 const ALL: readonly Strategy[] = [...STRATEGIES, replay, replayOrder];
 

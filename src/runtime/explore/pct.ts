@@ -6,9 +6,11 @@
  * points drawn uniformly from [1, k] the task that would run is demoted to
  * priority i (below every initial priority). A bug of depth d is then found
  * with probability >= 1 / (n * k^(d-1)) per run. k is the step bound, learned
- * from earlier iterations as Shuttle does. Tasks in a timed sleep or a retry
- * loop are marked "yielding" and deprioritised, so a top-priority poller
- * cannot starve the task it polls for (Shuttle's `yield_spin_loop` lesson).
+ * from the runs themselves (pct-steps.ts). A task that yields (sched_yield,
+ * a restarted syscall) drops below every other runnable task, and tasks in a
+ * timed sleep or a retry loop are also marked "yielding" and passed over
+ * while another can run, so a top-priority poller cannot starve the task it
+ * polls for (Shuttle's `yield_spin_loop` lesson).
  *
  * Parallel mode is the real-core analogue: each task draws a priority from
  * (seed, iteration, tid); at a yield point a task delays in proportion to the
@@ -29,6 +31,7 @@ import {
   T_SLOT,
   T_STATE,
   T_YIELDING,
+  YIELD_RETRY,
 } from '../kernel/layout.js';
 import { deriveSeed, localRng, Xoshiro } from '../kernel/prng.js';
 import { sleepUs, yieldCpu } from './delay.js';
@@ -87,8 +90,16 @@ export const pct: Strategy = {
     // Distinct: the low bits carry the slot.
     k.tset(slot, T_PRIO, d + 1 + ((rng.below(1 << 16) << 8) | slot));
   },
-  pick(k, runnable, _cur, step) {
+  pick(k, runnable, cur, step) {
     const i32 = k.i32;
+    if (cur >= 0 && k.tget(cur, T_YIELDING) === YIELD_RETRY && runnable.length > 1) {
+      // The current task offers the CPU (sched_yield, a restarted syscall):
+      // it goes below every other task, as PCT implementations treat a
+      // yield (Shuttle's PCT deprioritises a yielding task). A hint alone is
+      // not enough: two tasks that spin-yield waiting for each other would
+      // both carry it, and the higher one would run forever.
+      k.tset(cur, T_PRIO, lowestPrio(k, runnable, cur) - 1);
+    }
     const cp = changePointIndex(i32, step);
     if (cp > 0) {
       const top = highest(k, runnable, false);
@@ -103,6 +114,13 @@ export const pct: Strategy = {
     return pct.pick(k, timed, -1, step, lbl);
   },
 };
+
+/** The lowest priority among `runnable` other than `cur`. */
+function lowestPrio(k: Kernel, runnable: readonly number[], cur: number): number {
+  let low = Infinity;
+  for (const s of runnable) if (s !== cur) low = Math.min(low, k.tget(s, T_PRIO));
+  return low;
+}
 
 function highest(k: Kernel, runnable: readonly number[], avoidYielding: boolean): number {
   let best = -1;

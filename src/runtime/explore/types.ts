@@ -20,7 +20,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { KernelMemory } from '../kernel/memory.js';
 
-export type StrategyName = 'none' | 'random' | 'pct' | 'replay' | 'replay-order';
+export type StrategyName = 'none' | 'random' | 'pct' | 'dfs' | 'replay' | 'replay-order';
 
 export interface ParallelPerturber {
   perturb(k: Kernel, seq: number): void;

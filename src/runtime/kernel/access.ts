@@ -20,6 +20,10 @@
  * a weaker model needs: with all accesses here, one backend can decide which
  * store a load reads and when a store propagates.
  *
+ * Under exhaustive exploration (`dfs`) each access is also noted in the
+ * running step's footprint (footprint.ts): the dependency relation that
+ * partial-order reduction prunes by.
+ *
  * None of these is a preemption point: where the kernel code can be
  * preempted, the caller says so with `k.yieldPoint(label)` (or uses a
  * primitive that does, such as `readOnce` in sync/atomic.ts).
@@ -45,44 +49,56 @@ export type FenceT = (typeof Fence)[keyof typeof Fence];
 // ----- loads and stores ---------------------------------------------------------
 /** A plain C load (a field read under a lock, or data the caller owns). */
 export function loadPlain(k: Kernel, a: number): number {
+  if (k.fp !== null) k.fp.note(a, false);
   return Atomics.load(k.i32, a);
 }
 /** A plain C store. */
 export function storePlain(k: Kernel, a: number, v: number): void {
+  if (k.fp !== null) k.fp.note(a, true);
   Atomics.store(k.i32, a, v);
 }
 /** READ_ONCE(). */
 export function loadOnce(k: Kernel, a: number): number {
+  if (k.fp !== null) k.fp.note(a, false);
   return Atomics.load(k.i32, a);
 }
 /** WRITE_ONCE(). */
 export function storeOnce(k: Kernel, a: number, v: number): void {
+  if (k.fp !== null) k.fp.note(a, true);
   Atomics.store(k.i32, a, v);
 }
 /** smp_load_acquire(); also rcu_dereference() for lockstep (no dependency tracking). */
 export function loadAcquire(k: Kernel, a: number): number {
+  if (k.fp !== null) k.fp.note(a, false);
   return Atomics.load(k.i32, a);
 }
 /** smp_store_release(); also rcu_assign_pointer(). */
 export function storeRelease(k: Kernel, a: number, v: number): void {
+  if (k.fp !== null) k.fp.note(a, true);
   Atomics.store(k.i32, a, v);
 }
 
 // ----- read-modify-writes (each returns the old value) ------------------------------
 export function fetchAdd(k: Kernel, a: number, d: number, _order: OrderT): number {
+  if (k.fp !== null) k.fp.note(a, true);
   return Atomics.add(k.i32, a, d);
 }
 export function fetchOr(k: Kernel, a: number, bits: number, _order: OrderT): number {
+  if (k.fp !== null) k.fp.note(a, true);
   return Atomics.or(k.i32, a, bits);
 }
 export function fetchAnd(k: Kernel, a: number, bits: number, _order: OrderT): number {
+  if (k.fp !== null) k.fp.note(a, true);
   return Atomics.and(k.i32, a, bits);
 }
 export function xchg(k: Kernel, a: number, v: number, _order: OrderT): number {
+  if (k.fp !== null) k.fp.note(a, true);
   return Atomics.exchange(k.i32, a, v);
 }
 /** cmpxchg(): the old value; `order` applies when it succeeds (a failed cmpxchg is a relaxed load). */
 export function cmpxchg(k: Kernel, a: number, old: number, v: number, _order: OrderT): number {
+  // Even a failed cmpxchg counts as a write: whether it fails depends on the order.
+  if (k.fp !== null) k.fp.note(a, true);
   return Atomics.compareExchange(k.i32, a, old, v);
 }
 

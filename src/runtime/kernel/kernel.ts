@@ -47,6 +47,7 @@ import {
   type Layout,
 } from './layout.js';
 import type { KernelMemory } from './memory.js';
+import type { Footprint } from './footprint.js';
 import { label } from './labels.js';
 import { mutantOn, type Mutant } from './mutants.js';
 import type { ParallelPerturber, ControlledScheduler, Strategy } from '../explore/types.js';
@@ -76,6 +77,8 @@ export class Kernel {
    * so that decisions and clones do not look it up.
    */
   strategy: Strategy | null = null;
+  /** Exhaustive exploration: the running step's footprint recorder (null otherwise). */
+  fp: Footprint | null = null;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;

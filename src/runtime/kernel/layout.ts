@@ -15,7 +15,7 @@
 
 import { placeSlices, sliceShape, subsystemsOf, type Subsystem, type SubsystemRef } from './subsystem.js';
 
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 export const LAYOUT_MAGIC = 0x4c4b5354; // "LKST"
 
 // ---------------------------------------------------------------------------
@@ -92,10 +92,34 @@ export const kReplayPos = 61;
 export const kReplayDiverged = 62;
 export const kReplayMisses = 63;
 /**
+ * Exhaustive exploration (explore/dfs.ts, docs/EXPLORATION.md). kExplore: 0 when
+ * the iteration does not record footprints, else the default policy past the
+ * prefix (EXPLORE_PB: keep running the current task; EXPLORE_DB: round robin).
+ */
+export const kExplore = 64;
+export const EXPLORE_PB = 1;
+export const EXPLORE_DB = 2;
+/** First step (+1) at which every runnable task was in the sleep set; 0: none. */
+export const kExploreSleepBlocked = 65;
+/** The step (+1) whose decision fired a timer (pickTimer wrote its entry). */
+export const kExploreTimerStep = 66;
+/** Entries in the sleep table handed to the iteration. */
+export const kExploreSleepLen = 67;
+/** The last step (+1) whose predecessor's footprint has been applied to the sleep table. */
+export const kExploreFiltered = 68;
+/**
+ * Decisions up to and including the last one that chose a task not yet in
+ * do_exit(): the run's length in program steps, which PCT's k estimates
+ * (the exit path after the last program step does not count).
+ */
+export const kProgramSteps = 69;
+/** Exploration: 1 when every task's exit is one unexplored step (scenario `explore.exit`, or --explore-exit). */
+export const kExploreExitAtomic = 70;
+/**
  * Words from CORE_HEADER_WORDS on hold the kernel-wide state of subsystems: each
  * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */
-export const CORE_HEADER_WORDS = 64;
+export const CORE_HEADER_WORDS = 72;
 /** Simulated CPUs: fixed, so that per-CPU state and replays do not depend on the host. */
 export const SIM_NR_CPUS = 4;
 
@@ -229,6 +253,32 @@ export const SL_WHO = 0;
 export const SL_LABEL = 1;
 /** Flag in SL_WHO (controlled mode): this decision preempted a runnable task. */
 export const SL_PREEMPT = 1 << 16;
+
+// ---------------------------------------------------------------------------
+// Exploration log (controlled mode under `dfs` only): per decision, who could
+// run, who decided, who was chosen, and the step's footprint: the words the
+// chosen task read and wrote until its next decision (kernel/footprint.ts).
+// The harness reads it after the iteration to build the exploration tree.
+// ---------------------------------------------------------------------------
+/** Words of the runnable-set bitmask (one bit per task slot). */
+export const EX_MASK_WORDS = 8;
+export const EX_CHOSEN = 8;
+/** The task that made the decision (-1: the harness). */
+export const EX_DECIDER = 9;
+export const EX_FLAGS = 10;
+/** Footprint entries recorded (addr << 1 | write). */
+export const EX_NFP = 11;
+export const EX_FP = 12;
+/** Footprint entries kept per step; a step touching more is dependent with every step. */
+export const EX_FP_MAX = 60;
+export const EX_WORDS = EX_FP + EX_FP_MAX;
+/** EX_FLAGS bits. */
+export const EXF_TIMER = 1; // only timers could fire: the choice was which one
+export const EXF_ALL = 2; // footprint overflowed: dependent with every step
+export const EXF_CUR_RUNNABLE = 4; // the decider could have run on
+export const EXF_CUR_YIELDING = 8; // ... but it yields (a switch away is not a preemption)
+/** Sleep table (one entry per sleeping task at the prefix's end): slot, flags, nfp, fp... */
+export const SLEEP_WORDS = 3 + EX_FP_MAX;
 
 // ---------------------------------------------------------------------------
 // Executors: the warm pool's workers, each with a mailbox.
@@ -413,6 +463,8 @@ export interface LayoutConfig {
   readonly ringEvents: number;
   /** Words of scenario-shared memory. */
   readonly scenarioWords: number;
+  /** Decisions recorded for exhaustive exploration (the exploration log). */
+  readonly exploreSteps: number;
   /** The subsystems that own slices of this memory, in placement order (see subsystem.ts). */
   readonly subsystems: readonly SubsystemRef[];
 }
@@ -423,6 +475,7 @@ export const DEFAULT_LAYOUT_CONFIG: LayoutConfig = {
   maxExecutors: 72,
   ringEvents: 1024,
   scenarioWords: 1024,
+  exploreSteps: 4096,
   subsystems: [],
 };
 
@@ -454,6 +507,10 @@ export interface Layout {
   readonly schedLog: number;
   /** The schedule a replay strategy follows (same shape as the schedule log). */
   readonly replayLog: number;
+  /** Exploration log: EX_WORDS per decision, config.exploreSteps decisions. */
+  readonly exploreLog: number;
+  /** Sleep table: SLEEP_WORDS per entry, one per task slot at most. */
+  readonly sleepTable: number;
   readonly caches: readonly CacheLayout[];
   /** Cache layouts indexed by cache id. */
   readonly cacheById: readonly (CacheLayout | undefined)[];
@@ -499,6 +556,10 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   w += config.schedLogSteps * SCHED_ENTRY_WORDS;
   const replayLog = w;
   w += config.schedLogSteps * SCHED_ENTRY_WORDS;
+  const exploreLog = w;
+  w += config.exploreSteps * EX_WORDS;
+  const sleepTable = w;
+  w += config.maxTasks * SLEEP_WORDS;
   const caches: CacheLayout[] = [];
   const cacheById: (CacheLayout | undefined)[] = [];
   for (const spec of specs) {
@@ -526,6 +587,8 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     ringStride,
     schedLog,
     replayLog,
+    exploreLog,
+    sleepTable,
     caches,
     cacheById,
     scenario,
@@ -550,6 +613,8 @@ function layoutHash(config: LayoutConfig, specs: readonly CacheSpec[], subs: rea
     config.maxExecutors,
     config.ringEvents,
     config.scenarioWords,
+    config.exploreSteps,
+    EX_WORDS,
   ];
   for (const c of specs) parts.push(c.id, c.name, c.words, c.capacity);
   for (const s of subs) parts.push(sliceShape(s));

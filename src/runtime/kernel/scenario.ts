@@ -164,6 +164,15 @@ export interface ScenarioDef<P extends Params = Params> {
   readonly stepLimit?: number;
   /** Parallel-mode watchdog: ms without progress before a hang is declared (default 2,000). */
   readonly hangMs?: number;
+  /**
+   * Exhaustive exploration (docs/EXPLORATION.md). `exit: 'atomic'`: a task's
+   * exit, from its body's return to its death, is one step that is neither
+   * a branch point nor part of any footprint, for programs whose subject is
+   * not the kernel's exit path (a user program's threads just end). The
+   * default, 'explored', interleaves do_exit() like any other kernel code,
+   * as the kernel scenarios whose races involve exit need.
+   */
+  readonly explore?: { readonly exit?: 'atomic' | 'explored' };
 }
 
 export interface Scenario<P extends Params = Params> extends ScenarioDef<P> {

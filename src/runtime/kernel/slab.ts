@@ -72,6 +72,18 @@ function unlockCache(i32: Int32Array, ctl: number): void {
   Atomics.notify(i32, ctl + C_LOCK, 1);
 }
 
+/**
+ * Exploration footprint (footprint.ts): allocating or freeing writes the
+ * cache's free list and every word of the object (zeroed or poisoned), which
+ * a reader through a stale pointer would see.
+ */
+function noteObject(k: Kernel, c: CacheLayout, at: number): void {
+  const fp = k.fp;
+  if (fp === null) return;
+  fp.note(c.ctl + C_FREE, true);
+  for (let w = at + SLAB_HDR_WORDS; w < at + c.stride; w++) fp.note(w, true);
+}
+
 function cacheOf(k: Kernel, cacheId: number): CacheLayout {
   const c = k.L.cacheById[cacheId];
   if (!c) throw new Error(`no slab cache with id ${cacheId}`);
@@ -87,6 +99,7 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   const i32 = k.i32;
   k.yieldPoint(lbl);
   lockCache(i32, c.ctl);
+  k.fp?.note(c.ctl + C_FREE, true); // the n-th allocation, the slot it gets: ordered
   const n = ++i32[c.ctl + C_ALLOCS]!;
   if (i32[c.ctl + C_FAIL_AT] === n) {
     unlockCache(i32, c.ctl);
@@ -122,6 +135,7 @@ export function kmemCacheAlloc(k: Kernel, cacheId: number, lbl = L_ALLOC): numbe
   let gen = loadOnce(k, at + S_GEN) & HANDLE_GEN_MASK;
   if (gen === 0) gen = 1;
   i32.fill(0, at + SLAB_HDR_WORDS, at + c.stride);
+  noteObject(k, c, at);
   storeOnce(k, at + S_GEN, gen);
   storeOnce(k, at + S_REF, 1);
   storeOnce(k, at + S_NEXT, lbl);
@@ -288,6 +302,7 @@ export function kfree(k: Kernel, h: number, lbl = L_FREE): void {
   }
   storeOnce(k, at + S_GEN, ((gen + 1) & HANDLE_GEN_MASK) || 1);
   i32.fill(POISON, at + SLAB_HDR_WORDS, at + c.stride);
+  noteObject(k, c, at);
   lockCache(i32, c.ctl);
   i32[at + S_NEXT] = i32[c.ctl + C_FREE]!;
   i32[c.ctl + C_FREE] = handleSlot(h);

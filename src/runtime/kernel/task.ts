@@ -149,6 +149,8 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
   const i32 = k.i32;
   k.yieldPoint(L_CLONE);
   const slot = Atomics.add(i32, kNextSlot, 1); // lockstep-internal
+  // Two clones are ordered by the slot (and tid) each gets (footprint.ts).
+  k.fp?.note(kNextSlot, true);
   if (slot >= k.L.config.maxTasks) {
     Atomics.sub(i32, kNextSlot, 1); // lockstep-internal
     return -EAGAIN;
