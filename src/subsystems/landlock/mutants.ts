@@ -12,7 +12,7 @@ export const LANDLOCK_MAINLINE = 'the current mainline algorithm (security/landl
 
 export const L1 = defineMutant('L1', 'a single discovery pass');
 export const L2 = defineMutant('L2', 'num_preparing starts at 0: no caller token');
-export const L3 = defineMutant('L3', 'num_unfinished starts at 0; the caller waits only if it sees unfinished work (v2)');
+export const L3 = defineMutant('L3', 'num_unfinished starts at 0 (no caller token); the caller waits for all_finished only if works.size (v2)');
 export const L4 = defineMutant('L4', "a task_work_add() failure is recorded as the call's error (v2)");
 export const L5 = defineMutant('L5', 'uninterruptible wait for all_prepared, no serialisation (v2)');
 export const L6 = defineMutant('L6', 'after an interruption, cancel then wait for all_prepared (rc1), no serialisation');

@@ -486,7 +486,7 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
   storePlain(k, sa + TS_NEW_CRED, newCred);
   storePlain(k, sa + TS_SET_NNP, forceNnp || (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0 ? 1 : 0);
   storePlain(k, sa + TS_CALLER, k.curTid);
-  // L3 (v2): no caller token in num_unfinished.
+  // L3 (v2): no caller token in num_unfinished (see S4).
   storeOnce(k, sa + TS_NUM_UNFINISHED, k.mutant(L3) ? 0 : 1);
   initCompletion(k, sa + TS_ALL_PREPARED);
   initCompletion(k, sa + TS_READY_TO_COMMIT);
@@ -562,11 +562,15 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
 
   // S4: wait for every sibling to finish (uninterruptible: the context is on our stack).
   if (k.mutant(L3)) {
-    // L3 (v2): no caller token, so "nothing left" can be seen
-    // between a sibling's decrement and its complete_all().
-    if (atomicRead(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S4) > 0) {
-      waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
-    }
+    // L3 (v2, restrict_sibling_threads() in syscalls.c): no caller token,
+    // and the wait is gated on `works.size`, not on the counter. Without
+    // the token num_unfinished can reach 0 while works are still being
+    // queued: a first sibling that fails prepare_creds() skips T3 and
+    // completes all_finished before the second is queued. That completion
+    // stays done, so this wait returns while the later siblings still use
+    // the shared context (I-LL5; or I-LL6 if one of them finishes first
+    // and brings num_unfinished to 0 a second time).
+    if (works.size > 0) waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
   } else if (decCounter(k, shared, TS_NUM_UNFINISHED, L.S4, 'num_unfinished') > 0) {
     waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
   } else {
