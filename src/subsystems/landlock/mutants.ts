@@ -29,3 +29,8 @@ export const L15 = defineMutant('L15', 'preparation_error read before the ready_
 export const L16 = defineMutant('L16', 'PF_EXITING threads are not skipped; a task_work_add() failure is fatal');
 export const L17 = defineMutant('L17', 'the fd == -1 muting path forgets TSYNC (v2)');
 export const L18 = defineMutant('L18', 'siblings wait interruptibly in T3');
+// The interrupt path (tsync_test.c tsync_interrupt, the landlock-tsync-interrupt scenario).
+export const L19 = defineMutant('L19', 'an interrupted all_prepared wait returns -EINTR to user space instead of restarting');
+export const L20 = defineMutant('L20', 'an interrupted all_prepared wait returns -ERESTARTSYS, which restarts only under SA_RESTART');
+export const L21 = defineMutant('L21', 'cancel_tsync_works() does not count a cancelled work down in num_unfinished');
+export const L22 = defineMutant('L22', 'an interrupted all_prepared wait breaks out without recording -ERESTARTNOINTR');
