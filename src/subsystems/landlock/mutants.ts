@@ -34,3 +34,5 @@ export const L19 = defineMutant('L19', 'an interrupted all_prepared wait returns
 export const L20 = defineMutant('L20', 'an interrupted all_prepared wait returns -ERESTARTSYS, which restarts only under SA_RESTART');
 export const L21 = defineMutant('L21', 'cancel_tsync_works() does not count a cancelled work down in num_unfinished');
 export const L22 = defineMutant('L22', 'an interrupted all_prepared wait breaks out without recording -ERESTARTNOINTR');
+// Logging state under TSYNC (audit_test.c, the landlock-tsync-override-log-subdomains-off scenario).
+export const L23 = defineMutant('L23', "TSYNC copies the caller's domain to a sibling but keeps the sibling's log_subdomains_off");

@@ -33,7 +33,7 @@ import {
   LANDLOCK_RESTRICT_SELF_TSYNC,
 } from './consts.js';
 import { createRulesetObject, landlockCred, landlockMergeRuleset, landlockPutRuleset, numLayers } from './domain.js';
-import { landlock, LR_LOG } from './layout.js';
+import { landlock, LOG_MUTED, LOG_NEW_EXEC, LOG_SAME_EXEC, LR_LOG } from './layout.js';
 import { L13A, L17 } from './mutants.js';
 import { landlockRestrictSiblingThreads } from './tsync.js';
 // The LSM's hooks come with its syscalls: signal scoping (security_task_kill).
@@ -130,7 +130,7 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
         abortCreds(k, newCred, L_RESTRICT);
         return dom === -E2BIG ? -E2BIG : dom;
       }
-      const logFlags = (logSameExec ? 1 : 0) | (logNewExec ? 2 : 0) | (oldOff !== 0 ? 4 : 0);
+      const logFlags = (logSameExec ? LOG_SAME_EXEC : 0) | (logNewExec ? LOG_NEW_EXEC : 0) | (oldOff !== 0 ? LOG_MUTED : 0);
       storePlain(k, deref(k, dom) + LR_LOG, logFlags);
       if (parent !== 0) landlockPutRuleset(k, parent, L_RESTRICT);
       storePlain(k, a + landlock.cred.domain, dom);
