@@ -33,6 +33,8 @@ const SCENARIOS = [
   'landlock-lockstep',
   'landlock-scope-signal',
   'landlock-errors',
+  'landlock-log-subdomains-off-tsync',
+  'landlock-tsync-override-log-subdomains-off',
 ];
 
 test('every Landlock variant switches on defined mutants, and every Landlock mutant has a variant', async () => {
@@ -65,7 +67,8 @@ for (const scenario of SCENARIOS) {
 const MUTANTS: [string, string, string, string | null, number?][] = [
   ['landlock-clone-race', 'L1', 'invariant', 'I-LL1'],
   ['landlock-multi-threaded', 'L2', 'invariant', 'I-LL4'],
-  ['landlock-multi-threaded', 'L3', 'kasan', null],
+  // v2's works.size gate: a first sibling that fails prepare_creds() completes all_finished early.
+  ['landlock-enomem', 'L3', 'kasan', null, 4],
   ['landlock-exit-race', 'L4', 'invariant', 'I-LL1', 2],
   ['landlock-competing-enablement', 'L5', 'invariant', 'I-LL8'],
   ['landlock-competing-enablement', 'L6', 'invariant', 'I-LL8'],
@@ -82,6 +85,12 @@ const MUTANTS: [string, string, string, string | null, number?][] = [
   ['landlock-exit-race', 'L16', 'invariant', 'I-LL1'],
   ['landlock-without-ruleset', 'L17', 'invariant', 'I-LL1'],
   ['landlock-lockstep', 'L18', 'invariant', 'I-LL4'],
+  ['landlock-tsync-interrupt', 'L19', 'invariant', 'I-LL10'],
+  ['landlock-tsync-interrupt', 'L20', 'invariant', 'I-LL10'],
+  ['landlock-tsync-interrupt', 'L21', 'deadlock', null],
+  ['landlock-tsync-interrupt', 'L22', 'invariant', 'I-LL1'],
+  ['landlock-log-subdomains-off-tsync', 'L17', 'invariant', 'I-LL1'],
+  ['landlock-tsync-override-log-subdomains-off', 'L23', 'invariant', 'I-LL1'],
 ];
 
 for (const [scenario, variant, kind, spec, seed] of MUTANTS) {
@@ -94,14 +103,37 @@ for (const [scenario, variant, kind, spec, seed] of MUTANTS) {
   });
 }
 
-test('L6 without the exclusion check: the rc1 code hangs (no progress to completion)', async () => {
-  const r = await run({ scenario: 'landlock-competing-enablement', variant: 'L6', params: { exclusion: false }, iterations: 100, mode: 'controlled', strategy: 'pct', seed: 1, stopOnFailure: true, hunt: false });
-  assert.is(r.summary.failures, 1);
-  const f = r.failures[0]!;
-  assert.ok(f.kind === 'hang' || f.kind === 'deadlock', `${f.kind}: ${f.message}`);
-  // Mainline under the same schedule seed completes.
-  const m = await run({ scenario: 'landlock-competing-enablement', variant: 'mainline', iterations: 100, mode: 'controlled', strategy: 'pct', seed: 1, hunt: false });
+// I-LL8 counts TSYNC calls inside S2..S5 and trips exactly when L5, L6 or L7
+// removes the serialisation. With the check off (exclusion=false) each must
+// still be caught by what the missing serialisation leads to: a deadlock
+// (L5: two uninterruptible all_prepared waits), or the callers interrupting
+// and restarting each other forever (L6, L7: a livelock under PCT).
+const SYMPTOMS: [string, number][] = [
+  ['L5', 1],
+  ['L6', 1],
+  ['L7', 2],
+];
+for (const [variant, seed] of SYMPTOMS) {
+  test(`${variant} with the I-LL8 check off is caught by its symptom`, async () => {
+    const r = await run({ scenario: 'landlock-competing-enablement', variant, params: { exclusion: false }, iterations: 1000, mode: 'controlled', strategy: 'pct', seed, stopOnFailure: true, hunt: false });
+    assert.is(r.summary.failures, 1, `${variant} not detected in ${r.summary.iterations} iterations`);
+    const f = r.failures[0]!;
+    assert.ok(f.spec !== 'I-LL8', f.message);
+    assert.ok(f.kind === 'hang' || f.kind === 'deadlock' || f.spec === 'I-LL1', `${f.kind} ${f.spec}: ${f.message}`);
+  });
+}
+
+test('exclusion=false only switches the I-LL8 check off: mainline still passes', async () => {
+  const m = await run({ scenario: 'landlock-competing-enablement', variant: 'mainline', params: { exclusion: false }, iterations: 100, mode: 'controlled', strategy: 'pct', seed: 1, hunt: false });
   assert.is(m.summary.failures, 0, m.failures[0]?.message);
+});
+
+test('L20 (-ERESTARTSYS) hides behind SA_RESTART: only the selftest handler without it shows the -EINTR', async () => {
+  const hidden = await run({ scenario: 'landlock-tsync-interrupt', variant: 'L20', params: { sa_restart: true }, iterations: 100, mode: 'controlled', strategy: 'pct', seed: 1, hunt: false });
+  assert.is(hidden.summary.failures, 0, hidden.failures[0]?.message);
+  const shown = await run({ scenario: 'landlock-tsync-interrupt', variant: 'L20', iterations: 100, mode: 'controlled', strategy: 'pct', seed: 1, stopOnFailure: true, hunt: false });
+  assert.is(shown.summary.failures, 1);
+  assert.is(shown.failures[0]!.spec, 'I-LL10', shown.failures[0]!.message);
 });
 
 test('libpsx: distinct domains and denied signals; TSYNC: one domain', async () => {

@@ -31,6 +31,8 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-lockstep', 'landlock/lockstep'),
   entry('landlock-scope-signal', 'landlock/scope-signal'),
   entry('landlock-errors', 'landlock/errors'),
+  entry('landlock-log-subdomains-off-tsync', 'landlock/log-subdomains-off-tsync'),
+  entry('landlock-tsync-override-log-subdomains-off', 'landlock/tsync-override-log-subdomains-off'),
   // seccomp TSYNC (docs/SECCOMP.md): the kernel's seccomp_bpf.c TSYNC tests, then races beyond them.
   entry('seccomp-tsync-first', 'seccomp/tsync-first'),
   entry('seccomp-siblings-fail-prctl', 'seccomp/siblings-fail-prctl'),

@@ -34,4 +34,9 @@ export default tsyncScenario({
     if (all.size !== 1 || r.mainDomain === 0) c.fail(`after two successful TSYNC calls the threads are in ${all.size} domains: ${[...all].join(', ')}`, 'I-LL1');
   },
   hangMs: 1500,
+  // A livelock (L6, L7 with exclusion=false: the callers interrupt and
+  // restart each other) is declared after this many controlled steps. It
+  // stays below the 65,536-entry schedule log so that its seed log replays
+  // exactly; a mainline iteration takes a few hundred steps.
+  stepLimit: 60_000,
 });

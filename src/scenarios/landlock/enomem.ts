@@ -6,14 +6,14 @@
  */
 import { ENOMEM, mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { L11, L13A, L15, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { L11, L13A, L15, L3, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
 import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-enomem',
   description: 'ENOMEM injected at sibling k (prepare_creds) or in a tsync_work allocation: TSYNC returns -ENOMEM and nothing changes anywhere.',
   threads: { default: 5, min: 3, max: 32 },
-  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L15), mutantVariant(L13A), mutantVariant(L11)],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L15), mutantVariant(L13A), mutantVariant(L11), mutantVariant(L3)],
   dropCaps: true,
   nnp: 'after-siblings',
   waitReady: true,

@@ -10,6 +10,8 @@
  */
 import {
   defineScenario,
+  EINTR,
+  ERESTARTNOINTR,
   failNthAlloc,
   label,
   loadOnce,
@@ -29,7 +31,8 @@ import { landlock } from '../../subsystems/landlock/layout.js';
 import { openRegularFile } from '../../subsystems/landlock/syscalls.js';
 import { close, createRuleset, ownDomainId, restrictSelf } from '../../subsystems/landlock/user.js';
 
-export const MAX_THREADS = 64;
+/** Room for the siblings of the largest run: tsync_test.c's 200 idle threads fit (MAX_TASKS_CAPACITY). */
+export const MAX_THREADS = 256;
 const MAX_STEPS = 8;
 const MAX_COMPETITORS = 4;
 
@@ -63,7 +66,13 @@ export interface AllocFault {
 export interface TsyncProgram {
   readonly name: string;
   readonly description: string;
-  readonly threads: { readonly default: number; readonly min: number; readonly max: number };
+  readonly threads: {
+    readonly default: number;
+    readonly min: number;
+    readonly max: number;
+    /** The thread count follows from the run's parameters (ScenarioDef.threads.fromParams). */
+    readonly fromParams?: (params: Params) => number;
+  };
   readonly variants: readonly VariantDef[];
   readonly params?: Params;
   /** Apply this many domains while still privileged (the max_layers fixture). */
@@ -80,8 +89,21 @@ export interface TsyncProgram {
   readonly siblings?: (threads: number, ctx: ThreadContext) => readonly SiblingPlan[];
   /** Threads besides main that call restrict_self(TSYNC) at the same time as main's first step. */
   readonly competitors?: number;
-  /** A thread sending SIGUSR1 to the caller or to the siblings while the steps run. */
-  readonly signaller?: { readonly target: 'caller' | 'siblings'; readonly signals: number };
+  /**
+   * A thread sending SIGUSR1 to the caller or to the siblings while the
+   * steps run, until they have returned (tsync_test.c's signaler_thread()),
+   * but at most `signals` of them (a number, or one drawn from the run's
+   * parameters). The bound is what lets a run end under any schedule: an
+   * unbounded storm can keep a signal pending every time the caller reaches
+   * its interruptible wait, and then the kernel makes no progress either.
+   */
+  readonly signaller?: { readonly target: 'caller' | 'siblings'; readonly signals: number | ((params: Params) => number) };
+  /**
+   * SA_RESTART on the SIGUSR1 handler (default true). tsync_test.c's
+   * tsync_interrupt installs it with sa_flags = 0, where only the restart
+   * codes that ignore SA_RESTART (-ERESTARTNOINTR) stay invisible.
+   */
+  readonly saRestart?: boolean | ((params: Params) => boolean);
   /** Fault injection armed right before the first TSYNC step (drawn per iteration). */
   readonly fault?: (ctx: ThreadContext) => AllocFault | null;
   readonly steps: readonly Step[];
@@ -191,7 +213,8 @@ export function tsyncScenario(p: TsyncProgram): Scenario {
         }
         if (p.dropCaps) sys.call(L_CAPSET, () => dropCaps(k));
         if (p.nnp === 'before-siblings') sys.setNoNewPrivs();
-        sys.sigaction(SIGUSR1, 'noop', { restart: true });
+        const saRestart = typeof p.saRestart === 'function' ? p.saRestart(ctx.params) : (p.saRestart ?? true);
+        sys.sigaction(SIGUSR1, 'noop', { restart: saRestart });
         const fd = createRuleset(ctx, p.scoped !== undefined ? { scoped: p.scoped } : {});
         ctx.store('fd', fd);
         if (p.steps.some((s) => s.fd === 'file')) ctx.store('fileFd', openFileFd(ctx));
@@ -264,7 +287,8 @@ export function tsyncScenario(p: TsyncProgram): Scenario {
         const { sys } = ctx;
         const s = p.signaller!;
         const main = ctx.tgid;
-        for (let i = 0; i < s.signals && ctx.load('sigStop') === 0; i++) {
+        const bound = typeof s.signals === 'function' ? s.signals(ctx.params) : s.signals;
+        for (let i = 0; i < bound && ctx.load('sigStop') === 0; i++) {
           if (s.target === 'caller') sys.tgkill(ctx.tgid, main, SIGUSR1);
           else {
             const n = ctx.load('siblings');
@@ -293,12 +317,13 @@ export function tsyncScenario(p: TsyncProgram): Scenario {
       };
       p.steps.forEach((step, i) => {
         if (step.expect !== undefined && rec.rets[i] !== step.expect) {
-          const spec = rec.rets[i] === -513 ? 'I-LL10' : 'I-LL1';
+          // A restart code or -EINTR means an interrupted call was not restarted transparently.
+          const spec = rec.rets[i] === -ERESTARTNOINTR || rec.rets[i] === -EINTR ? 'I-LL10' : 'I-LL1';
           c.fail(`step ${i + 1}: landlock_restrict_self(${String(step.fd)}, 0x${step.flags.toString(16)}) returned ${rec.rets[i]}, expected ${step.expect}`, spec);
         }
       });
       rec.compRets.forEach((r, i) => {
-        if (r === -513) c.fail(`competitor ${i} saw -ERESTARTNOINTR (513)`, 'I-LL10');
+        if (r === -ERESTARTNOINTR) c.fail(`competitor ${i} saw -ERESTARTNOINTR (513)`, 'I-LL10');
         else if (r !== 0) c.fail(`competitor ${i}: TSYNC returned ${r}, expected 0 (competing_enablement)`, 'I-LL9');
       });
       if (rec.tsyncMax > 1 && c.params['exclusion'] !== false) c.fail(`${rec.tsyncMax} TSYNC calls of one process were inside S2..S5 at once`, 'I-LL8');

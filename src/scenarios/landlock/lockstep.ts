@@ -7,14 +7,14 @@
  */
 import { mainline, mutantVariant } from '../../runtime/index.js';
 import { LANDLOCK_RESTRICT_SELF_TSYNC as TSYNC } from '../../subsystems/landlock/consts.js';
-import { L18, L2, L3, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
+import { L18, L2, LANDLOCK_MAINLINE } from '../../subsystems/landlock/mutants.js';
 import { tsyncScenario } from './kit.js';
 
 export default tsyncScenario({
   name: 'landlock-lockstep',
   description: 'Many siblings (shared and own creds) signalled while in T3: no commit before S3, no use of the shared context after return.',
   threads: { default: 7, min: 3, max: 48 },
-  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L2), mutantVariant(L3), mutantVariant(L18)],
+  variants: [mainline(LANDLOCK_MAINLINE), mutantVariant(L2), mutantVariant(L18)],
   dropCaps: true,
   nnp: 'before-siblings',
   waitReady: true,

@@ -29,6 +29,7 @@ import { handleCache } from '../../runtime/kernel/layout.js';
 import { registerCredHooks } from '../cred/cred.js';
 import { LANDLOCK_MAX_NUM_LAYERS } from './consts.js';
 import { landlock, LR_ACCESS_FS, LR_ID, LR_IS_DOMAIN, LR_NUM_LAYERS, LR_PARENT, LR_SCOPE } from './layout.js';
+import { L23 } from './mutants.js';
 
 const L_MERGE = label('landlock_merge_ruleset');
 const L_PUT = label('landlock_put_ruleset');
@@ -92,7 +93,9 @@ export function landlockCredCopy(k: Kernel, dst: number, src: number, lbl = L_CR
   if (old !== 0) landlockPutRuleset(k, old, lbl);
   const s = landlockCred(k, src);
   storePlain(k, d + landlock.cred.domain, s.domain);
-  storePlain(k, d + landlock.cred.log_subdomains_off, s.logSubdomainsOff);
+  // L23: copying the domain alone (as seccomp's TSYNC copies the filter)
+  // leaves a sibling's own muting of subdomain logs in place.
+  if (!k.mutant(L23)) storePlain(k, d + landlock.cred.log_subdomains_off, s.logSubdomainsOff);
   storePlain(k, d + landlock.cred.domain_exec, s.domainExec);
   if (s.domain !== 0) kget(k, s.domain, lbl);
 }

@@ -13,7 +13,7 @@ export {
   numLayers,
 } from './domain.js';
 export { LANDLOCK_INVARIANTS, snapshotThreads, verifyRestrict } from './invariants.js';
-export { signalAllowed } from './scope.js';
+export { loggedSignalDenials, signalAllowed } from './scope.js';
 export { landlockCreateRuleset, landlockRestrictSelf, openRegularFile } from './syscalls.js';
 export { landlockRestrictSiblingThreads } from './tsync.js';
 export * as user from './user.js';

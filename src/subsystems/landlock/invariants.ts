@@ -10,7 +10,7 @@
  * when the caller returns. I-LL8 is counted per thread group and checked
  * after the iteration; I-LL9 is the watchdog's (deadlock / hang).
  */
-import { ERESTARTNOINTR, invariant, label, PF_EXITING, PFA_NO_NEW_PRIVS, threadsOf, type Kernel } from '../../runtime/index.js';
+import { EINTR, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, invariant, label, PF_EXITING, PFA_NO_NEW_PRIVS, threadsOf, type Kernel } from '../../runtime/index.js';
 import { T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { credUid, getTaskCred, putCred } from '../cred/cred.js';
 import { landlockCred, type LandlockCred } from './domain.js';
@@ -22,6 +22,8 @@ import { landlockCred, type LandlockCred } from './domain.js';
  */
 export const LANDLOCK_INVARIANTS: readonly string[] = Array.from({ length: 10 }, (_, i) => `I-LL${i + 1}`);
 for (const id of LANDLOCK_INVARIANTS) label(id);
+
+const RESTART_CODES: readonly number[] = [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND];
 
 export interface ThreadSnap {
   readonly tid: number;
@@ -72,7 +74,11 @@ export function verifyRestrict(k: Kernel, call: RestrictCall): void {
   const fail = (msg: string, spec: string): never => {
     throw k.fail(invariant(msg, spec));
   };
-  if (call.ret === -ERESTARTNOINTR) fail('user space saw -ERESTARTNOINTR (513) from landlock_restrict_self', 'I-LL10');
+  // An interrupted TSYNC is restarted (-ERESTARTNOINTR, restart_syscall()):
+  // user space sees neither a restart code nor -EINTR, whatever the
+  // handler's SA_RESTART.
+  if (RESTART_CODES.includes(-call.ret)) fail(`user space saw ${call.ret} (a restart code) from landlock_restrict_self`, 'I-LL10');
+  if (call.ret === -EINTR) fail('user space saw -EINTR from landlock_restrict_self: an interrupted call must restart', 'I-LL10');
   const me = call.before.find((t) => t.tid === k.curTid);
   const after = snapshotThreads(k);
   const mine = after.find((t) => t.tid === k.curTid)!;

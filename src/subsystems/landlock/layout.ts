@@ -19,8 +19,23 @@ export const LR_ACCESS_FS = 3;
 export const LR_SCOPE = 4;
 /** hierarchy->id (security/landlock/id.c). */
 export const LR_ID = 5;
-/** Logging flags of the top layer: hierarchy->log_same_exec, log_new_exec. */
+/**
+ * Logging flags of the top layer (LOG_SAME_EXEC | LOG_NEW_EXEC | LOG_MUTED):
+ * hierarchy->log_same_exec, log_new_exec, and whether log_subdomains_off was
+ * already set when the layer was created (then its log_status is
+ * LANDLOCK_LOG_DISABLED, security/landlock/syscalls.c).
+ */
 export const LR_LOG = 6;
+export const LOG_SAME_EXEC = 1;
+export const LOG_NEW_EXEC = 2;
+export const LOG_MUTED = 4;
+/**
+ * AUDIT_LANDLOCK_ACCESS records landlock_log_denial() emitted for denials
+ * this layer is the youngest denier of: the records the audit selftests
+ * count (tools/testing/selftests/landlock/audit_test.c). The only mutable
+ * word of a domain: atomic64_inc()-style RMWs.
+ */
+export const LR_LOGGED_DENIALS = 7;
 export const LR_WORDS = 8;
 
 export const landlock = defineSubsystem({

@@ -1,7 +1,8 @@
 /**
  * landlock_create_ruleset(2) and landlock_restrict_self(2)
  * (security/landlock/syscalls.c). The checks and steps of
- * sys_landlock_restrict_self() are numbered 1–10 below, in the kernel's order.
+ * sys_landlock_restrict_self() are numbered 1–10 below, in the kernel's
+ * order as of ABI 11 (flags before privileges).
  */
 import {
   deref,
@@ -32,7 +33,7 @@ import {
   LANDLOCK_RESTRICT_SELF_TSYNC,
 } from './consts.js';
 import { createRulesetObject, landlockCred, landlockMergeRuleset, landlockPutRuleset, numLayers } from './domain.js';
-import { landlock, LR_LOG } from './layout.js';
+import { landlock, LOG_MUTED, LOG_NEW_EXEC, LOG_SAME_EXEC, LR_LOG } from './layout.js';
 import { L13A, L17 } from './mutants.js';
 import { landlockRestrictSiblingThreads } from './tsync.js';
 // The LSM's hooks come with its syscalls: signal scoping (security_task_kill).
@@ -85,13 +86,15 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
   k.yieldPoint(L_RESTRICT);
   // 1.
   if (!initialized(k)) return -EOPNOTSUPP;
-  // 2. Privilege: NNP or CAP_SYS_ADMIN. The NO_NEW_PRIVS flag (ABI 11) asks
-  // for NNP to be set by the call itself; modelled from the selftests
-  // (tools/testing/selftests/landlock/tsync_test.c, docs/LANDLOCK.md).
+  // 2. Unknown flags. Since ABI 11 the flags come before the privilege
+  // check (the commit "landlock: Check landlock_restrict_self(2)'s flags
+  // before privileges", with LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS): an
+  // unknown bit is -EINVAL even for a caller without NNP or CAP_SYS_ADMIN,
+  // as base_test.c restrict_self_checks_ordering expects.
+  if ((flags & ~LANDLOCK_MASK_RESTRICT_SELF) !== 0) return -EINVAL;
+  // 3. Privilege: NNP, or the NO_NEW_PRIVS flag (ABI 11), or CAP_SYS_ADMIN.
   const wantsNnp = (flags & LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS) !== 0;
   if (!nnp(k) && !wantsNnp && !hasCapSysAdmin(k)) return -EPERM;
-  // 3.
-  if ((flags & ~LANDLOCK_MASK_RESTRICT_SELF) !== 0) return -EINVAL;
   // 4.
   const logSameExec = (flags & LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF) === 0;
   const logNewExec = (flags & LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON) !== 0;
@@ -127,7 +130,7 @@ export function landlockRestrictSelf(k: Kernel, fd: number, flags: number): numb
         abortCreds(k, newCred, L_RESTRICT);
         return dom === -E2BIG ? -E2BIG : dom;
       }
-      const logFlags = (logSameExec ? 1 : 0) | (logNewExec ? 2 : 0) | (oldOff !== 0 ? 4 : 0);
+      const logFlags = (logSameExec ? LOG_SAME_EXEC : 0) | (logNewExec ? LOG_NEW_EXEC : 0) | (oldOff !== 0 ? LOG_MUTED : 0);
       storePlain(k, deref(k, dom) + LR_LOG, logFlags);
       if (parent !== 0) landlockPutRuleset(k, parent, L_RESTRICT);
       storePlain(k, a + landlock.cred.domain, dom);

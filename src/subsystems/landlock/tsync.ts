@@ -40,6 +40,7 @@ import {
   ENOMEM,
   EOVERFLOW,
   ERESTARTNOINTR,
+  ERESTARTSYS,
   ESRCH,
   fetchAdd,
   initCompletion,
@@ -89,7 +90,7 @@ import {
 import { abortCreds, commitCreds, currentCred, getCred, prepareCreds } from '../cred/cred.js';
 import { landlockCredCopy } from './domain.js';
 import { landlock } from './layout.js';
-import { L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13A, L13B, L14, L15, L16, L18 } from './mutants.js';
+import { L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13A, L13B, L14, L15, L16, L18, L19, L20, L21, L22 } from './mutants.js';
 import {
   TS_ALL_FINISHED,
   TS_ALL_PREPARED,
@@ -461,10 +462,15 @@ function cancelTsyncWorks(k: Kernel, works: TsyncWorks, shared: number): void {
       throw k.fail(kasan('NULL dereference: task_work_cancel(NULL, ...) on a trimmed work whose slot was kept (L10)', 'L10'));
     }
     if (!taskWorkCancel(k, k.slotOf(tid), ld(k, w, TW_CB, L.S2cancel), L.S2cancel)) continue;
+    // The work will not run: act as if it had (the wait-for graph no longer
+    // counts it either).
     st(k, w, TW_STATE, FINISHED, L.S2cancel);
     if (decCounter(k, shared, TS_NUM_PREPARING, L.S2cancel, 'num_preparing') === 0) {
       completeAll(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2cancel);
     }
+    // L21: the cancelled work stays counted in num_unfinished, so the
+    // caller's S4 wait for all_finished never ends.
+    if (k.mutant(L21)) continue;
     if (decCounter(k, shared, TS_NUM_UNFINISHED, L.S2cancel, 'num_unfinished') === 0) completeAllFinished(k, shared, L.S2cancel);
   }
 }
@@ -486,7 +492,7 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
   storePlain(k, sa + TS_NEW_CRED, newCred);
   storePlain(k, sa + TS_SET_NNP, forceNnp || (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0 ? 1 : 0);
   storePlain(k, sa + TS_CALLER, k.curTid);
-  // L3 (v2): no caller token in num_unfinished.
+  // L3 (v2): no caller token in num_unfinished (see S4).
   storeOnce(k, sa + TS_NUM_UNFINISHED, k.mutant(L3) ? 0 : 1);
   initCompletion(k, sa + TS_ALL_PREPARED);
   initCompletion(k, sa + TS_READY_TO_COMMIT);
@@ -541,8 +547,16 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
         // L5 (v2): uninterruptible; two concurrent callers wait on each other forever.
         waitForCompletion(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait);
       } else if (waitForCompletionInterruptible(k, field(k, shared, TS_ALL_PREPARED, 'all_prepared'), L.S2wait) !== 0) {
-        // Interrupted (a signal, or a competing TSYNC's task_work): retry the syscall.
-        atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), -ERESTARTNOINTR, L.S2cancel);
+        // Interrupted (a signal, or a competing TSYNC's task_work): retry the
+        // syscall. -ERESTARTNOINTR is restarted whatever the handler's flags;
+        // L19's -EINTR reaches user space, and L20's -ERESTARTSYS is
+        // restarted only under SA_RESTART (tsync_test.c installs its
+        // handler with sa_flags = 0). The error also makes every sibling
+        // that prepared abort at T4; L22 forgets it, so those commit.
+        if (!k.mutant(L22)) {
+          const restart = k.mutant(L19) ? -EINTR : k.mutant(L20) ? -ERESTARTSYS : -ERESTARTNOINTR;
+          atomicSet(k, field(k, shared, TS_PREP_ERROR, 'preparation_error'), restart, L.S2cancel);
+        }
         cancelTsyncWorks(k, works, shared);
         if (k.mutant(L6)) {
           // L6 (rc1): wait for works that were dequeued but not started.
@@ -562,11 +576,15 @@ export function landlockRestrictSiblingThreads(k: Kernel, oldCred: number, newCr
 
   // S4: wait for every sibling to finish (uninterruptible: the context is on our stack).
   if (k.mutant(L3)) {
-    // L3 (v2): no caller token, so "nothing left" can be seen
-    // between a sibling's decrement and its complete_all().
-    if (atomicRead(k, field(k, shared, TS_NUM_UNFINISHED, 'num_unfinished'), L.S4) > 0) {
-      waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
-    }
+    // L3 (v2, restrict_sibling_threads() in syscalls.c): no caller token,
+    // and the wait is gated on `works.size`, not on the counter. Without
+    // the token num_unfinished can reach 0 while works are still being
+    // queued: a first sibling that fails prepare_creds() skips T3 and
+    // completes all_finished before the second is queued. That completion
+    // stays done, so this wait returns while the later siblings still use
+    // the shared context (I-LL5; or I-LL6 if one of them finishes first
+    // and brings num_unfinished to 0 a second time).
+    if (works.size > 0) waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
   } else if (decCounter(k, shared, TS_NUM_UNFINISHED, L.S4, 'num_unfinished') > 0) {
     waitForCompletion(k, field(k, shared, TS_ALL_FINISHED, 'all_finished'), L.S4);
   } else {
