@@ -9,7 +9,7 @@
  * `seccomp:2c.<step>:...`; the old "2c." prefix stays because a label's id
  * is part of every recorded schedule (scheduleHash, seed logs):
  *   1. flags validated               7. seccomp_may_assign_mode()
- *   2. TSYNC|NEW_LISTENER exclusion  8. has_duplicate_listener()
+ *   2. flag combinations             8. has_duplicate_listener()
  *   3. seccomp_prepare_user_filter() 9. seccomp_attach_filter(): 9.1 total
  *   4. init_listener()                  insns, 9.2 seccomp_can_sync_threads(),
  *   5. cred_guard_mutex (TSYNC)         9.3 LOG, 9.4 filter->prev, 9.5 cache,
@@ -49,6 +49,7 @@ import {
   SECCOMP_FILTER_FLAG_NEW_LISTENER,
   SECCOMP_FILTER_FLAG_TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
   SECCOMP_MODE_FILTER,
   SECCOMP_MODE_STRICT,
   SECCOMP_SET_MODE_FILTER,
@@ -185,6 +186,8 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
   // 2. The TID and listener-fd return spaces would collide. S9:
   // TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH.
   if (tsync && wantListener && (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) === 0 && !k.mutant(S9)) return -EINVAL;
+  // WAIT_KILLABLE_RECV is about receiving notifications: meaningless without a listener.
+  if ((flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) !== 0 && !wantListener) return -EINVAL;
   // 3. Before any lock.
   let prepared = seccompPrepareFilter(k, prog);
   if (prepared < 0) return prepared;
