@@ -30,6 +30,7 @@ const SCENARIOS: [string, number][] = [
   ['seccomp-exit-race', 60],
   ['seccomp-force-add-race', 60],
   ['seccomp-exec-race', 60],
+  ['seccomp-listener-emfile', 40],
 ];
 
 for (const [scenario, iterations] of SCENARIOS) {
@@ -63,6 +64,7 @@ const CAUGHT: [string, string, 'pct' | 'random', number, string, string | null, 
   ['seccomp-two-siblings-with-ancestor', 'S11', 'pct', 1, 'invariant', 'I-SC1', 20],
   ['seccomp-clone-race', 'S12', 'random', 1, 'invariant', 'I-SC5', 200],
   ['seccomp-user-notification-with-tsync', 'S13', 'pct', 1, 'invariant', 'I-SC2', 20],
+  ['seccomp-listener-emfile', 'S14', 'pct', 1, 'invariant', 'I-SC2', 20],
 ];
 
 for (const [scenario, variant, strategy, seed, kind, spec, iterations] of CAUGHT) {

@@ -47,6 +47,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('seccomp-exit-race', 'seccomp/exit-race'),
   entry('seccomp-force-add-race', 'seccomp/force-add-race'),
   entry('seccomp-exec-race', 'seccomp/exec-race'),
+  entry('seccomp-listener-emfile', 'seccomp/listener-emfile'),
   // SRCU, RCU Tasks and PID-namespace teardown (docs/RCU.md).
   entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
   entry('srcu-torture', 'rcu/srcu-torture'),

@@ -2,7 +2,9 @@
  * The planted bugs of seccomp TSYNC (docs/SECCOMP.md, "Planted bugs and
  * historical designs"), one definition each. Each sits as a small delta
  * beside the code it breaks, behind `k.mutant(Sn)`; several touch more than
- * one file (S2, S3, S5, S9), hence one table here.
+ * one file (S2, S3, S5, S9), hence one table here. S14 is lockstep's own
+ * plant (the order lockstep itself used before it reserved the fd first),
+ * not a bug the kernel had.
  *
  * S8 (publication order: SYSCALL_WORK_SECCOMP or the filter pointer seen
  * before the mode) is not planted: under lockstep's sequentially consistent
@@ -22,3 +24,4 @@ export const S10 = defineMutant('S10', 'TSYNC refused while the caller has no fi
 export const S11 = defineMutant('S11', 'filter_count not copied to synced threads');
 export const S12 = defineMutant('S12', 'copy_seccomp() outside siglock, before the last failure point of copy_process()');
 export const S13 = defineMutant('S13', 'a TSYNC failure returns the TID although NEW_LISTENER was requested (return-value collision)');
+export const S14 = defineMutant('S14', "NEW_LISTENER's fd taken after the filter is attached and synced: a full fd table fails the call after the point of no return");
