@@ -12,7 +12,7 @@
  */
 import { defineMutant } from '../../runtime/index.js';
 
-export const S1 = defineMutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten');
+export const S1 = defineMutant('S1', "overwrite: the ancestry check is skipped, every thread's chain is replaced by the caller's");
 export const S2 = defineMutant('S2', 'siglock dropped between seccomp_can_sync_threads() and seccomp_sync_threads()');
 export const S3 = defineMutant('S3', 'TSYNC does not take cred_guard_mutex (v8)');
 export const S4 = defineMutant('S4', 'no NNP propagation to synced threads');
