@@ -4,7 +4,9 @@
  * mainline algorithm in both modes; every planted bug (and the two
  * historical designs) is caught by the invariants I-SC1..I-SC7. Mutant
  * detection runs in controlled mode with fixed seeds and strategies, so its
- * outcome (kind and spec) is deterministic.
+ * outcome (kind and spec) is deterministic. Also execve's de_thread()
+ * against both TSYNCs (docs/LANDLOCK.md, "execve in a sibling"), since the
+ * exec model lives beside seccomp's.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const SCENARIOS: [string, number][] = [
   ['seccomp-force-add-race', 60],
   ['seccomp-exec-race', 60],
   ['seccomp-listener-emfile', 40],
+  ['landlock-exec-race', 60],
 ];
 
 for (const [scenario, iterations] of SCENARIOS) {
@@ -65,6 +68,9 @@ const CAUGHT: [string, string, 'pct' | 'random', number, string, string | null, 
   ['seccomp-clone-race', 'S12', 'random', 1, 'invariant', 'I-SC5', 200],
   ['seccomp-user-notification-with-tsync', 'S13', 'pct', 1, 'invariant', 'I-SC2', 20],
   ['seccomp-listener-emfile', 'S14', 'pct', 1, 'invariant', 'I-SC2', 20],
+  ['seccomp-exec-race', 'S15', 'random', 1, 'deadlock', null, 200],
+  ['landlock-exec-race', 'E1', 'random', 1, 'deadlock', null, 200],
+  ['landlock-exec-race', 'L5', 'pct', 1, 'deadlock', null, 20],
 ];
 
 for (const [scenario, variant, strategy, seed, kind, spec, iterations] of CAUGHT) {

@@ -31,6 +31,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-lockstep', 'landlock/lockstep'),
   entry('landlock-scope-signal', 'landlock/scope-signal'),
   entry('landlock-errors', 'landlock/errors'),
+  entry('landlock-exec-race', 'landlock/exec-race'),
   // seccomp TSYNC (docs/SECCOMP.md): the kernel's seccomp_bpf.c TSYNC tests, then races beyond them.
   entry('seccomp-tsync-first', 'seccomp/tsync-first'),
   entry('seccomp-siblings-fail-prctl', 'seccomp/siblings-fail-prctl'),

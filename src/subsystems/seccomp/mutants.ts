@@ -2,9 +2,9 @@
  * The planted bugs of seccomp TSYNC (docs/SECCOMP.md, "Planted bugs and
  * historical designs"), one definition each. Each sits as a small delta
  * beside the code it breaks, behind `k.mutant(Sn)`; several touch more than
- * one file (S2, S3, S5, S9), hence one table here. S14 is lockstep's own
- * plant (the order lockstep itself used before it reserved the fd first),
- * not a bug the kernel had.
+ * one file (S2, S3, S5, S9), hence one table here. S14 and S15 are lockstep's
+ * own plants (S14 is the order lockstep itself used before it reserved the
+ * fd first), not bugs the kernel had.
  *
  * S8 (publication order: SYSCALL_WORK_SECCOMP or the filter pointer seen
  * before the mode) is not planted: under lockstep's sequentially consistent
@@ -25,3 +25,4 @@ export const S11 = defineMutant('S11', 'filter_count not copied to synced thread
 export const S12 = defineMutant('S12', 'copy_seccomp() outside siglock, before the last failure point of copy_process()');
 export const S13 = defineMutant('S13', 'a TSYNC failure returns the TID although NEW_LISTENER was requested (return-value collision)');
 export const S14 = defineMutant('S14', "NEW_LISTENER's fd taken after the filter is attached and synced: a full fd table fails the call after the point of no return");
+export const S15 = defineMutant('S15', "TSYNC waits for cred_guard_mutex uninterruptibly (mutex_lock): a sibling's de_thread() then waits for it forever");

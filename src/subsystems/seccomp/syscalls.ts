@@ -32,6 +32,7 @@ import {
   label,
   loadPlain,
   lockSiglock,
+  mutexLock,
   mutexLockKillable,
   mutexUnlock,
   Order,
@@ -60,7 +61,7 @@ import { __getSeccompFilter, filterLen, markLog, seccompFilterFree, seccompPrepa
 import { snapshotGroup, verifyTsyncFailure, verifyTsyncSuccess } from './invariants.js';
 import { mayUnlock } from './design.js';
 import { SF_HAS_LISTENER, SF_PREV, seccomp } from './layout.js';
-import { S10, S13, S14, S2, S3, S9 } from './mutants.js';
+import { S10, S13, S14, S15, S2, S3, S9 } from './mutants.js';
 import { seccompAssignMode, seccompCanSyncThreads, seccompSyncThreads, taskMode } from './tsync.js';
 
 const L = {
@@ -68,6 +69,7 @@ const L = {
   getFd: label('seccomp:2c.4:get_unused_fd_flags'),
   listener: label('seccomp:2c.4:init_listener'),
   guard: label('seccomp:2c.5:mutex_lock_killable(cred_guard_mutex)'),
+  guardS15: label('seccomp:2c.5:S15:mutex_lock(cred_guard_mutex)'),
   siglock: label('seccomp:2c.6:spin_lock_irq(siglock)'),
   mayAssign: label('seccomp:2c.7:seccomp_may_assign_mode'),
   dupListener: label('seccomp:2c.8:has_duplicate_listener'),
@@ -220,11 +222,18 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
     }
   }
   // 5. Against execve's check_unsafe_exec..commit (I-SC7); killable because
-  // de_thread() of a concurrent exec may kill us. S3: not taken.
+  // de_thread() of a concurrent exec kills us while it holds the mutex and
+  // waits for us to die. S3: not taken. S15: uninterruptible, so that
+  // de_thread() waits forever.
   const guard = signalOf(k, k.cur) + SIG_CRED_GUARD_MUTEX;
   let guarded = false;
   if (tsync && !k.mutant(S3)) {
-    if (mutexLockKillable(k, guard, L.guard) === 0) guarded = true;
+    if (k.mutant(S15)) {
+      mutexLock(k, guard, L.guardS15);
+      guarded = true;
+    } else if (mutexLockKillable(k, guard, L.guard) === 0) {
+      guarded = true;
+    }
   }
   if (!tsync || guarded || k.mutant(S3)) {
     // 6.
