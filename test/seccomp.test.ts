@@ -4,7 +4,9 @@
  * mainline algorithm in both modes; every planted bug (and the two
  * historical designs) is caught by the invariants I-SC1..I-SC7. Mutant
  * detection runs in controlled mode with fixed seeds and strategies, so its
- * outcome (kind and spec) is deterministic.
+ * outcome (kind and spec) is deterministic. Also execve's de_thread()
+ * against both TSYNCs (docs/LANDLOCK.md, "execve in a sibling"), since the
+ * exec model lives beside seccomp's.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,8 @@ const SCENARIOS: [string, number][] = [
   ['seccomp-exit-race', 60],
   ['seccomp-force-add-race', 60],
   ['seccomp-exec-race', 60],
+  ['seccomp-listener-emfile', 40],
+  ['landlock-exec-race', 60],
 ];
 
 for (const [scenario, iterations] of SCENARIOS) {
@@ -46,9 +50,9 @@ for (const [scenario, iterations] of SCENARIOS) {
 /** [scenario, variant, strategy, seed, failure kind, spec, iteration budget] */
 const CAUGHT: [string, string, 'pct' | 'random', number, string, string | null, number][] = [
   ['seccomp-two-siblings-with-one-divergence', 'S1', 'pct', 1, 'invariant', 'I-SC3', 20],
-  ['seccomp-two-siblings-with-one-divergence', 'force-add-2014', 'pct', 1, 'invariant', 'I-SC3', 20],
+  ['seccomp-two-siblings-with-one-divergence', 'force-add-2014', 'pct', 1, 'invariant', 'I-SC1', 20],
   ['seccomp-force-add-race', 'S1', 'random', 1, 'invariant', 'I-SC3', 100],
-  ['seccomp-force-add-race', 'force-add-2014', 'random', 1, 'invariant', 'I-SC3', 100],
+  ['seccomp-force-add-race', 'force-add-2014', 'random', 1, 'invariant', 'I-SC1', 100],
   ['seccomp-force-add-race', 'S2', 'random', 1, 'invariant', 'I-SC3', 200],
   ['seccomp-clone-race', 'S2', 'random', 1, 'invariant', 'I-SC5', 200],
   ['seccomp-exec-race', 'S3', 'random', 1, 'invariant', 'I-SC7', 200],
@@ -63,6 +67,10 @@ const CAUGHT: [string, string, 'pct' | 'random', number, string, string | null, 
   ['seccomp-two-siblings-with-ancestor', 'S11', 'pct', 1, 'invariant', 'I-SC1', 20],
   ['seccomp-clone-race', 'S12', 'random', 1, 'invariant', 'I-SC5', 200],
   ['seccomp-user-notification-with-tsync', 'S13', 'pct', 1, 'invariant', 'I-SC2', 20],
+  ['seccomp-listener-emfile', 'S14', 'pct', 1, 'invariant', 'I-SC2', 20],
+  ['seccomp-exec-race', 'S15', 'random', 1, 'deadlock', null, 200],
+  ['landlock-exec-race', 'E1', 'random', 1, 'deadlock', null, 200],
+  ['landlock-exec-race', 'L5', 'pct', 1, 'deadlock', null, 20],
 ];
 
 for (const [scenario, variant, strategy, seed, kind, spec, iterations] of CAUGHT) {
@@ -74,6 +82,29 @@ for (const [scenario, variant, strategy, seed, kind, spec, iterations] of CAUGHT
     if (spec) assert.is(f.spec, spec, f.message);
   });
 }
+
+test('force-add-2014: the filter tree depends on how TSYNC races the sibling\'s prctl; the ancestry check answers each order', async () => {
+  const scenario = 'seccomp-force-add-race';
+  const go = (variant: string, order: string) =>
+    run({ scenario, variant, iterations: 10, mode: 'controlled', strategy: 'random', seed: 2, stopOnFailure: true, hunt: false, params: { order } });
+  // TSYNC first: both designs give the same tree (the sibling's own filter
+  // on top of the caller's chain); the check requires 0 and getppid -> ENOENT.
+  for (const variant of ['mainline', 'force-add-2014']) {
+    const r = await go(variant, 'tsync-first');
+    assert.is(r.summary.failures, 0, `${variant}, tsync-first: ${r.failures[0]?.message}`);
+  }
+  // The sibling first: mainline returns its TID and changes nothing (the
+  // check requires that TID); force-add-2014 returns 0 with a copy of the
+  // caller's filter composed on top of the sibling's chain: three filters
+  // where the caller runs two, in every run.
+  const m = await go('mainline', 'sibling-first');
+  assert.is(m.summary.failures, 0, `mainline, sibling-first: ${m.failures[0]?.message}`);
+  const f = await go('force-add-2014', 'sibling-first');
+  assert.is(f.summary.failures, 1, 'force-add-2014, sibling-first: no failure');
+  assert.is(f.failures[0]!.iteration, 0);
+  assert.is(f.failures[0]!.spec, 'I-SC1', f.failures[0]!.message);
+  assert.match(f.failures[0]!.message, /TSYNC returned 0 but tid \d+ runs \[\d+ -> \d+ -> \d+\], the caller \[\d+ -> \d+\]/);
+});
 
 test('zombie leader: pre-6.11 TSYNC returns the dead leader\'s TID; mainline (6.11) returns 0 under the same schedules', async () => {
   const scenario = 'seccomp-tsync-vs-dead-thread-leader';

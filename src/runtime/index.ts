@@ -98,6 +98,7 @@ export {
   exitToUserMode,
   groupSendSig,
   lockSiglock,
+  registerGroupExecTask,
   registerKillHook,
   restartSyscall,
   sighandOf,

@@ -33,6 +33,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('landlock-errors', 'landlock/errors'),
   entry('landlock-log-subdomains-off-tsync', 'landlock/log-subdomains-off-tsync'),
   entry('landlock-tsync-override-log-subdomains-off', 'landlock/tsync-override-log-subdomains-off'),
+  entry('landlock-exec-race', 'landlock/exec-race'),
   // seccomp TSYNC (docs/SECCOMP.md): the kernel's seccomp_bpf.c TSYNC tests, then races beyond them.
   entry('seccomp-tsync-first', 'seccomp/tsync-first'),
   entry('seccomp-siblings-fail-prctl', 'seccomp/siblings-fail-prctl'),
@@ -49,6 +50,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('seccomp-exit-race', 'seccomp/exit-race'),
   entry('seccomp-force-add-race', 'seccomp/force-add-race'),
   entry('seccomp-exec-race', 'seccomp/exec-race'),
+  entry('seccomp-listener-emfile', 'seccomp/listener-emfile'),
   // SRCU, RCU Tasks and PID-namespace teardown (docs/RCU.md).
   entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
   entry('srcu-torture', 'rcu/srcu-torture'),

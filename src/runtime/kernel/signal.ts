@@ -249,8 +249,23 @@ function isRestart(ret: number): boolean {
 const DEFAULT_IGNORE = sigmask(SIGCHLD) | sigmask(28) | sigmask(23);
 
 /**
+ * signal->group_exec_task (fs/exec.c: de_thread()): the thread an execve()
+ * is making the only one of its group, 0 when none. execve is modelled
+ * outside the runtime, which keeps the word in its own slice of
+ * signal_struct and registers how to read it (`signalAddr` is the group's
+ * signal_struct payload).
+ */
+export type GroupExecTask = (k: Kernel, signalAddr: number) => number;
+let groupExecTask: GroupExecTask = () => 0;
+export function registerGroupExecTask(fn: GroupExecTask): void {
+  groupExecTask = fn;
+}
+
+/**
  * do_group_exit(): kill the other threads, then leave through do_exit() (the
- * executor catches TaskExit and runs it). `code` is the exit status.
+ * executor catches TaskExit and runs it). `code` is the exit status. While
+ * a de_thread() is in progress its SIGKILL must not kill the exec'ing
+ * thread: the thread just exits with status 0 (kernel/exit.c).
  */
 export function doGroupExit(k: Kernel, code: number): never {
   const tgid = k.tget(k.cur, T_TGID);
@@ -258,6 +273,7 @@ export function doGroupExit(k: Kernel, code: number): never {
   spinLock(k, lock, L_DELIVER);
   const sa = signalOf(k, k.cur);
   if (loadOnce(k, sa + SIG_GROUP_EXIT) !== 0) code = loadOnce(k, sa + SIG_GROUP_EXIT_CODE);
+  else if (groupExecTask(k, sa) !== 0) code = 0;
   else zapOtherThreads(k, tgid, code);
   spinUnlock(k, lock, L_DELIVER);
   throw new TaskExit(code);

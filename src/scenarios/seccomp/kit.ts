@@ -128,6 +128,8 @@ export interface TsyncFixtureDef {
   readonly status?: (r: FixtureResult) => readonly (number | 'killed')[];
   /** The spec ID a wrong return value of step i violates (default I-SC1 for 0, I-SC2 otherwise). */
   readonly retSpec?: (i: number, want: number) => string;
+  /** What recorded value i is, for reports (default: "seccomp returned"). */
+  readonly what?: (i: number) => string;
   /** Main is spawned without capabilities (as the selftests run: NNP needed). */
   readonly caps?: number;
 }
@@ -248,7 +250,8 @@ export function tsyncFixture(def: TsyncFixtureDef): Scenario {
       for (let i = 0; i < want.length; i++) {
         if (r.rets[i] !== want[i]) {
           const spec = def.retSpec ? def.retSpec(i, want[i]!) : want[i] === 0 ? 'I-SC1' : 'I-SC2';
-          c.fail(`step ${i + 1}: seccomp returned ${errName(r.rets[i] ?? NaN)}, expected ${errName(want[i]!)} (sibling tids ${tids.join(', ')})`, spec);
+          const what = def.what ? def.what(i) : 'seccomp returned';
+          c.fail(`step ${i + 1}: ${what} ${errName(r.rets[i] ?? NaN)}, expected ${errName(want[i]!)} (sibling tids ${tids.join(', ')})`, spec);
           return;
         }
       }

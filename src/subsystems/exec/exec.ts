@@ -1,28 +1,40 @@
 /**
- * A minimal execve(2) (fs/exec.c), just enough for the seccomp TSYNC
- * exclusion it is guarded against (the cred_guard_mutex that
- * seccomp_set_mode_filter() takes for TSYNC; planted bug S3, invariant
- * I-SC7 in docs/SECCOMP.md):
+ * execve(2) (fs/exec.c), reduced to the locks and the privilege decision
+ * that seccomp and Landlock TSYNC race against (docs/SECCOMP.md, I-SC7 and
+ * planted bugs S3 and S15; docs/LANDLOCK.md, "execve in a sibling"):
  *
- *   prepare_bprm_creds():  mutex_lock_killable(cred_guard_mutex), prepare_exec_creds()
- *   check_unsafe_exec():   sample NNP (and ptrace) into bprm->unsafe
+ *   prepare_bprm_creds():   cred_guard_mutex, prepare_exec_creds()
+ *   check_unsafe_exec():    sample NNP (and ptrace) into bprm->unsafe
  *   ⟂ exec_binprm() / load_binary (the window TSYNC must not enter)
- *   bprm_creds_from_file(): a set-uid-root image gains uid 0 and every
- *                          capability, unless bprm->unsafe has NO_NEW_PRIVS
- *   begin_new_exec():      down_write_killable(exec_update_lock), commit_creds()
- *   setup_new_exec():      up_write, mutex_unlock(cred_guard_mutex)
+ *   begin_new_exec():
+ *     bprm_creds_from_file(): a set-uid-root image gains uid 0 and every
+ *                             capability, unless bprm->unsafe has NO_NEW_PRIVS
+ *     de_thread():           kill the other threads, wait until they are gone
+ *                            (dethread.ts)
+ *     exec_mmap():           down_write_killable(exec_update_lock)
+ *     commit_creds()
+ *   setup_new_exec():       up_write(exec_update_lock), mutex_unlock(cred_guard_mutex)
  *
- * Not modelled: de_thread() (a real exec by a non-leader thread kills every
- * other thread of the group and takes over the leader's pid), the new mm,
- * file loading. Seccomp filters survive exec unchanged, as in the kernel.
+ * prepare_bprm_creds() takes cred_guard_mutex with mutex_lock_interruptible()
+ * and returns -ERESTARTNOINTR; the runtime's mutex has no interruptible
+ * variant, so it is killable here. The only signal these scenarios send an
+ * exec is de_thread()'s SIGKILL, and for a fatal signal both end the same
+ * way: the task dies before user space sees the return value.
+ *
+ * Not modelled: the new mm, file loading, the pid swap of a non-leader exec
+ * (dethread.ts). Seccomp filters and the Landlock domain survive exec
+ * unchanged (they are in task->seccomp and the cred, which is copied), as in
+ * the kernel.
  */
 import {
   CAP_SYS_ADMIN,
   capMask,
   deref,
+  doGroupExit,
   downWriteKillable,
   EINTR,
   ENOMEM,
+  fatalSignalPending,
   invariant,
   label,
   loadOnce,
@@ -37,7 +49,9 @@ import {
 } from '../../runtime/index.js';
 import { CRED_CAPS, CRED_EUID, CRED_UID, kFailSet, SIG_CRED_GUARD_MUTEX, SIG_EXEC_UPDATE_LOCK, T_ATOMIC_FLAGS } from '../../runtime/kernel/layout.js';
 import { abortCreds, commitCreds, prepareCreds } from '../cred/cred.js';
+import { deThread } from './dethread.js';
 import { exec } from './layout.js';
+import { E1 } from './mutants.js';
 
 /** Release locks in a finally only while the iteration is alive and nothing failed (replays stay exact). */
 function mayUnlock(k: Kernel): boolean {
@@ -47,6 +61,9 @@ function mayUnlock(k: Kernel): boolean {
 /** check_unsafe_exec() result bit (include/linux/security.h). */
 export const LSM_UNSAFE_NO_NEW_PRIVS = 4;
 
+/** SIGSEGV: what bprm_execve() forces on a task whose exec failed past the point of no return. */
+const SIGSEGV = 11;
+
 const L = {
   entry: label('exec:do_execve'),
   guard: label('exec:prepare_bprm_creds:mutex_lock_killable(cred_guard_mutex)'),
@@ -55,6 +72,7 @@ const L = {
   load: label('exec:exec_binprm(load_binary)'),
   fromFile: label('exec:bprm_creds_from_file'),
   update: label('exec:begin_new_exec:down_write_killable(exec_update_lock)'),
+  early: label('exec:E1:down_write_killable(exec_update_lock) before de_thread'),
   commit: label('exec:begin_new_exec:commit_creds'),
   done: label('exec:setup_new_exec:unlock'),
 };
@@ -68,11 +86,23 @@ function noNewPrivs(k: Kernel): boolean {
   return (k.tget(k.cur, T_ATOMIC_FLAGS) & PFA_NO_NEW_PRIVS) !== 0;
 }
 
-/** execve(image): 0, -ENOMEM, or -EINTR when killed while waiting for a lock. */
+/**
+ * An exec that failed past the point of no return cannot go back to the old
+ * program: bprm_execve() forces SIGSEGV unless a fatal signal is already
+ * pending (de_thread() fails only when this task was killed, so the kill
+ * wins in practice). Returns the error for the syscall's exit path.
+ */
+function pastNoReturn(k: Kernel, err: number): number {
+  if (!fatalSignalPending(k)) doGroupExit(k, SIGSEGV);
+  return err;
+}
+
+/** execve(image): 0, -ENOMEM, -EINTR when killed while waiting for a lock, -EAGAIN when killed in de_thread(). */
 export function doExecve(k: Kernel, image: BinaryImage): number {
   k.yieldPoint(L.entry);
   const sig = signalOf(k, k.cur);
   const guard = sig + SIG_CRED_GUARD_MUTEX;
+  const update = sig + SIG_EXEC_UPDATE_LOCK;
   // prepare_bprm_creds()
   if (mutexLockKillable(k, guard, L.guard) !== 0) return -EINTR;
   try {
@@ -86,7 +116,7 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
     try {
       // ⟂ exec_binprm(): search_binary_handler, load_elf_binary ...
       k.yieldPoint(L.load);
-      // bprm_creds_from_file() / bprm_fill_uid(): set-uid root, unless unsafe.
+      // begin_new_exec(): bprm_creds_from_file() / bprm_fill_uid(): set-uid root, unless unsafe.
       k.yieldPoint(L.fromFile);
       const gained = image.setuidRoot && (unsafe & LSM_UNSAFE_NO_NEW_PRIVS) === 0;
       if (gained) {
@@ -96,10 +126,27 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
         storePlain(k, a + CRED_EUID, 0);
         storePlain(k, a + CRED_CAPS, -1);
       }
-      // begin_new_exec(): de_thread() (not modelled), then exec_update_lock.
-      if (downWriteKillable(k, sig + SIG_EXEC_UPDATE_LOCK, L.update) !== 0) {
+      // bprm->point_of_no_return. E1: exec_update_lock taken already here,
+      // before the other threads are gone: a Landlock TSYNC holding it waits
+      // for this thread's task_work, which never runs inside execve.
+      let updateLocked = false;
+      if (k.mutant(E1)) {
+        if (downWriteKillable(k, update, L.early) !== 0) {
+          abortCreds(k, cred, L.early);
+          return pastNoReturn(k, -EINTR);
+        }
+        updateLocked = true;
+      }
+      const err = deThread(k);
+      if (err !== 0) {
         abortCreds(k, cred, L.update);
-        return -EINTR;
+        if (updateLocked && mayUnlock(k)) upWrite(k, update, L.done);
+        return pastNoReturn(k, err);
+      }
+      // exec_mmap()
+      if (!updateLocked && downWriteKillable(k, update, L.update) !== 0) {
+        abortCreds(k, cred, L.update);
+        return pastNoReturn(k, -EINTR);
       }
       try {
         // I-SC7: privileges gained under no_new_privs. The NNP sampled by
@@ -116,7 +163,7 @@ export function doExecve(k: Kernel, image: BinaryImage): number {
         }
         commitCreds(k, cred, L.commit);
       } finally {
-        if (mayUnlock(k)) upWrite(k, sig + SIG_EXEC_UPDATE_LOCK, L.done);
+        if (mayUnlock(k)) upWrite(k, update, L.done);
       }
     } finally {
       k.tset(k.cur, exec.task.in_execve, 0);

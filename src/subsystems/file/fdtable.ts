@@ -7,9 +7,14 @@
  *
  * lockstep has no files->file_lock: claiming a free fd and publishing the
  * file into it (alloc_fd() + fd_install()) is one cmpxchg, and reading and
- * clearing an fd under the lock (pick_file()) one xchg.
+ * clearing an fd under the lock (pick_file()) one fully ordered cmpxchg. A caller that must
+ * know it has an fd before it can fail (seccomp's NEW_LISTENER) reserves one
+ * first, as get_unused_fd_flags() does: the fd then holds FD_RESERVED, which
+ * nobody else can claim and a lookup does not see, until fd_install() or
+ * put_unused_fd().
  */
 import {
+  bug,
   cmpxchg,
   deref,
   EBADF,
@@ -23,11 +28,12 @@ import {
   setCacheRelease,
   signalOf,
   storePlain,
+  storeRelease,
   xchg,
   type Kernel,
 } from '../../runtime/index.js';
 import { handleCache } from '../../runtime/kernel/layout.js';
-import { FD_BASE, FDTABLE_SIZE, file, FILE_KIND, FILE_MODE, FILE_OBJ } from './layout.js';
+import { EMFILE, FD_BASE, FD_RESERVED, FDTABLE_SIZE, file, FILE_KIND, FILE_MODE, FILE_OBJ } from './layout.js';
 
 const L_FDGET = label('fdget');
 const L_FDINSTALL = label('fd_install');
@@ -76,7 +82,41 @@ export function fdInstall(k: Kernel, f: number): number {
   for (let i = 0; i < FDTABLE_SIZE; i++) {
     if (cmpxchg(k, fdSlot(k, i), 0, f, Order.RELEASE) === 0) return FD_BASE + i;
   }
-  return -24; // EMFILE
+  return -EMFILE;
+}
+
+/**
+ * get_unused_fd_flags(): reserve the lowest free fd without a file yet
+ * (alloc_fd() sets its bit in open_fds). Nothing is published, so the claim
+ * needs no ordering of its own. Returns the fd or -EMFILE.
+ */
+export function getUnusedFd(k: Kernel): number {
+  for (let i = 0; i < FDTABLE_SIZE; i++) {
+    if (cmpxchg(k, fdSlot(k, i), 0, FD_RESERVED, Order.RELAXED) === 0) return FD_BASE + i;
+  }
+  return -EMFILE;
+}
+
+function reservedSlot(k: Kernel, fd: number, what: string): number {
+  const i = fd - FD_BASE;
+  const at = i >= 0 && i < FDTABLE_SIZE ? fdSlot(k, i) : -1;
+  // Only the reserving task touches its reservation: a plain load.
+  if (at < 0 || loadPlain(k, at) !== FD_RESERVED) throw k.fail(bug(`${what}(${fd}): fd ${fd} was not reserved by get_unused_fd_flags()`));
+  return at;
+}
+
+/**
+ * fd_install(fd, f) on an fd reserved by getUnusedFd(): cannot fail. The
+ * file's fields were written before, plainly: rcu_assign_pointer(), hence
+ * the release.
+ */
+export function fdInstallReserved(k: Kernel, fd: number, f: number): void {
+  storeRelease(k, reservedSlot(k, fd, 'fd_install'), f);
+}
+
+/** put_unused_fd(): give a reservation back (the call that made it failed). */
+export function putUnusedFd(k: Kernel, fd: number): void {
+  storeRelease(k, reservedSlot(k, fd, 'put_unused_fd'), 0);
 }
 
 /** Initialise a new file's fields (not yet reachable: plain stores, as alloc_file() does). */
@@ -105,7 +145,9 @@ export function fdInstallNew(k: Kernel, kind: number, mode: number, obj: number)
 export function filesLookupFdRaw(k: Kernel, fd: number): number {
   const i = fd - FD_BASE;
   if (i < 0 || i >= FDTABLE_SIZE) return 0;
-  return loadAcquire(k, fdSlot(k, i));
+  const f = loadAcquire(k, fdSlot(k, i));
+  // A reserved fd has no file yet (fdt->fd[fd] is still NULL).
+  return f === FD_RESERVED ? 0 : f;
 }
 
 /** fdget(): a new reference to the file behind `fd`, or 0 (-EBADF). */
@@ -136,22 +178,31 @@ export function fput(k: Kernel, f: number): void {
 /**
  * close(fd): pick_file() reads the fd and clears it with
  * rcu_assign_pointer(NULL) under files->file_lock; without the lock the
- * read and the clear are one fully ordered xchg, so a concurrent install or
- * close of the same fd cannot be lost.
+ * read and the clear are one fully ordered cmpxchg, so a concurrent install
+ * or close of the same fd cannot be lost. A reserved fd has no file: EBADF,
+ * and the reservation stays its owner's.
  */
 export function closeFd(k: Kernel, fd: number): number {
   const i = fd - FD_BASE;
   if (i < 0 || i >= FDTABLE_SIZE) return -EBADF;
-  const f = xchg(k, fdSlot(k, i), 0, Order.FULL);
-  if (f === 0) return -EBADF;
-  filePut(k, f, L_FDINSTALL);
-  return 0;
+  const at = fdSlot(k, i);
+  for (;;) {
+    const f = loadAcquire(k, at);
+    if (f === 0 || f === FD_RESERVED) return -EBADF;
+    if (cmpxchg(k, at, f, 0, Order.FULL) !== f) continue;
+    filePut(k, f, L_FDINSTALL);
+    return 0;
+  }
 }
 
-/** Drop every open file of a thread group: close_files() (fs/file.c) clears each fd with xchg(). */
+/**
+ * Drop every open file of a thread group: close_files() (fs/file.c) clears
+ * each fd with xchg(). The last thread is gone, so no reservation can be
+ * outstanding; one would have no file to put.
+ */
 export function closeAll(k: Kernel, signalAddr: number): void {
   for (let i = 0; i < FDTABLE_SIZE; i++) {
     const f = xchg(k, signalAddr + file.signal.fdtable + i, 0, Order.FULL);
-    if (f !== 0) filePut(k, f, L_FDINSTALL);
+    if (f !== 0 && f !== FD_RESERVED) filePut(k, f, L_FDINSTALL);
   }
 }

@@ -9,6 +9,14 @@ import { defineSubsystem } from '../../runtime/index.js';
 /** fds FD_BASE .. FD_BASE + FDTABLE_SIZE - 1 (0..2 are never handed out). */
 export const FDTABLE_SIZE = 8;
 export const FD_BASE = 3;
+/**
+ * An fd slot reserved by get_unused_fd_flags() and not installed yet (its
+ * bit is set in open_fds, fdt->fd[fd] is still NULL). File handles are
+ * positive, so -1 cannot be one.
+ */
+export const FD_RESERVED = -1;
+/** Too many open files (include/uapi/asm-generic/errno-base.h): the fd table is full. */
+export const EMFILE = 24;
 
 // ----- cache: file (payload offsets) -----------------------------------------
 /** What the file is (FileKind): lockstep's stand-in for file->f_op. */

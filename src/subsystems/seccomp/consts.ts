@@ -29,16 +29,19 @@ export const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1 << 2;
 export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 1 << 3;
 export const SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 1 << 4;
 /**
- * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1 << 5) is not modelled
- * (docs/SECCOMP.md, "Modelling decisions"): 1 << 5 is an unknown flag here,
- * which detect_seccomp_filter_flags relies on as `last_flag << 1`.
+ * A notification's receiver waits killably (include/uapi/linux/seccomp.h).
+ * seccomp_set_mode_filter() accepts it only together with NEW_LISTENER
+ * (kernel/seccomp.c); notifications themselves are not modelled, so the flag
+ * has no further effect here (docs/SECCOMP.md, "Modelling decisions").
  */
+export const SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV = 1 << 5;
 export const SECCOMP_FILTER_FLAG_MASK =
   SECCOMP_FILTER_FLAG_TSYNC |
   SECCOMP_FILTER_FLAG_LOG |
   SECCOMP_FILTER_FLAG_SPEC_ALLOW |
   SECCOMP_FILTER_FLAG_NEW_LISTENER |
-  SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 
 // Filter return values (SECCOMP_RET_*): the action in the high 16 bits, data in the low 16.
 export const SECCOMP_RET_KILL_PROCESS = 0x80000000 | 0;

@@ -6,8 +6,11 @@
  *
  *  - `pre-6.11`: filters released in release_task() (3a15fb6ed92c), not at
  *    exit; no PF_EXITING skip in seccomp_can_sync_threads/sync_threads.
- *  - `force-add-2014`: the alternative debated in 2014, TSYNC overwrites
- *    every thread's filter with the caller's chain (no ancestry check).
+ *  - `force-add-2014`: the first TSYNC patch ("seccomp: TSYNC", Kees Cook,
+ *    2014), before the ancestry check: no check, never a failure; a thread
+ *    still on the caller's old filter gets the new one, any other thread
+ *    gets the new filter added on top of its own chain ("we won't override
+ *    it; we'll just compose").
  */
 import { defineMutant, loadOnce, type Kernel } from '../../runtime/index.js';
 import { kFailSet } from '../../runtime/kernel/layout.js';
@@ -17,16 +20,24 @@ import { S1 } from './mutants.js';
 export const MAINLINE_DESIGN = 'the current mainline algorithm (kernel/seccomp.c since 6.11: filters released at exit, PF_EXITING threads skipped)';
 
 export const PRE_611 = defineMutant('pre-6.11', 'filters released at release_task(), exiting threads checked and synced (before bfafe5efa975)');
-export const FORCE_ADD_2014 = defineMutant('force-add-2014', "the 2014 alternative: TSYNC overwrites every thread's filter, no ancestry check");
+export const FORCE_ADD_2014 = defineMutant(
+  'force-add-2014',
+  "the first TSYNC patch (2014): no ancestry check; a thread on the caller's old filter gets the new one, any other gets it added on top of its own chain",
+);
 
 /** Before v6.11: release at release_task, exiting threads checked and synced like any other. */
 export function pre611(k: Kernel): boolean {
   return k.mutant(PRE_611);
 }
 
-/** The 2014 force-add alternative (or planted bug S1, the same delta). */
+/** The 2014 force-add design: compose on diverged threads instead of failing. */
 export function forceAdd(k: Kernel): boolean {
-  return k.mutant(FORCE_ADD_2014) || k.mutant(S1);
+  return k.mutant(FORCE_ADD_2014);
+}
+
+/** Planted bug S1: no ancestry check, and every thread's chain replaced by the caller's. */
+export function overwriteAll(k: Kernel): boolean {
+  return k.mutant(S1);
 }
 
 /**

@@ -159,6 +159,31 @@ export function seccompPrepareFilter(k: Kernel, prog: Prog | null): number {
   return f;
 }
 
+/**
+ * force-add-2014's compose step: a copy of `src`'s program stacked on a
+ * thread's own head `prev`, for that thread alone (refs = users = 1). The
+ * thread's references on `prev` become the copy's prev link, so no count
+ * changes there. Under siglock, and nothing can reach the copy before the
+ * caller publishes it: plain stores, as for a prepared filter. The 2014
+ * design cannot fail at this point; an exhausted cache is a harness limit.
+ */
+export function seccompStackCopy(k: Kernel, src: number, prev: number, lbl: number): number {
+  k.yieldPoint(lbl);
+  const f = kmemCacheAlloc(k, seccomp.cache.seccomp_filter, lbl);
+  if (f === 0) throw new Error('seccomp_filter cache exhausted (force-add-2014 copy)');
+  const s = deref(k, src, 'seccomp_filter (force-add-2014 source)');
+  const a = deref(k, f);
+  storeOnce(k, a + SF_USERS, 1);
+  storePlain(k, a + SF_PREV, prev);
+  // A filter never changes once attached: plain loads of the source's program.
+  storePlain(k, a + SF_SYSCALL, loadPlain(k, s + SF_SYSCALL));
+  storePlain(k, a + SF_ACTION, loadPlain(k, s + SF_ACTION));
+  storePlain(k, a + SF_LEN, loadPlain(k, s + SF_LEN));
+  storePlain(k, a + SF_LOG, loadPlain(k, s + SF_LOG));
+  storePlain(k, a + SF_ID, fetchAdd(k, seccomp.global.next_id, 1, Order.RELAXED) + 1);
+  return f;
+}
+
 /** seccomp_filter_free(): free a filter that was never attached (error paths), whatever its counts. */
 export function seccompFilterFree(k: Kernel, f: number): void {
   kfree(k, f, L.free);

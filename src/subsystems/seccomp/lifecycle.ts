@@ -135,11 +135,13 @@ function seccompFilterReleaseAtExit(k: Kernel): void {
 /** seccomp_filter_release(tsk) before 6.11: in release_task(), the task fully dead (no sighand: effectively locked). */
 function seccompFilterReleaseAtReleaseTask(k: Kernel, slot: number): void {
   if (!pre611(k)) return;
-  // In the kernel, __exit_signal() unhashes the thread under siglock before
-  // this runs, so a TSYNC walking the thread list under siglock either
-  // synced the thread first (its new head is released here) or never sees
-  // it. The runtime unlinks the slot without siglock; taking the dying
-  // task's siglock here restores that ordering.
+  // __exit_signal() has already unhashed the thread under siglock (the
+  // runtime's releaseTask() does the same before it calls this hook), so a
+  // TSYNC walking the thread list under siglock either synced the thread
+  // first (its new head is released here) or never sees it. The kernel then
+  // releases without any lock ("effectively holding the siglock by not
+  // having any sighand"). The siglock taken here adds no exclusion; it is
+  // kept because recorded pre-6.11 schedules contain its steps.
   lockSiglock(k, slot, L.releaseTask);
   const orig = k.tget(slot, seccomp.task.filter);
   k.tset(slot, seccomp.task.filter, 0);

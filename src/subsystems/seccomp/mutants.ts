@@ -2,7 +2,9 @@
  * The planted bugs of seccomp TSYNC (docs/SECCOMP.md, "Planted bugs and
  * historical designs"), one definition each. Each sits as a small delta
  * beside the code it breaks, behind `k.mutant(Sn)`; several touch more than
- * one file (S2, S3, S5, S9), hence one table here.
+ * one file (S2, S3, S5, S9), hence one table here. S14 and S15 are lockstep's
+ * own plants (S14 is the order lockstep itself used before it reserved the
+ * fd first), not bugs the kernel had.
  *
  * S8 (publication order: SYSCALL_WORK_SECCOMP or the filter pointer seen
  * before the mode) is not planted: under lockstep's sequentially consistent
@@ -10,7 +12,7 @@
  */
 import { defineMutant } from '../../runtime/index.js';
 
-export const S1 = defineMutant('S1', 'force-add: the ancestry check is skipped, every thread is overwritten');
+export const S1 = defineMutant('S1', "overwrite: the ancestry check is skipped, every thread's chain is replaced by the caller's");
 export const S2 = defineMutant('S2', 'siglock dropped between seccomp_can_sync_threads() and seccomp_sync_threads()');
 export const S3 = defineMutant('S3', 'TSYNC does not take cred_guard_mutex (v8)');
 export const S4 = defineMutant('S4', 'no NNP propagation to synced threads');
@@ -22,3 +24,5 @@ export const S10 = defineMutant('S10', 'TSYNC refused while the caller has no fi
 export const S11 = defineMutant('S11', 'filter_count not copied to synced threads');
 export const S12 = defineMutant('S12', 'copy_seccomp() outside siglock, before the last failure point of copy_process()');
 export const S13 = defineMutant('S13', 'a TSYNC failure returns the TID although NEW_LISTENER was requested (return-value collision)');
+export const S14 = defineMutant('S14', "NEW_LISTENER's fd taken after the filter is attached and synced: a full fd table fails the call after the point of no return");
+export const S15 = defineMutant('S15', "TSYNC waits for cred_guard_mutex uninterruptibly (mutex_lock): a sibling's de_thread() then waits for it forever");

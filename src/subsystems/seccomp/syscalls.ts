@@ -9,12 +9,13 @@
  * `seccomp:2c.<step>:...`; the old "2c." prefix stays because a label's id
  * is part of every recorded schedule (scheduleHash, seed logs):
  *   1. flags validated               7. seccomp_may_assign_mode()
- *   2. TSYNC|NEW_LISTENER exclusion  8. has_duplicate_listener()
+ *   2. flag combinations             8. has_duplicate_listener()
  *   3. seccomp_prepare_user_filter() 9. seccomp_attach_filter(): 9.1 total
- *   4. init_listener()                  insns, 9.2 seccomp_can_sync_threads(),
- *   5. cred_guard_mutex (TSYNC)         9.3 LOG, 9.4 filter->prev, 9.5 cache,
- *   6. siglock                          9.6 publish, 9.7 seccomp_sync_threads()
- *  10. seccomp_assign_mode()        11. unlock        12. fd_install / fput
+ *   4. get_unused_fd_flags(),           insns, 9.2 seccomp_can_sync_threads(),
+ *      init_listener()                  9.3 LOG, 9.4 filter->prev, 9.5 cache,
+ *   5. cred_guard_mutex (TSYNC)         9.6 publish, 9.7 seccomp_sync_threads()
+ *   6. siglock                      10. seccomp_assign_mode()
+ *  11. unlock                       12. fd_install, or put_unused_fd + fput
  *
  * Lock order: cred_guard_mutex -> siglock. I-SC1 and I-SC2 (docs/SECCOMP.md,
  * "Invariants") are checked online right before siglock is dropped (step
@@ -31,6 +32,7 @@ import {
   label,
   loadPlain,
   lockSiglock,
+  mutexLock,
   mutexLockKillable,
   mutexUnlock,
   Order,
@@ -40,7 +42,7 @@ import {
   type Kernel,
 } from '../../runtime/index.js';
 import { SIG_CRED_GUARD_MUTEX } from '../../runtime/kernel/layout.js';
-import { fdInstall, filePut, initFile } from '../file/fdtable.js';
+import { fdInstall, fdInstallReserved, filePut, getUnusedFd, initFile, putUnusedFd } from '../file/fdtable.js';
 import { file, FILE_OBJ, FileKind, FMODE_CAN_READ, FMODE_READ } from '../file/layout.js';
 import {
   MAX_INSNS_PER_PATH,
@@ -49,6 +51,7 @@ import {
   SECCOMP_FILTER_FLAG_NEW_LISTENER,
   SECCOMP_FILTER_FLAG_TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
   SECCOMP_MODE_FILTER,
   SECCOMP_MODE_STRICT,
   SECCOMP_SET_MODE_FILTER,
@@ -58,13 +61,15 @@ import { __getSeccompFilter, filterLen, markLog, seccompFilterFree, seccompPrepa
 import { snapshotGroup, verifyTsyncFailure, verifyTsyncSuccess } from './invariants.js';
 import { mayUnlock } from './design.js';
 import { SF_HAS_LISTENER, SF_PREV, seccomp } from './layout.js';
-import { S10, S13, S2, S3, S9 } from './mutants.js';
+import { S10, S13, S14, S15, S2, S3, S9 } from './mutants.js';
 import { seccompAssignMode, seccompCanSyncThreads, seccompSyncThreads, taskMode } from './tsync.js';
 
 const L = {
   entry: label('seccomp:2c:seccomp_set_mode_filter'),
+  getFd: label('seccomp:2c.4:get_unused_fd_flags'),
   listener: label('seccomp:2c.4:init_listener'),
   guard: label('seccomp:2c.5:mutex_lock_killable(cred_guard_mutex)'),
+  guardS15: label('seccomp:2c.5:S15:mutex_lock(cred_guard_mutex)'),
   siglock: label('seccomp:2c.6:spin_lock_irq(siglock)'),
   mayAssign: label('seccomp:2c.7:seccomp_may_assign_mode'),
   dupListener: label('seccomp:2c.8:has_duplicate_listener'),
@@ -111,8 +116,12 @@ function initListener(k: Kernel, filter: number): number {
   return f;
 }
 
-/** fd_install() of the listener file allocated at step 4; -EMFILE if the table is full. */
-function fdInstallListener(k: Kernel, listener: number): number {
+/**
+ * S14: the listener's fd taken only now, after the filter is attached and
+ * synced (alloc_fd() + fd_install() in one): a full table fails the call
+ * after the point of no return. -EMFILE, or the fd.
+ */
+function fdInstallListenerLate(k: Kernel, listener: number): number {
   k.yieldPoint(L.install);
   return fdInstall(k, listener);
 }
@@ -185,25 +194,46 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
   // 2. The TID and listener-fd return spaces would collide. S9:
   // TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH.
   if (tsync && wantListener && (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) === 0 && !k.mutant(S9)) return -EINVAL;
+  // WAIT_KILLABLE_RECV is about receiving notifications: meaningless without a listener.
+  if ((flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) !== 0 && !wantListener) return -EINVAL;
   // 3. Before any lock.
   let prepared = seccompPrepareFilter(k, prog);
   if (prepared < 0) return prepared;
   let ret = -EINVAL;
-  // 4.
+  // 4. The listener's fd is reserved before any lock and before anything is
+  // installed, so a full fd table fails the call here and changes nothing
+  // (I-SC2). S14 takes it only at step 12.
+  let listenerFd = -1;
   let listenerFile = 0;
   if (wantListener) {
+    if (!k.mutant(S14)) {
+      k.yieldPoint(L.getFd);
+      listenerFd = getUnusedFd(k);
+      if (listenerFd < 0) {
+        seccompFilterFree(k, prepared);
+        return listenerFd;
+      }
+    }
     listenerFile = initListener(k, prepared);
     if (listenerFile < 0) {
+      if (listenerFd >= 0) putUnusedFd(k, listenerFd);
       seccompFilterFree(k, prepared);
       return listenerFile;
     }
   }
   // 5. Against execve's check_unsafe_exec..commit (I-SC7); killable because
-  // de_thread() of a concurrent exec may kill us. S3: not taken.
+  // de_thread() of a concurrent exec kills us while it holds the mutex and
+  // waits for us to die. S3: not taken. S15: uninterruptible, so that
+  // de_thread() waits forever.
   const guard = signalOf(k, k.cur) + SIG_CRED_GUARD_MUTEX;
   let guarded = false;
   if (tsync && !k.mutant(S3)) {
-    if (mutexLockKillable(k, guard, L.guard) === 0) guarded = true;
+    if (k.mutant(S15)) {
+      mutexLock(k, guard, L.guardS15);
+      guarded = true;
+    } else if (mutexLockKillable(k, guard, L.guard) === 0) {
+      guarded = true;
+    }
   }
   if (!tsync || guarded || k.mutant(S3)) {
     // 6.
@@ -241,13 +271,22 @@ export function seccompSetModeFilter(k: Kernel, flags: number, prog: Prog | null
   if (wantListener) {
     if (ret !== 0) {
       // listener_f->private_data = NULL (plain: the file was never
-      // installed); fput(): the file no longer puts the filter.
+      // installed); fput(): the file no longer puts the filter; the fd goes
+      // back; seccomp_notify_detach(prepared) (the filter was not attached,
+      // so it is still ours: a plain store).
       storePlain(k, deref(k, listenerFile) + FILE_OBJ, 0);
       filePut(k, listenerFile, L.install);
-    } else {
-      const fd = fdInstallListener(k, listenerFile);
+      if (listenerFd >= 0) putUnusedFd(k, listenerFd);
+      storePlain(k, deref(k, prepared) + SF_HAS_LISTENER, 0);
+    } else if (k.mutant(S14)) {
+      const fd = fdInstallListenerLate(k, listenerFile);
       if (fd < 0) filePut(k, listenerFile, L.install);
       ret = fd;
+    } else {
+      // fd_install() on the fd reserved at step 4: cannot fail.
+      k.yieldPoint(L.install);
+      fdInstallReserved(k, listenerFd, listenerFile);
+      ret = listenerFd;
     }
   }
   if (prepared !== 0) seccompFilterFree(k, prepared);

@@ -37,8 +37,8 @@ import {
 import { SIG_CRED_GUARD_MUTEX, T_ATOMIC_FLAGS, T_FLAGS, T_TGID } from '../../runtime/kernel/layout.js';
 import { exec } from '../exec/layout.js';
 import { MODE_NAMES, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER, SYSCALL_WORK_SECCOMP } from './consts.js';
-import { forceAdd, pre611 } from './design.js';
-import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter, isAncestor, isAncestorPeek } from './filter.js';
+import { forceAdd, overwriteAll, pre611 } from './design.js';
+import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter, isAncestor, isAncestorPeek, prevOf, seccompStackCopy } from './filter.js';
 import { seccomp } from './layout.js';
 import { S11, S2, S3, S4, S5, S7 } from './mutants.js';
 
@@ -47,6 +47,7 @@ export const L = {
   canSyncThread: label('seccomp:2c.9.2:can_sync_threads:for_each_thread'),
   sync: label('seccomp:2c.9.7:sync_threads'),
   syncGet: label('seccomp:2c.9.7.1:get_seccomp_filter(caller)'),
+  syncCompose: label('seccomp:2c.9.7.1:force-add-2014:stack a copy on the thread\'s chain'),
   syncRelease: label('seccomp:2c.9.7.2:__seccomp_filter_release(thread)'),
   syncStore: label('seccomp:2c.9.7.3:smp_store_release(thread->filter)'),
   syncCount: label('seccomp:2c.9.7.4:atomic_set(filter_count)'),
@@ -114,9 +115,10 @@ export function seccompCanSyncThreads(k: Kernel): number {
     const judgeNull = mode === SECCOMP_MODE_DISABLED && k.mutant(S5);
     if (mode === SECCOMP_MODE_DISABLED && !judgeNull) continue;
     if (mode === SECCOMP_MODE_FILTER || judgeNull) {
-      // force-add-2014 / S1: no ancestry check, every thread will simply be
-      // overwritten with the caller's chain.
-      if (forceAdd(k)) continue;
+      // force-add-2014: no ancestry check, a diverged thread will get the
+      // new filter composed on its own chain. S1: no check, every thread
+      // will be overwritten with the caller's chain.
+      if (forceAdd(k) || overwriteAll(k)) continue;
       if (isAncestor(k, k.tget(t, seccomp.task.filter), callerFilter, L.canSyncThread)) continue;
     }
     const failed = k.tid(t);
@@ -155,6 +157,12 @@ export function seccompAssignMode(k: Kernel, slot: number, mode: number): void {
  * NNP and the mode. Each thread's old head is an ancestor of the caller's
  * chain (checked just before, under the same siglock), so releasing it
  * frees nothing reachable.
+ *
+ * force-add-2014 runs the first patch's loop instead: a thread whose head is
+ * the caller's old head (the new filter's prev) is moved to the new head as
+ * above; any other thread keeps its own chain and gets a copy of the new
+ * filter stacked on it ("we won't override it; we'll just compose"), so its
+ * head is no longer the caller's (I-SC1 at step 11).
  */
 export function seccompSyncThreads(k: Kernel): void {
   k.yieldPoint(L.sync);
@@ -174,33 +182,44 @@ export function seccompSyncThreads(k: Kernel): void {
         invariant(`TSYNC syncs tid ${k.tid(t)} while it is between check_unsafe_exec() and commit_creds() of an execve`, 'I-SC7'),
       );
     }
-    // I-SC3 (instrumentation): the sync may only add restrictions; the
-    // thread's own head must be in the chain it is given.
-    if (!isAncestorPeek(k, old, callerFilter)) {
-      throw k.fail(
-        invariant(
-          `TSYNC replaces tid ${k.tid(t)}'s filter#${filterId(k, old)} with the caller's chain [${chainOf(k, callerFilter)
-            .map((f) => filterId(k, f))
-            .join(' -> ')}], which does not contain it: the thread's own filter is silently dropped`,
-          'I-SC3',
-        ),
-      );
-    }
-    // 1. A new user of the caller's head.
-    getSeccompFilter(k, caller, L.syncGet);
-    // 2. Drop the thread's old chain: orphan pass, then put pass.
-    __seccompFilterRelease(k, k.tget(t, seccomp.task.filter), L.syncRelease);
-    // 3. Publish: the thread reads its head locklessly at syscall entry
-    // (READ_ONCE in seccomp_run_filters()): "Make our new filter tree
-    // visible" with smp_store_release().
-    k.yieldPoint(L.syncStore);
-    storeRelease(k, k.base(t) + seccomp.task.filter, callerFilter);
-    // 4. atomic_set(&thread->seccomp.filter_count,
-    // atomic_read(&caller->seccomp.filter_count)). S11: not copied, /proc
-    // Seccomp_filters lies.
-    if (!k.mutant(S11)) {
+    // The new filter's prev is the caller's head before the attach.
+    if (forceAdd(k) && old !== prevOf(k, callerFilter)) {
+      // The thread's own chain stays under the copy, so nothing is dropped
+      // (I-SC3 holds by construction).
+      const head = seccompStackCopy(k, callerFilter, old, L.syncCompose);
+      k.yieldPoint(L.syncStore);
+      storeRelease(k, k.base(t) + seccomp.task.filter, head);
       k.yieldPoint(L.syncCount);
-      storeOnce(k, k.base(t) + seccomp.task.filter_count, loadOnce(k, k.base(caller) + seccomp.task.filter_count));
+      storeOnce(k, k.base(t) + seccomp.task.filter_count, loadOnce(k, k.base(t) + seccomp.task.filter_count) + 1);
+    } else {
+      // I-SC3 (instrumentation): the sync may only add restrictions; the
+      // thread's own head must be in the chain it is given.
+      if (!isAncestorPeek(k, old, callerFilter)) {
+        throw k.fail(
+          invariant(
+            `TSYNC replaces tid ${k.tid(t)}'s filter#${filterId(k, old)} with the caller's chain [${chainOf(k, callerFilter)
+              .map((f) => filterId(k, f))
+              .join(' -> ')}], which does not contain it: the thread's own filter is silently dropped`,
+            'I-SC3',
+          ),
+        );
+      }
+      // 1. A new user of the caller's head.
+      getSeccompFilter(k, caller, L.syncGet);
+      // 2. Drop the thread's old chain: orphan pass, then put pass.
+      __seccompFilterRelease(k, k.tget(t, seccomp.task.filter), L.syncRelease);
+      // 3. Publish: the thread reads its head locklessly at syscall entry
+      // (READ_ONCE in seccomp_run_filters()): "Make our new filter tree
+      // visible" with smp_store_release().
+      k.yieldPoint(L.syncStore);
+      storeRelease(k, k.base(t) + seccomp.task.filter, callerFilter);
+      // 4. atomic_set(&thread->seccomp.filter_count,
+      // atomic_read(&caller->seccomp.filter_count)). S11: not copied, /proc
+      // Seccomp_filters lies.
+      if (!k.mutant(S11)) {
+        k.yieldPoint(L.syncCount);
+        storeOnce(k, k.base(t) + seccomp.task.filter_count, loadOnce(k, k.base(caller) + seccomp.task.filter_count));
+      }
     }
     // 5. NNP, so an unprivileged task cannot escape NNP through a thread
     // that sets filters and dies. S4: no NNP propagation.

@@ -113,4 +113,16 @@ export function procStatus(ctx: ThreadContext): { mode: number; filters: number 
   return { mode: k.tget(k.cur, seccompSlice.task.mode), filters: k.tget(k.cur, seccompSlice.task.filter_count) };
 }
 
+/**
+ * /proc/self/task/<tid>/status Seccomp: and Seccomp_filters: of another
+ * thread of this process. proc_pid_status() reads them without the
+ * thread's siglock, so a read may race a TSYNC: callers read threads that
+ * are parked.
+ */
+export function procTaskStatus(ctx: ThreadContext, tid: number): { mode: number; filters: number } {
+  const k = ctx.k;
+  const slot = k.slotOf(tid);
+  return { mode: k.tget(slot, seccompSlice.task.mode), filters: k.tget(slot, seccompSlice.task.filter_count) };
+}
+
 export { PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP };
