@@ -29,7 +29,12 @@
  * grows by one per pass up to HZ/10 jiffies. A grace period that has made
  * RT_STALL_PASSES passes is a stall (the kernel's rcu_task_stall_timeout,
  * scaled): reported as a deadlock when the wait-for graph has a cycle through
- * the updater, otherwise as a gp-stall.
+ * the updater, otherwise as a gp-stall. Jiffies are real time in parallel
+ * mode, and on an oversubscribed host a runnable task can go without a CPU
+ * for longer than that: while a runnable holdout has not passed a single
+ * yield point during the last pass, the host is stalled, not RCU Tasks, and
+ * the report waits (the harness's watchdog and iteration limit still bound
+ * the wait).
  *
  * Planted bugs (docs/RCU.md, "Planted bugs"): R2 (list design, every
  * exit-list task a holdout until it leaves the list, asleep or not),
@@ -56,7 +61,7 @@ import {
   TASK_UNINTERRUPTIBLE,
   type Kernel,
 } from '../../runtime/index.js';
-import { kNextSlot, SIM_NR_CPUS, SlotState, T_NIVCSW, T_NVCSW, T_ON_RQ, T_SLOT } from '../../runtime/kernel/layout.js';
+import { kNextSlot, SIM_NR_CPUS, SlotState, T_NIVCSW, T_NVCSW, T_ON_RQ, T_RING_HEAD, T_SLOT } from '../../runtime/kernel/layout.js';
 import { synchronizeRcu } from '../rcu/index.js';
 import { BUSTED, synchronizeSrcu } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
@@ -169,6 +174,19 @@ function holdoutSleep(k: Kernel, fract: number): void {
   finishWait(k, 0);
 }
 
+/**
+ * How far each task has got: the events it has recorded, one per yield point
+ * (lockstep's instrumentation, not kernel state; see the header).
+ */
+function progressOf(k: Kernel, tasks: readonly number[]): Map<number, number> {
+  return new Map(tasks.map((t) => [t, k.tget(t, T_RING_HEAD)]));
+}
+
+/** A holdout that is runnable but passed no yield point since the last pass: the host did not run it. */
+function hostStarved(k: Kernel, holdouts: readonly number[], seen: ReadonlyMap<number, number>): boolean {
+  return holdouts.some((t) => k.isRunnable(t) && k.tget(t, T_RING_HEAD) === seen.get(t));
+}
+
 function stall(k: Kernel, holdouts: readonly number[], passes: number): never {
   // Report while still "asleep" in the holdout loop, so that the graph has
   // the updater's edge to its holdouts.
@@ -204,13 +222,15 @@ export function synchronizeRcuTasks(k: Kernel): void {
     let fract = 1;
     let passes = 0;
     let left = holdouts;
+    let seen = progressOf(k, left);
     while (left.length > 0) {
       storeOnce(k, g.holdouts, left.length);
       holdoutSleep(k, fract);
       passes++;
       storeOnce(k, g.holdout_passes, passes);
       left = left.filter((t) => checkHoldoutTask(k, t));
-      if (left.length > 0 && passes >= RT_STALL_PASSES) stall(k, left, passes);
+      if (left.length > 0 && passes >= RT_STALL_PASSES && !hostStarved(k, left, seen)) stall(k, left, passes);
+      seen = progressOf(k, left);
       if (fract < RT_MAX_FRACT) fract++;
     }
     storeOnce(k, g.holdouts, 0);
