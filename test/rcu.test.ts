@@ -110,7 +110,7 @@ const CAUGHT: [string, string, 'random' | 'pct', number, string[], string | null
   ['rcu-tasks-torture', 'R8', 'random', 1, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
   ['rcu-tasks-torture', 'R11', 'random', 1, ['crash', 'invariant'], null, /list corruption|not empty/, 300],
   // The exit readers' section that runs on into do_exit()'s final region.
-  ['rcu-tasks-torture', 'R9-postgp', 'random', 4, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
+  ['rcu-tasks-torture', 'R9-postgp', 'random', 3, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
   ['rcu-sync', 'rcu-gp-early', 'random', 1, ['invariant'], 'I-RCU1', /use after free|spanned a whole grace period/, 50],
   ['rcu-sync', 'rcu-preempt-only', 'random', 1, ['invariant'], 'I-RCU1', /use after free|spanned a whole grace period/, 50],
 ];

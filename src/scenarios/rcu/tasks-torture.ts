@@ -5,20 +5,20 @@
  * cond_resched_tasks_rcu_qs(). The writer frees with synchronize_rcu_tasks().
  *
  * rcutorture's read-exit test in miniature: threads of a second process
- * exit while the writer runs and read twice on their way out, after
- * exit_notify() took them off the task list (a task preempted in a
- * trampoline on its way out, the case of 3f95aa81d265):
- *
- *   - one section in the exit window, ended by a sleep there (a voluntary
- *     switch, which also migrates the task to another CPU);
- *   - one that begins in the exit window (rcu_dereference() there) and
- *     goes on through the final preempt_disable() and
- *     exit_tasks_rcu_finish(), ending only with the final schedule(). The
- *     kernel treats that whole stretch as one RCU Tasks read-side critical
- *     section (rcu_tasks_postgp()'s comment): the exit list (or
- *     tasks_rcu_exit_srcu) covers its first part, and once the task has
- *     left the list, only postgp's synchronize_rcu() covers the rest
- *     (R9-postgp).
+ * exit while the writer runs and read on their way out, after exit_notify()
+ * took them off the task list (a task preempted in a trampoline on its way
+ * out, the case of 3f95aa81d265). Each reads once in its exit window and
+ * sleeps there (a voluntary switch, which also migrates it to another CPU).
+ * The odd-numbered ones then read once more, in a section that begins in
+ * the exit window (rcu_dereference() there) and goes on through the final
+ * preempt_disable() and exit_tasks_rcu_finish(), ending only with the final
+ * schedule(). The kernel treats that whole stretch as one RCU Tasks
+ * read-side critical section (rcu_tasks_postgp()'s comment): the exit list
+ * (or tasks_rcu_exit_srcu) covers its first part, and once the task has
+ * left the list, only postgp's synchronize_rcu() covers the rest
+ * (R9-postgp). Only half the exit readers do this: a long final region
+ * holds up every grace period's postgp, which is its point, and the other
+ * half keeps grace periods short enough for R7 and R8 to show.
  *
  * busted-extend's readers leave their read side through a voluntary sleep
  * (cond_resched_tasks_rcu_qs(), then schedule_timeout()) and go on using
@@ -110,11 +110,11 @@ const extendOps: TortureOps = {
 };
 
 /**
- * The exit reader's sleep in its exit window: schedule_timeout() for half a
- * jiffy. In controlled mode it is a polling sleep, whose timeout may fire at
- * any decision (like the holdout loop's): an ordinary timed sleep fires only
- * once nothing else can run, and the exit readers would then finish exiting
- * only after the writer is done, never overlapping a grace period.
+ * A straddling reader's sleep in its exit window: schedule_timeout() for
+ * half a jiffy. In controlled mode it is a polling sleep, whose timeout may
+ * fire at any decision (like the holdout loop's): an ordinary timed sleep
+ * fires only once nothing else can run, and the straddling section would
+ * then run only after the writer is done, never overlapping a grace period.
  */
 function exitWindowSleep(k: Kernel): void {
   k.yieldPoint(L_EXIT_SLEEP);
@@ -156,6 +156,12 @@ exitWindowHooks.push((k: Kernel) => {
   const ctx = exiting!;
   exiting = null;
   tortureReader(ctx, opsFor(k), k.mutant(BUSTED_EXTEND));
+  if (ctx.arg % 2 === 0) {
+    // An even-numbered reader sleeps there (an ordinary timed sleep, which
+    // in controlled mode fires once nothing else can run) and is done.
+    msleep(k, RT_JIFFY_MS / 2, L_EXIT_SLEEP);
+    return;
+  }
   exitWindowSleep(k);
   // The straddling section: rcu_dereference() and the rtort_mbtest check
   // of rcu_torture_one_read(), a few preemption points still in the window.

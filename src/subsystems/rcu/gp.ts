@@ -48,11 +48,8 @@ import { rcuReadLockAnyHeld } from './reader.js';
 import { RCU_GP_WAIT } from './waitgraph.js';
 
 const L = {
-  sync: label('rcu:synchronize_rcu'),
-  gpMutex: label('rcu:gp_mutex (rcu_gp_kthread)'),
-  init: label('rcu:rcu_gp_init snapshot'),
+  gpMutex: label('rcu:synchronize_rcu: gp_mutex (rcu_gp_kthread)'),
   wait: label('rcu:wait for pre-existing readers'),
-  end: label('rcu:rcu_seq_end'),
 };
 
 function snapAddr(k: Kernel, t: number): number {
@@ -90,10 +87,13 @@ function passedQs(k: Kernel, t: number): boolean {
   return true;
 }
 
-/** synchronize_rcu(). */
+/**
+ * synchronize_rcu(). Its preemption points are gp_mutex's lock and unlock
+ * and the sleep: the snapshot follows the lock's, and a grace period with no
+ * reader to wait for costs two steps (every RCU Tasks grace period runs two).
+ */
 export function synchronizeRcu(k: Kernel): void {
   const g = rcu.global;
-  k.yieldPoint(L.sync);
   // RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) || ...): a reader that
   // waits for a grace period waits for itself.
   if (rcuReadLockAnyHeld(k)) throw k.fail(bug(`Illegal synchronize_rcu() in RCU read-side critical section (tid ${k.curTid})`));
@@ -102,7 +102,6 @@ export function synchronizeRcu(k: Kernel): void {
     // rcu_seq_start() (kernel/rcu/rcu.h): WRITE_ONCE, then smp_mb().
     storeOnce(k, g.gp_seq, loadPlain(k, g.gp_seq) + 1);
     smpMb(k);
-    k.yieldPoint(L.init);
     let waiting = snapshotReaders(k);
     const before = waiting.length;
     if (waiting.length > 0) {
@@ -117,7 +116,6 @@ export function synchronizeRcu(k: Kernel): void {
       finishWait(k, g.gp_waiters);
       for (const t of waiting) storeOnce(k, snapAddr(k, t), 0);
     }
-    k.yieldPoint(L.end);
     // rcu_seq_end(): smp_mb(), then WRITE_ONCE.
     smpMb(k);
     storeOnce(k, g.gp_seq, loadPlain(k, g.gp_seq) + 1);
