@@ -1,8 +1,9 @@
 /**
- * SRCU, RCU Tasks and PID namespaces (docs/RCU.md): the seed's A/B/C deadlock
- * with the SRCU design in both modes and its replay; both historical fixes
- * pass; rcutorture-style histograms pass for the correct designs and catch
- * the calibration mutants; every expressible planted bug is caught.
+ * RCU, SRCU, RCU Tasks and PID namespaces (docs/RCU.md): the seed's A/B/C
+ * deadlock with the SRCU design in both modes and its replay; both
+ * historical fixes pass; rcutorture-style histograms pass for the correct
+ * designs and catch the calibration mutants; synchronize_rcu()'s grace
+ * period is checked by rcu-sync; every expressible planted bug is caught.
  * Detection in controlled mode runs with fixed seeds and strategies, so its
  * outcome is deterministic.
  */
@@ -50,6 +51,16 @@ test('a too-short RCU Tasks grace period (R7) replays exactly: timers that fire 
   assert.is(v.identical, 5);
 });
 
+test('a too-short RCU grace period (rcu-preempt-only) replays exactly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-rcu-'));
+  const r = await run({ scenario: 'rcu-sync', variant: 'rcu-preempt-only', iterations: 50, mode: 'controlled', strategy: 'random', seed: 3, stopOnFailure: true, logDir: dir, hunt: false });
+  assert.is(r.summary.failures, 1);
+  assert.is(r.failures[0]!.spec, 'I-RCU1', r.failures[0]!.message);
+  const v = await withTimeout('replay', 60_000, (stop) => replayLog(r.failures[0]!.logPath!, 5, stop));
+  assert.is(v.reproduced, 5);
+  assert.is(v.identical, 5);
+});
+
 for (const variant of ['lists-2024', 'fix-2023']) {
   test(`${variant}: the seed's steps complete in both modes`, async () => {
     const p = await run({ scenario: DEADLOCK, variant, iterations: 300, seed: 3, stopOnFailure: true, hunt: false });
@@ -67,8 +78,10 @@ const PASSING: [string, string, number][] = [
   ['rcu-tasks-torture', 'srcu-2022', 100],
   ['rcu-tasks-exit-mutex', 'lists-2024', 150],
   ['rcu-tasks-exit-mutex', 'fix-2023', 150],
+  ['rcu-tasks-exit-mutex', 'srcu-2022', 150],
   ['rcu-tasks-exit-mutex', 'R13-lists-2024', 150],
   ['pidns-reaper-thread', 'lists-2024', 150],
+  ['rcu-sync', 'mainline', 150],
 ];
 
 for (const [scenario, variant, iterations] of PASSING) {
@@ -85,16 +98,21 @@ const CAUGHT: [string, string, 'random' | 'pct', number, string[], string | null
   [DEADLOCK, 'R1', 'random', 1, ['deadlock'], null, /srcu grace period/, 50],
   [DEADLOCK, 'R2', 'random', 1, ['deadlock'], 'I-RT1', /rcu_tasks detected stalls/, 50],
   ['rcu-tasks-exit-mutex', 'R13', 'random', 1, ['deadlock'], null, /event_mutex|srcu grace period/, 100],
+  ['rcu-tasks-exit-mutex', 'R13-fix-2023', 'random', 1, ['deadlock'], null, /event_mutex|srcu grace period/, 100],
   ['pidns-reaper-thread', 'R10', 'random', 1, ['deadlock'], null, /pid namespace teardown/, 300],
   ['srcu-torture', 'busted', 'random', 1, ['invariant'], 'I-SRCU1', /Reader Pipe/, 50],
   ['srcu-torture', 'busted-extend', 'random', 1, ['invariant'], 'I-SRCU1', /Reader Pipe/, 100],
   ['srcu-torture', 'R5', 'random', 1, ['gp-stall'], 'I-SRCU4', /Writer stall/, 50],
   ['srcu-torture', 'R6', 'random', 1, ['invariant', 'deadlock'], null, /unlock|Reader Pipe|srcu grace period/, 50],
   ['rcu-tasks-torture', 'busted', 'random', 1, ['invariant'], 'I-RT2', /Reader Pipe/, 50],
-  ['rcu-tasks-torture', 'busted-extend', 'random', 1, ['invariant'], 'I-RT2', /Reader Pipe/, 300],
+  ['rcu-tasks-torture', 'busted-extend', 'random', 1, ['invariant'], 'I-RT2', /Reader Pipe/, 20],
   ['rcu-tasks-torture', 'R7', 'random', 1, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
   ['rcu-tasks-torture', 'R8', 'random', 1, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
   ['rcu-tasks-torture', 'R11', 'random', 1, ['crash', 'invariant'], null, /list corruption|not empty/, 300],
+  // The exit readers' section that runs on into do_exit()'s final region.
+  ['rcu-tasks-torture', 'R9-postgp', 'random', 3, ['invariant'], 'I-RT2', /!!! (Too-short grace period|Reader Batch)/, 300],
+  ['rcu-sync', 'rcu-gp-early', 'random', 1, ['invariant'], 'I-RCU1', /use after free|spanned a whole grace period/, 50],
+  ['rcu-sync', 'rcu-preempt-only', 'random', 1, ['invariant'], 'I-RCU1', /use after free|spanned a whole grace period/, 50],
 ];
 
 for (const [scenario, variant, strategy, seed, kinds, spec, pattern, iterations] of CAUGHT) {

@@ -57,6 +57,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('rcu-tasks-torture', 'rcu/tasks-torture'),
   entry('rcu-tasks-exit-mutex', 'rcu/exit-mutex'),
   entry('pidns-reaper-thread', 'rcu/reaper-thread'),
+  entry('rcu-sync', 'rcu/rcu-sync'),
 ];
 
 export function builtinByName(name: string): BuiltinScenario | undefined {

@@ -7,6 +7,7 @@ import './file/index.js';
 import './landlock/index.js';
 import './seccomp/index.js';
 import './exec/index.js';
+import './rcu/index.js';
 import './srcu/index.js';
 import './pidns/index.js';
 import './rcu-tasks/index.js';

@@ -160,9 +160,8 @@ export function describeObject(k: Kernel, addr: number): string {
   return describeAddr(k, addr);
 }
 
-function stateLetter(st: number, exitState: number): string {
-  if (exitState === EXIT_ZOMBIE) return 'Z';
-  if (exitState === EXIT_DEAD || st === TASK_DEAD) return 'X';
+/** The sleep state of a live task (one past exit_notify() included: it still runs do_exit()). */
+function stateLetter(st: number): string {
   if (st === TASK_RUNNING) return 'R';
   if (st === TASK_NEW) return 'N';
   if (st === TASK_KILLABLE) return 'K';
@@ -185,9 +184,12 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
     const st = k.tget(s, T_STATE);
     const es = k.tget(s, T_EXIT_STATE);
     const tid = k.tid(s);
-    if (es === EXIT_DEAD) continue;
+    // exit_notify() sets the exit state, but the task runs the rest of
+    // do_exit() (and may block there) until do_task_dead(): until then it is
+    // a live task like any other.
+    if (es === EXIT_DEAD && st === TASK_DEAD) continue;
     const name = taskName(k, s);
-    if (es === EXIT_ZOMBIE) {
+    if (es === EXIT_ZOMBIE && st === TASK_DEAD) {
       const parent = k.tget(s, T_PARENT);
       if (parent !== INIT_TID) {
         nodes.push({
@@ -215,7 +217,7 @@ export function buildWaitGraph(k: Kernel): WaitGraph {
     nodes.push({
       tid,
       name,
-      state: stateLetter(st, es),
+      state: stateLetter(st),
       waitsOn: `${waitKindName(kind)} ${obj ? describeObject(k, obj) : ''}`.trim(),
       label: lbl,
       releasers: r.releasers,
@@ -288,7 +290,7 @@ function resolve(k: Kernel, slot: number, kind: number, obj: number): { releaser
  */
 function holder(k: Kernel, tid: number, why: string): { releasers: number[]; why: string } {
   const s = k.slotOf(tid);
-  if (tid > 0 && s < k.nrSlots() && (k.tget(s, T_EXIT_STATE) !== 0 || k.tget(s, T_STATE) === TASK_DEAD)) {
+  if (tid > 0 && s < k.nrSlots() && k.tget(s, T_STATE) === TASK_DEAD) {
     return { releasers: [], why: `held by ${tid}, which exited without releasing it` };
   }
   return { releasers: [tid], why };
@@ -384,7 +386,7 @@ export function onlyWaitingForCpu(k: Kernel): boolean {
   const n = k.nrSlots();
   let waiting = 0;
   for (let s = 1; s < n; s++) {
-    if (k.tget(s, T_STATE) !== TASK_RUNNING || k.tget(s, T_EXIT_STATE) !== 0) continue;
+    if (k.tget(s, T_STATE) !== TASK_RUNNING) continue;
     if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) === 0) return false;
     waiting++;
   }

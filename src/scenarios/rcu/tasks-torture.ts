@@ -5,22 +5,91 @@
  * cond_resched_tasks_rcu_qs(). The writer frees with synchronize_rcu_tasks().
  *
  * rcutorture's read-exit test in miniature: threads of a second process
- * exit while the writer runs, and run one more critical section in the
- * exit window, after exit_notify() took them off the task list (a task
- * preempted in a trampoline on its way out, the case of 3f95aa81d265).
- * Then they sleep there (a voluntary switch, which also migrates them to
- * another CPU) before exit_tasks_rcu_finish().
+ * exit while the writer runs and read on their way out, after exit_notify()
+ * took them off the task list (a task preempted in a trampoline on its way
+ * out, the case of 3f95aa81d265). Each reads once in its exit window and
+ * sleeps there (a voluntary switch, which also migrates it to another CPU).
+ * The odd-numbered ones then read once more, in a section that begins in
+ * the exit window (rcu_dereference() there) and goes on through the final
+ * preempt_disable() and exit_tasks_rcu_finish(), ending only with the final
+ * schedule(). The kernel treats that whole stretch as one RCU Tasks
+ * read-side critical section (rcu_tasks_postgp()'s comment): the exit list
+ * (or tasks_rcu_exit_srcu) covers its first part, and once the task has
+ * left the list, only postgp's synchronize_rcu() covers the rest
+ * (R9-postgp). Only half the exit readers do this: a long final region
+ * holds up every grace period's postgp, which is its point, and the other
+ * half keeps grace periods short enough for R7 and R8 to show.
+ *
+ * busted-extend's readers leave their read side through a voluntary sleep
+ * (cond_resched_tasks_rcu_qs(), then schedule_timeout()) and go on using
+ * the element after it: every grace period whose scan runs during the sleep
+ * finds them off the runqueue and need not wait for them. A reader that is
+ * only preempted after its quiescent state stays a holdout of any grace
+ * period that scans it then, until its next quiescent state, so such an
+ * extension is too-short only when the removal and the scan both fall in
+ * the few steps between its rcu_dereference() and its quiescent state.
  *
  * The histograms are those of torture.ts; the variants cover the designs
- * and R7, R8, R11 and the busted calibrations.
+ * and R7, R8, R9, R11 and the busted calibrations.
  */
-import { CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, defineScenario, label, msleep, mutantVariant, type Kernel, type ThreadContext } from '../../runtime/index.js';
-import { condReschedTasksRcuQs, exitWindowHooks, I_RT2, R11, R7, R8, rcuTasksCompleted, synchronizeRcuTasks } from '../../subsystems/rcu-tasks/index.js';
+import {
+  CLONE_SIGHAND,
+  CLONE_THREAD,
+  CLONE_VM,
+  defineScenario,
+  fetchAdd,
+  finishWait,
+  label,
+  loadAcquire,
+  loadOnce,
+  loadPlain,
+  msleep,
+  mutantVariant,
+  Order,
+  prepareToWait,
+  scheduleTimeout,
+  TASK_UNINTERRUPTIBLE,
+  WaitKind,
+  type Kernel,
+  type ThreadContext,
+} from '../../runtime/index.js';
+import {
+  condReschedTasksRcuQs,
+  exitFinalRegionHooks,
+  exitWindowHooks,
+  I_RT2,
+  R11,
+  R7,
+  R8,
+  R9_POSTGP,
+  R9_PREGP,
+  rcuTasksCompleted,
+  RT_JIFFY_MS,
+  synchronizeRcuTasks,
+} from '../../subsystems/rcu-tasks/index.js';
 import { BUSTED } from '../../subsystems/srcu/index.js';
 import { T_BODY } from '../../runtime/kernel/layout.js';
 import { waitFor, wakeAll } from '../userwait.js';
 import { FIX_2023, LISTS_2024, setupRcuTasks, SRCU_2022 } from './kit.js';
-import { BUSTED_EXTEND, TORTURE_SHARED, tortureCheck, tortureReader, tortureReaderThread, tortureSetup, tortureWriter, type TortureOps } from './torture.js';
+import {
+  BUSTED_EXTEND,
+  RCU_TORTURE_PIPE_LEN,
+  TORTURE_SHARED,
+  tortureCheck,
+  tortureReader,
+  tortureReaderThread,
+  tortureSetup,
+  tortureWriter,
+  type TortureOps,
+} from './torture.js';
+
+const L_EXIT_SLEEP = label('rcutorture:exit reader sleeps in the exit window');
+const L_EXIT_DEREF = label('rcutorture:exit reader rcu_dereference(current) in the exit window');
+const L_EXIT_DELAY = label('rcutorture:exit reader delay');
+const L_EXTEND_SLEEP = label('rcutorture:busted-extend reader sleeps holding its element');
+
+/** busted-extend's sleep: a few holdout passes long, so that parallel mode's writer completes grace periods across it. */
+const EXTEND_SLEEP_MS = 20 * RT_JIFFY_MS;
 
 const ops: TortureOps = {
   readLock: () => 0,
@@ -31,23 +100,96 @@ const ops: TortureOps = {
   completed: (ctx) => rcuTasksCompleted(ctx.k),
 };
 
+/** busted-extend: the quiescent state is a voluntary sleep, and the reader keeps its element across it. */
+const extendOps: TortureOps = {
+  ...ops,
+  readUnlock: (ctx) => {
+    condReschedTasksRcuQs(ctx.k);
+    msleep(ctx.k, EXTEND_SLEEP_MS, L_EXTEND_SLEEP);
+  },
+};
+
+/**
+ * A straddling reader's sleep in its exit window: schedule_timeout() for
+ * half a jiffy. In controlled mode it is a polling sleep, whose timeout may
+ * fire at any decision (like the holdout loop's): an ordinary timed sleep
+ * fires only once nothing else can run, and the straddling section would
+ * then run only after the writer is done, never overlapping a grace period.
+ */
+function exitWindowSleep(k: Kernel): void {
+  k.yieldPoint(L_EXIT_SLEEP);
+  prepareToWait(k, WaitKind.TIMEOUT, 0, 0, TASK_UNINTERRUPTIBLE, L_EXIT_SLEEP);
+  scheduleTimeout(k, RT_JIFFY_MS / 2, L_EXIT_SLEEP, true);
+  finishWait(k, 0);
+}
+
+function opsFor(k: Kernel): TortureOps {
+  return k.mutant(BUSTED_EXTEND) ? extendOps : ops;
+}
+
 const EXIT_READER = label('exit_reader');
-const L_EXIT_SLEEP = label('rcutorture:exit reader sleeps in the exit window');
 
 /** The exiting reader's context: one task runs per worker at a time. */
 let exiting: ThreadContext | null = null;
 
+/** The section an exiting reader carries from its exit window into the final region. */
+interface Straddling {
+  readonly ctx: ThreadContext;
+  /** The element it holds. */
+  readonly p: number;
+  /** Completed grace periods when it took it. */
+  readonly start: number;
+}
+let straddling: Straddling | null = null;
+
+/** Reader delays, as rcutorture's: mostly a few preemption points, one time in four a long stretch of `min` + up to `span`. */
+function exitReaderDelay(k: Kernel, ctx: ThreadContext, min: number, span: number): void {
+  for (let d = ctx.rng.below(4) === 0 ? min + ctx.rng.below(span) : ctx.rng.below(8); d > 0; d--) k.yieldPoint(L_EXIT_DELAY);
+}
+
+function isExitReader(k: Kernel, ctx: ThreadContext | null): boolean {
+  return ctx !== null && ctx.k === k && k.tget(k.cur, T_BODY) === EXIT_READER;
+}
+
 exitWindowHooks.push((k: Kernel) => {
-  if (exiting === null || k.tget(k.cur, T_BODY) !== EXIT_READER || exiting.k !== k) return;
-  const ctx = exiting;
+  if (!isExitReader(k, exiting)) return;
+  const ctx = exiting!;
   exiting = null;
-  tortureReader(ctx, ops, k.mutant(BUSTED_EXTEND));
-  msleep(k, 0.05, L_EXIT_SLEEP);
+  tortureReader(ctx, opsFor(k), k.mutant(BUSTED_EXTEND));
+  if (ctx.arg % 2 === 0) {
+    // An even-numbered reader sleeps there (an ordinary timed sleep, which
+    // in controlled mode fires once nothing else can run) and is done.
+    msleep(k, RT_JIFFY_MS / 2, L_EXIT_SLEEP);
+    return;
+  }
+  exitWindowSleep(k);
+  // The straddling section: rcu_dereference() and the rtort_mbtest check
+  // of rcu_torture_one_read(), a few preemption points still in the window.
+  k.yieldPoint(L_EXIT_DEREF);
+  const p = loadAcquire(k, ctx.addr('current'));
+  const start = rcuTasksCompleted(k);
+  if (loadPlain(k, ctx.addr('mbtest', p)) === 0) fetchAdd(k, ctx.addr('mberror'), 1, Order.RELAXED);
+  exitReaderDelay(k, ctx, 8, 24);
+  straddling = { ctx, p, start };
+});
+
+exitFinalRegionHooks.push((k: Kernel) => {
+  const st = straddling;
+  if (st === null || !isExitReader(k, st.ctx)) return;
+  straddling = null;
+  const { ctx, p, start } = st;
+  // Still reading in the final region (no quiescent state is possible with
+  // preemption disabled), then the histograms as tortureReader() keeps them.
+  exitReaderDelay(k, ctx, 16, 48);
+  const pipe = Math.min(loadOnce(k, ctx.addr('pipe', p)), RCU_TORTURE_PIPE_LEN);
+  const batch = Math.min(Math.max(rcuTasksCompleted(k) - start, 0), RCU_TORTURE_PIPE_LEN);
+  fetchAdd(k, ctx.addr('readerPipe', pipe), 1, Order.RELAXED);
+  fetchAdd(k, ctx.addr('readerBatch', batch), 1, Order.RELAXED);
 });
 
 export default defineScenario({
   name: 'rcu-tasks-torture',
-  description: 'rcutorture for RCU Tasks: readers, read-exit threads that read in the exit window, a writer; Reader Pipe / Reader Batch must stay at indices 0 and 1.',
+  description: 'rcutorture for RCU Tasks: readers, read-exit threads that read in the exit window and in the final preempt-disabled region, a writer; Reader Pipe / Reader Batch must stay at indices 0 and 1.',
   threads: { default: 4, min: 3, max: 16 },
   maxTasks: (threads, p) => threads + Number(p.exitReaders) + 1,
   params: { gps: 20, reads: 8, exitReaders: 4 },
@@ -59,6 +201,11 @@ export default defineScenario({
     mutantVariant(BUSTED_EXTEND),
     mutantVariant(R7),
     mutantVariant(R8),
+    {
+      ...mutantVariant(R9_PREGP, { expect: 'pass' }),
+      description: `${R9_PREGP.description}: only its ordering of on_rq/nvcsw updates is lost (postgp's waits out the final regions the scans miss), invisible under sequentially consistent memory`,
+    },
+    mutantVariant(R9_POSTGP),
     mutantVariant(R11),
   ],
   shared: { ...TORTURE_SHARED, go: 1 },
@@ -69,7 +216,7 @@ export default defineScenario({
       wakeAll(ctx, 'writerDone');
     },
     reader(ctx) {
-      tortureReaderThread(ctx, ops, Number(ctx.params.reads));
+      tortureReaderThread(ctx, opsFor(ctx.k), Number(ctx.params.reads));
     },
     spawner(ctx) {
       for (let e = 0; e < Number(ctx.params.exitReaders); e++) ctx.sys.clone('exit_reader', e, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);

@@ -12,11 +12,15 @@
  * References: a task holds its active namespace (the struct pid's ref) and
  * its pid_ns_for_children (the nsproxy's); a namespace holds its parent.
  *
- * pid_allocated and the idr cursor change under pidmap_lock in kernel/pid.c,
- * with plain accesses. lockstep does not model pidmap_lock: each update is
- * one atomic RMW with no preemption point inside, which is what holding the
- * lock gives (its ordering against the reaper's sleep comes from
- * try_to_wake_up() and set_current_state(), in the runtime).
+ * pid_allocated and the idr cursor change under pidmap_lock, with plain
+ * accesses, as in kernel/pid.c: alloc_pid() takes a number per level
+ * (idr_alloc_cyclic()) under the lock, then checks PIDNS_ADDING and counts
+ * the pid at every level under the lock again; disable_pid_allocation()
+ * clears PIDNS_ADDING under it, so once that returns no new pid enters the
+ * namespace; free_pid() counts down and wakes the reaper under it. Readers
+ * outside the lock (zap_pid_ns_processes()'s wait loop, reports) use
+ * READ_ONCE; their ordering against the reaper's sleep comes from
+ * try_to_wake_up() and set_current_state(), in the runtime.
  */
 import {
   CLONE_THREAD,
@@ -25,7 +29,6 @@ import {
   ENOMEM,
   exitHooks,
   fetchAdd,
-  fetchAnd,
   kget,
   kmemCacheAlloc,
   kput,
@@ -34,6 +37,8 @@ import {
   loadPlain,
   Order,
   setCacheRelease,
+  spinLock,
+  spinUnlock,
   storePlain,
   tryToWakeUp,
   TASK_NORMAL,
@@ -42,11 +47,19 @@ import {
 import { T_TGID } from '../../runtime/kernel/layout.js';
 import { PIDNS_ADDING, pidns, PN_CHILD_REAPER, PN_ID, PN_LEVEL, PN_NEXT_NR, PN_PARENT, PN_PID_ALLOCATED } from './layout.js';
 
+function lockPidmap(k: Kernel): void {
+  spinLock(k, pidns.global.pidmap_lock, L.pidmap);
+}
+function unlockPidmap(k: Kernel): void {
+  spinUnlock(k, pidns.global.pidmap_lock, L.pidmap);
+}
+
 const L = {
   create: label('pidns:create_pid_namespace'),
   alloc: label('pidns:alloc_pid'),
   free: label('pidns:free_pid'),
   put: label('pidns:put_pid_ns'),
+  pidmap: label('pidns:pidmap_lock'),
 };
 
 /** MAX_PID_NS_LEVEL. */
@@ -104,7 +117,10 @@ setCacheRelease('pid_namespace', (k, ns) => {
 
 /** disable_pid_allocation(): no new task can enter the namespace (`pid_allocated &= ~PIDNS_ADDING` under pidmap_lock). */
 export function disablePidAllocation(k: Kernel, ns: number): void {
-  fetchAnd(k, deref(k, ns) + PN_PID_ALLOCATED, ~PIDNS_ADDING, Order.RELAXED);
+  const w = deref(k, ns) + PN_PID_ALLOCATED;
+  lockPidmap(k);
+  storePlain(k, w, loadPlain(k, w) & ~PIDNS_ADDING);
+  unlockPidmap(k);
 }
 
 /**
@@ -123,10 +139,27 @@ function allocPid(k: Kernel, child: number, flags: number): number {
   if (ns !== 0) {
     const a = deref(k, ns);
     k.yieldPoint(L.alloc, a + PN_PID_ALLOCATED);
-    // The namespace's init is dead or dying: no new pids (-ENOMEM, as the kernel).
-    if ((loadPlain(k, a + PN_PID_ALLOCATED) & PIDNS_ADDING) === 0) return -ENOMEM;
-    const nr = fetchAdd(k, a + PN_NEXT_NR, 1, Order.RELAXED);
-    for (let n = ns; n !== 0; n = nsParent(k, n)) fetchAdd(k, deref(k, n) + PN_PID_ALLOCATED, 1, Order.RELAXED);
+    // idr_alloc_cyclic() under pidmap_lock: the pid number in the task's
+    // own namespace (its numbers in the ancestors are not modelled).
+    lockPidmap(k);
+    const nr = loadPlain(k, a + PN_NEXT_NR);
+    storePlain(k, a + PN_NEXT_NR, nr + 1);
+    unlockPidmap(k);
+    // Under pidmap_lock again: is the namespace still taking pids, and one
+    // more at every level (`upid->ns->pid_allocated++`).
+    lockPidmap(k);
+    if ((loadPlain(k, a + PN_PID_ALLOCATED) & PIDNS_ADDING) === 0) {
+      // out_unlock: the namespace's init is dead or dying (-ENOMEM, as the
+      // kernel). out_free's idr_remove() frees the number; the cyclic
+      // cursor stays where it is.
+      unlockPidmap(k);
+      return -ENOMEM;
+    }
+    for (let n = ns; n !== 0; n = nsParent(k, n)) {
+      const w = deref(k, n) + PN_PID_ALLOCATED;
+      storePlain(k, w, loadPlain(k, w) + 1);
+    }
+    unlockPidmap(k);
     // copy_process(): is_child_reaper(pid), the namespace's first process is
     // its init (a plain store under tasklist_lock).
     if (nr === 1) storePlain(k, a + PN_CHILD_REAPER, k.tid(child));
@@ -147,10 +180,12 @@ function freePid(k: Kernel, slot: number): void {
   const ns = k.tget(slot, t.pid_ns);
   const forChildren = k.tget(slot, t.pid_ns_for_children);
   if (ns !== 0) {
+    lockPidmap(k);
     for (let n = ns; n !== 0; n = nsParent(k, n)) {
       const a = deref(k, n);
       // switch (--ns->pid_allocated)
-      const left = fetchAdd(k, a + PN_PID_ALLOCATED, -1, Order.RELAXED) - 1;
+      const left = loadPlain(k, a + PN_PID_ALLOCATED) - 1;
+      storePlain(k, a + PN_PID_ALLOCATED, left);
       if (left === 2 || left === 1) {
         const reaper = loadPlain(k, a + PN_CHILD_REAPER);
         if (reaper !== 0) tryToWakeUp(k, k.slotOf(reaper), TASK_NORMAL);
@@ -159,6 +194,7 @@ function freePid(k: Kernel, slot: number): void {
         storePlain(k, a + PN_PID_ALLOCATED, 0);
       }
     }
+    unlockPidmap(k);
     k.tset(slot, t.pid_ns, 0);
     kput(k, ns, L.free);
   }

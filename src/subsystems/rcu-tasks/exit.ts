@@ -9,26 +9,32 @@
  *       list design: add current to this CPU's rtp_exit_list, record the CPU
  *   exit_notify()            (zap_pid_ns_processes() may sleep in here)
  *   ... the exit window: proc_exit_connector(), mpol_put(), ...
- *   exit_tasks_rcu_finish()  after the final preempt_disable()
+ *   preempt_disable()        the final region, an RCU reader (rcu/exit.ts)
+ *   exit_tasks_rcu_finish()
  *       SRCU design: __srcu_read_unlock(&tasks_rcu_exit_srcu, idx)
  *       list design: remove current from the list of the recorded CPU
+ *   ... lockdep_free_task(), do_task_dead(): the final schedule()
  *
- * Planted bugs here (docs/RCU.md, "Planted bugs"): R11 removes under
- * smp_processor_id()'s lock instead of the recorded CPU's; R13 takes a mutex
- * in the exit window that an updater holds across synchronize_rcu_tasks().
+ * The two read sides overlap: the exit list (or SRCU) covers the task from
+ * before exit_notify() into the final region, and the final region, which
+ * rcu_tasks_postgp()'s synchronize_rcu() waits out, covers it to the end
+ * (kernel/rcu/tasks.h, rcu_tasks_postscan()'s comment).
+ *
+ * Planted bug here (docs/RCU.md, "Planted bugs"): R11 removes under
+ * smp_processor_id()'s lock instead of the recorded CPU's.
  */
-import { exitHooks, label, loadOnce, loadPlain, mutexLock, mutexUnlock, type Kernel } from '../../runtime/index.js';
+import { exitHooks, label, loadOnce, loadPlain, type Kernel } from '../../runtime/index.js';
+import { doExitTail } from '../rcu/index.js';
 import { srcuReadLock, srcuReadUnlock } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListHead, listAdd, listDelInit, lockExitList, taskNode, unlockExitList } from './exitlist.js';
 import { rcuTasks } from './layout.js';
-import { R11, R13 } from './mutants.js';
+import { R11 } from './mutants.js';
 
 const L = {
   start: label('rcu_tasks:exit_tasks_rcu_start'),
   finish: label('rcu_tasks:exit_tasks_rcu_finish'),
   window: label('do_exit:exit window (after exit_notify)'),
-  r13: label('rcu_tasks:R13 event_mutex in the exit window'),
 };
 
 export function rcuTasksOn(k: Kernel): boolean {
@@ -41,11 +47,20 @@ function exitSrcu(k: Kernel): number {
 }
 
 /**
- * Code that runs in the exit window, between exit_notify() and
- * exit_tasks_rcu_finish(), where the task is off the task list but not yet
- * gone: scenarios hang their "trampoline" here.
+ * Code that runs in the exit window, between exit_notify() and the final
+ * preempt_disable(), where the task is off the task list but not yet gone:
+ * scenarios hang their "trampoline" here. It may sleep.
  */
 export const exitWindowHooks: ((k: Kernel) => void)[] = [];
+
+/**
+ * Code that runs in do_exit()'s final preempt-disabled region, after
+ * exit_tasks_rcu_finish() took the task off its exit list and before its
+ * final schedule() (lockdep_free_task(), do_task_dead() up to __schedule():
+ * traced code too). It must not sleep. Only postgp's synchronize_rcu()
+ * covers it.
+ */
+export const exitFinalRegionHooks: ((k: Kernel) => void)[] = [];
 
 /** exit_tasks_rcu_start(). */
 export function exitTasksRcuStart(k: Kernel): void {
@@ -99,18 +114,15 @@ export function exitTasksRcuFinish(k: Kernel): void {
 function exitWindow(k: Kernel): void {
   if (!rcuTasksOn(k)) return;
   k.yieldPoint(L.window);
-  // R13 (Chen Zhongjin's report): the exit path takes a mutex that an
-  // updater holds across synchronize_rcu_tasks().
-  if (k.mutant(R13)) {
-    mutexLock(k, rcuTasks.global.event_mutex, L.r13);
-    mutexUnlock(k, rcuTasks.global.event_mutex, L.r13);
-  }
   for (const h of exitWindowHooks) h(k);
 }
 
-exitHooks.beforeExitNotify.push(exitTasksRcuStart);
-exitHooks.afterExitNotify.push((k) => {
-  exitWindow(k);
-  // preempt_disable(); exit_rcu(); then:
+function finalRegion(k: Kernel): void {
   exitTasksRcuFinish(k);
-});
+  if (!rcuTasksOn(k)) return;
+  for (const h of exitFinalRegionHooks) h(k);
+}
+
+exitHooks.beforeExitNotify.push(exitTasksRcuStart);
+doExitTail.beforeFinalRegion.push(exitWindow);
+doExitTail.inFinalRegion.push(finalRegion);

@@ -4,33 +4,43 @@
  * caller's context under tasks_gp_mutex:
  *
  *   rcu_seq_start(&tasks_gp_seq)
- *   pregp     synchronize_rcu()                   (a barrier site; R9 needs weak memory)
+ *   pregp     synchronize_rcu()                   (rcu_tasks_pregp_step())
  *   scan      for_each_process_thread: rcu_tasks_pertask(t)
  *   postscan  SRCU design: synchronize_srcu(&tasks_rcu_exit_srcu)
  *             list design: rcu_tasks_pertask() for every task on an exit list
  *   holdouts  sleep fract jiffies, check_all_holdout_tasks(), until none is left
- *   postgp    synchronize_rcu()
+ *   postgp    synchronize_rcu()                   (rcu_tasks_postgp())
  *   rcu_seq_end(&tasks_gp_seq)
  *
  * Quiescent states: a voluntary context switch (nvcsw changes), blocking
  * (on_rq = 0), cond_resched_tasks_rcu_qs() and user-mode execution (both
  * clear t->rcu_tasks_holdout). Preemption is *not* quiescent.
  *
- * pregp's and postgp's synchronize_rcu() order every CPU's on_rq/nvcsw
- * updates against the grace period; lockstep models them as preemption
- * points only (they are no fence of this CPU's: R9 needs a weak memory model,
- * docs/RCU.md, "Modelling decisions").
+ * pregp's and postgp's synchronize_rcu() are real RCU grace periods
+ * (subsystems/rcu). Both order every CPU's on_rq/nvcsw updates, which the
+ * scheduler makes with interrupts disabled, against the grace period: that
+ * half of their job shows only under a weak memory model. postgp's also
+ * waits for exiting tasks to finish do_exit()'s final preempt-disabled
+ * region (after exit_tasks_rcu_finish() took them off the exit list, until
+ * their final schedule()), which neither the scan nor the postscan sees:
+ * that half shows under sequentially consistent memory too (R9-postgp).
  *
  * Time is scaled: one jiffy is RT_JIFFY_MS; fract starts at 1 jiffy and
  * grows by one per pass up to HZ/10 jiffies. A grace period that has made
  * RT_STALL_PASSES passes is a stall (the kernel's rcu_task_stall_timeout,
  * scaled): reported as a deadlock when the wait-for graph has a cycle through
- * the updater, otherwise as a gp-stall.
+ * the updater, otherwise as a gp-stall. Jiffies are real time in parallel
+ * mode, and on an oversubscribed host a runnable task can go without a CPU
+ * for longer than that: while a runnable holdout has not passed a single
+ * yield point during the last pass, the host is stalled, not RCU Tasks, and
+ * the report waits (the harness's watchdog and iteration limit still bound
+ * the wait).
  *
  * Planted bugs (docs/RCU.md, "Planted bugs"): R2 (list design, every
  * exit-list task a holdout until it leaves the list, asleep or not),
- * R7 (no postscan), R8 (preemption accepted as quiescent), busted
- * (synchronize_rcu_tasks() returns at once).
+ * R7 (no postscan), R8 (preemption accepted as quiescent), R9-pregp and
+ * R9-postgp (no synchronize_rcu() there), busted (synchronize_rcu_tasks()
+ * returns at once).
  */
 import {
   buildWaitGraph,
@@ -51,13 +61,14 @@ import {
   TASK_UNINTERRUPTIBLE,
   type Kernel,
 } from '../../runtime/index.js';
-import { kNextSlot, SIM_NR_CPUS, SlotState, T_NIVCSW, T_NVCSW, T_ON_RQ, T_SLOT } from '../../runtime/kernel/layout.js';
+import { kNextSlot, SIM_NR_CPUS, SlotState, T_NIVCSW, T_NVCSW, T_ON_RQ, T_RING_HEAD, T_SLOT } from '../../runtime/kernel/layout.js';
+import { synchronizeRcu } from '../rcu/index.js';
 import { BUSTED, synchronizeSrcu } from '../srcu/index.js';
 import { srcuDesign } from './design.js';
 import { exitListTasks, lockExitList, unlockExitList } from './exitlist.js';
 import { I_RT1 } from './invariants.js';
 import { rcuTasks } from './layout.js';
-import { R2, R7, R8 } from './mutants.js';
+import { R2, R7, R8, R9_POSTGP, R9_PREGP } from './mutants.js';
 import { RCU_TASKS_GP_WAIT } from './waitgraph.js';
 
 /** One simulated jiffy, in milliseconds of real time (parallel mode). */
@@ -163,6 +174,19 @@ function holdoutSleep(k: Kernel, fract: number): void {
   finishWait(k, 0);
 }
 
+/**
+ * How far each task has got: the events it has recorded, one per yield point
+ * (lockstep's instrumentation, not kernel state; see the header).
+ */
+function progressOf(k: Kernel, tasks: readonly number[]): Map<number, number> {
+  return new Map(tasks.map((t) => [t, k.tget(t, T_RING_HEAD)]));
+}
+
+/** A holdout that is runnable but passed no yield point since the last pass: the host did not run it. */
+function hostStarved(k: Kernel, holdouts: readonly number[], seen: ReadonlyMap<number, number>): boolean {
+  return holdouts.some((t) => k.isRunnable(t) && k.tget(t, T_RING_HEAD) === seen.get(t));
+}
+
 function stall(k: Kernel, holdouts: readonly number[], passes: number): never {
   // Report while still "asleep" in the holdout loop, so that the graph has
   // the updater's edge to its holdouts.
@@ -187,6 +211,9 @@ export function synchronizeRcuTasks(k: Kernel): void {
     storeOnce(k, g.gp_started, loadPlain(k, g.gp_started) + 1);
     smpMb(k);
     k.yieldPoint(L.pregp);
+    // rcu_tasks_pregp_step(): "Wait for all pre-existing t->on_rq and
+    // t->nvcsw transitions to complete."
+    if (!k.mutant(R9_PREGP)) synchronizeRcu(k);
     const holdouts: number[] = [];
     scanTasks(k, holdouts);
     // R7: no postscan: a task preempted in the exit window, off the task
@@ -195,17 +222,24 @@ export function synchronizeRcuTasks(k: Kernel): void {
     let fract = 1;
     let passes = 0;
     let left = holdouts;
+    let seen = progressOf(k, left);
     while (left.length > 0) {
       storeOnce(k, g.holdouts, left.length);
       holdoutSleep(k, fract);
       passes++;
       storeOnce(k, g.holdout_passes, passes);
       left = left.filter((t) => checkHoldoutTask(k, t));
-      if (left.length > 0 && passes >= RT_STALL_PASSES) stall(k, left, passes);
+      if (left.length > 0 && passes >= RT_STALL_PASSES && !hostStarved(k, left, seen)) stall(k, left, passes);
+      seen = progressOf(k, left);
       if (fract < RT_MAX_FRACT) fract++;
     }
     storeOnce(k, g.holdouts, 0);
     k.yieldPoint(L.postgp);
+    // rcu_tasks_postgp(): besides ordering, "this synchronize_rcu() waits for
+    // exiting tasks to complete their final preempt_disable() region of
+    // execution". R9-postgp: a task still in that region, off the task list
+    // and off its exit list, is not waited for.
+    if (!k.mutant(R9_POSTGP)) synchronizeRcu(k);
     // rcu_seq_end(&rtp->tasks_gp_seq): smp_mb() "Ensure update-side
     // operation before counter increment.", then WRITE_ONCE.
     smpMb(k);

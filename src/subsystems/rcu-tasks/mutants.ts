@@ -12,4 +12,6 @@ export const R2 = defineMutant('R2', 'list design, but every exit-list task is a
 export const R7 = defineMutant('R7', 'no postscan: tasks in the exit window, off the task list, are not waited for');
 export const R8 = defineMutant('R8', 'check_holdout_task() takes preemption (nivcsw) as a quiescent state');
 export const R11 = defineMutant('R11', "exit_tasks_rcu_finish() locks smp_processor_id()'s list, not the recorded CPU's");
-export const R13 = defineMutant('R13', 'the exit path takes a mutex that an updater holds across synchronize_rcu_tasks()');
+export const R13 = defineMutant('R13', 'an updater holds across synchronize_rcu_tasks() a mutex that the exit window takes');
+export const R9_PREGP = defineMutant('R9-pregp', "no synchronize_rcu() in rcu_tasks_pregp_step()");
+export const R9_POSTGP = defineMutant('R9-postgp', "no synchronize_rcu() in rcu_tasks_postgp(): do_exit()'s final preempt-disabled region is not waited out");

@@ -12,8 +12,10 @@ import { rcuTasks } from './layout.js';
 /** The breadcrumb of the holdout loop's sleep. */
 export const RCU_TASKS_GP_WAIT = defineWaitKind('rcu tasks grace period', { timed: true });
 
-/** The word the holdout loop sleeps on, named for reports. */
+/** The words the grace period sleeps on or locks, named for reports. */
 registerObjectName(() => rcuTasks.global.holdouts, 'rcu_tasks holdout list');
+registerObjectName(() => rcuTasks.global.tasks_gp_mutex, 'rcu_tasks.tasks_gp_mutex');
+registerObjectName(() => rcuTasks.global.event_mutex, 'event_mutex');
 
 registerWaitKindResolver(RCU_TASKS_GP_WAIT, (k: Kernel) => {
   const out: number[] = [];
