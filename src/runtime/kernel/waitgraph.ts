@@ -362,7 +362,11 @@ export function allParked(k: Kernel): boolean {
   let parked = 0;
   for (let s = 1; s < n; s++) {
     const st = k.tget(s, T_STATE);
-    if (st === TASK_DEAD || k.tget(s, T_EXIT_STATE) !== 0) continue;
+    // A task whose exit_state is set but that has not reached do_task_dead()
+    // still runs its exit (exit_notify() sets exit_state with tasklist_lock
+    // held): if the OS deschedules it there, the tasks spinning on that lock
+    // are not deadlocked. Only a dead task is out of the picture.
+    if (st === TASK_DEAD) continue;
     if (st === TASK_RUNNING || st === TASK_NEW) return false;
     if (k.tget(s, T_ON_RQ) !== 0 || k.tget(s, T_PARK) !== 0) return false;
     if (isTimedWaitKind(k.tget(s, T_WAIT_KIND))) return false;
