@@ -54,9 +54,8 @@ export const PRCTL_EINVAL_PROG: Prog = { len: 4, nr: __NR_prctl, ret: SECCOMP_RE
 
 /**
  * A historical design as a variant, described by its mutant (design.ts).
- * `spec` names the planted bug it demonstrates, if any (force-add-2014 is
- * S1's design); `expect: 'pass'` where the design is correct for the
- * scenario (shown for comparison).
+ * `spec` names the planted bug it demonstrates, if any; `expect: 'pass'`
+ * where the design is correct for the scenario (shown for comparison).
  */
 export function historical(design: Mutant, opts: { expect?: 'pass' | 'fail'; spec?: Mutant } = {}): VariantDef {
   return {

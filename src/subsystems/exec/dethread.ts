@@ -32,6 +32,7 @@
  *   5. group_exec_task = 0.
  */
 import {
+  defineWaitKind,
   EAGAIN,
   exitHooks,
   label,
@@ -52,7 +53,6 @@ import {
   TASK_KILLABLE,
   threadsOf,
   unlockSiglock,
-  defineWaitKind,
   waitEvent,
   wakeUpAll,
   type Kernel,
