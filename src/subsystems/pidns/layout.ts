@@ -1,8 +1,9 @@
 /**
  * PID namespaces' slice of kernel memory: a slab cache of struct
  * pid_namespace (include/linux/pid_namespace.h), pidmap_lock (kernel/pid.c),
- * an id counter for reports, and the task's namespace fields. Offsets inside a pid_namespace are the
- * PN_* constants below; the rest is in `pidns` once a layout is computed.
+ * an id counter for reports, and the task's namespace fields. Offsets
+ * inside a pid_namespace are the PN_* constants below; the rest is in
+ * `pidns` once a layout is computed.
  */
 import { defineSubsystem } from '../../runtime/index.js';
 import { SPINLOCK_WORDS } from '../../runtime/kernel/layout.js';

@@ -18,9 +18,10 @@
  * the pid at every level under the lock again; disable_pid_allocation()
  * clears PIDNS_ADDING under it, so once that returns no new pid enters the
  * namespace; free_pid() counts down and wakes the reaper under it. Readers
- * outside the lock (zap_pid_ns_processes()'s wait loop, reports) use
- * READ_ONCE; their ordering against the reaper's sleep comes from
- * try_to_wake_up() and set_current_state(), in the runtime.
+ * outside the lock: zap_pid_ns_processes()'s wait loop reads it plainly, as
+ * the kernel does (its ordering against free_pid()'s wake-up comes from
+ * set_current_state() and try_to_wake_up(), in the runtime); reports use
+ * READ_ONCE.
  */
 import {
   CLONE_THREAD,
@@ -47,13 +48,6 @@ import {
 import { T_TGID } from '../../runtime/kernel/layout.js';
 import { PIDNS_ADDING, pidns, PN_CHILD_REAPER, PN_ID, PN_LEVEL, PN_NEXT_NR, PN_PARENT, PN_PID_ALLOCATED } from './layout.js';
 
-function lockPidmap(k: Kernel): void {
-  spinLock(k, pidns.global.pidmap_lock, L.pidmap);
-}
-function unlockPidmap(k: Kernel): void {
-  spinUnlock(k, pidns.global.pidmap_lock, L.pidmap);
-}
-
 const L = {
   create: label('pidns:create_pid_namespace'),
   alloc: label('pidns:alloc_pid'),
@@ -61,6 +55,13 @@ const L = {
   put: label('pidns:put_pid_ns'),
   pidmap: label('pidns:pidmap_lock'),
 };
+
+function lockPidmap(k: Kernel): void {
+  spinLock(k, pidns.global.pidmap_lock, L.pidmap);
+}
+function unlockPidmap(k: Kernel): void {
+  spinUnlock(k, pidns.global.pidmap_lock, L.pidmap);
+}
 
 /** MAX_PID_NS_LEVEL. */
 export const MAX_PID_NS_LEVEL = 32;
