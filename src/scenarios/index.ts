@@ -54,6 +54,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   // SRCU, RCU Tasks and PID-namespace teardown (docs/RCU.md).
   entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
   entry('srcu-torture', 'rcu/srcu-torture'),
+  entry('srcu-down-up-read', 'rcu/srcu-down-up'),
   entry('rcu-tasks-torture', 'rcu/tasks-torture'),
   entry('rcu-tasks-exit-mutex', 'rcu/exit-mutex'),
   entry('pidns-reaper-thread', 'rcu/reaper-thread'),

@@ -11,8 +11,9 @@
  * is free while lockstep's memory is sequentially consistent, plus what the
  * site was before the accessor layer existed: a labelled preemption point
  * (schedules, and so seeds and replays, depend on it) and `barrierHooks`, for
- * a store-buffer model to flush at. R3 needs that model (docs/RCU.md,
- * "Modelling decisions").
+ * a store-buffer model to flush at. R3's barrier half (no barrier A) needs
+ * that model; its other half (locks summed first, R3-locks-first) does not
+ * (docs/RCU.md, "Modelling decisions").
  */
 import { label, smpMb, type Kernel } from '../../runtime/index.js';
 

@@ -7,6 +7,7 @@
  * and the task and global offsets are in `srcu` once a layout is computed.
  */
 import { defineSubsystem } from '../../runtime/index.js';
+import { SIM_NR_CPUS } from '../../runtime/kernel/layout.js';
 
 export const SS_ID = 0;
 /** ssp->srcu_idx: bit 0 selects the rank new readers use; only srcu_flip() changes it. */
@@ -21,10 +22,25 @@ export const SS_WQ = 5;
 export const SS_COMPLETED = 6;
 /** The rank the grace period is waiting to drain, plus one (0: not waiting). Torture's I-SRCU4 check reads it. */
 export const SS_WAIT_IDX = 7;
+/**
+ * The CPUs this srcu_struct has counters for (nr_cpu_ids, 1..SRCU_CPUS):
+ * for_each_possible_cpu() in the sums. Set once by init_srcu_struct().
+ */
+export const SS_NR_CPUS = 8;
+/**
+ * srcu_down_read() sections not yet ended by srcu_up_read(). Bookkeeping for
+ * the wait-for graph only (no task holds such a section; lockdep does not
+ * track them either), not part of the algorithm.
+ */
+export const SS_DOWN_READERS = 9;
 /** Per-CPU counters, SRCU_CPUS of each: srcu_lock_count[0], [1], srcu_unlock_count[0], [1]. */
-export const SS_COUNTS = 8;
-/** Counter slots per rank ("per CPU"): a reader uses its task slot modulo this. */
-export const SRCU_CPUS = 64;
+export const SS_COUNTS = 10;
+/**
+ * Counters per rank: one per simulated CPU of the machine (the core's
+ * SIM_NR_CPUS; a task's CPU is smp_processor_id(), which changes when it
+ * sleeps). A srcu_struct may use fewer (SS_NR_CPUS).
+ */
+export const SRCU_CPUS = SIM_NR_CPUS;
 export const SS_WORDS = SS_COUNTS + 4 * SRCU_CPUS;
 
 export const srcu = defineSubsystem({

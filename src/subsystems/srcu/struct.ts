@@ -1,9 +1,15 @@
 /**
  * struct srcu_struct in kernel memory (include/linux/srcutree.h, Tree SRCU):
- * srcu_idx, the grace-period sequence, srcu_gp_mutex, and per-"CPU" lock and
- * unlock counts for both ranks. lockstep gives each task slot its own counter
- * (slot modulo SRCU_CPUS), as if every task ran on its own CPU; only the sums
- * matter (an unlock may land on another slot than its lock).
+ * srcu_idx, the grace-period sequence, srcu_gp_mutex, and per-CPU lock and
+ * unlock counts for both ranks (struct srcu_data's srcu_lock_count[2] and
+ * srcu_unlock_count[2]). A reader increments the counter of the CPU it runs
+ * on at that moment (this_cpu_inc()): smp_processor_id(), the simulated CPU,
+ * which changes whenever the task sleeps. So a reader that sleeps inside its
+ * critical section, or an srcu_down_read() section ended by another task,
+ * unlocks on another CPU than it locked on, as in the kernel
+ * (__srcu_read_unlock(): "this may well be a different CPU than that which
+ * was incremented by the corresponding srcu_read_lock()"). Only the sums over
+ * all CPUs mean anything, which is why srcu_readers_active_idx_check() sums.
  *
  * init_srcu_struct() runs on the harness in a scenario's setup;
  * cleanup_srcu_struct() runs at teardown (registered below) and warns, as
@@ -25,7 +31,7 @@ import {
   type KernelFailure,
 } from '../../runtime/index.js';
 import { I_SRCU2 } from './invariants.js';
-import { SRCU_CPUS, SS_COUNTS, SS_ID, srcu } from './layout.js';
+import { SRCU_CPUS, SS_COMPLETED, SS_COUNTS, SS_ID, SS_IDX, SS_NR_CPUS, srcu } from './layout.js';
 
 const L_INIT = label('srcu:init_srcu_struct');
 const L_CLEANUP = label('srcu:cleanup_srcu_struct');
@@ -36,34 +42,87 @@ export const SRCU_STATE_SCAN1 = 1;
 export const SRCU_STATE_SCAN2 = 2;
 export const SRCU_STATE_MASK = 3;
 
-/** Address of srcu_lock_count[idx] for counter slot `cpu`. */
+/** Address of CPU `cpu`'s srcu_lock_count[idx]. */
 export function lockCount(ss: number, idx: number, cpu: number): number {
   return ss + SS_COUNTS + idx * SRCU_CPUS + cpu;
 }
-/** Address of srcu_unlock_count[idx] for counter slot `cpu`. */
+/** Address of CPU `cpu`'s srcu_unlock_count[idx]. */
 export function unlockCount(ss: number, idx: number, cpu: number): number {
   return ss + SS_COUNTS + (2 + idx) * SRCU_CPUS + cpu;
 }
 
-/** Counter slot of the current task: its task slot (this_cpu_ptr(ssp->sda)). */
-export function thisCpu(k: Kernel): number {
-  return k.cur % SRCU_CPUS;
+/** nr_cpu_ids of this srcu_struct: written once at init, before any reader. */
+export function nrCpus(k: Kernel, ss: number): number {
+  return loadPlain(k, ss + SS_NR_CPUS);
 }
 
 /**
- * Σ over counter slots, wrapping as unsigned long arithmetic does (mod 2^32
- * here): srcu_readers_lock_idx() / srcu_readers_unlock_idx(), one
- * atomic_long_read() (a READ_ONCE) per CPU.
+ * this_cpu_ptr(ssp->sda): the counters of the CPU the current task runs on.
+ * With fewer CPUs than the machine simulates, CPU c uses counters
+ * c mod nr_cpu_ids (a smaller machine: a task that moves to the next
+ * simulated CPU still lands on another counter set).
  */
-export function sumCounts(k: Kernel, first: number): number {
+export function thisCpu(k: Kernel, ss: number): number {
+  return k.smpProcessorId() % nrCpus(k, ss);
+}
+
+/**
+ * Σ over CPUs, wrapping as unsigned long arithmetic does (mod 2^32 here):
+ * srcu_readers_lock_idx() / srcu_readers_unlock_idx(), one
+ * atomic_long_read() (a READ_ONCE) per CPU. The updater can be preempted
+ * between two CPUs' counters (`lbl` is a preemption point before each),
+ * so a sum is not a snapshot: readers lock and unlock, on CPUs already
+ * summed or not yet summed, while it runs.
+ */
+export function sumCounts(k: Kernel, ss: number, first: number, lbl: number): number {
   let s = 0;
-  for (let c = 0; c < SRCU_CPUS; c++) s = (s + loadOnce(k, first + c)) | 0;
+  const n = nrCpus(k, ss);
+  for (let c = 0; c < n; c++) {
+    k.yieldPoint(lbl, first + c);
+    s = (s + loadOnce(k, first + c)) | 0;
+  }
+  return s;
+}
+
+/** Σ over CPUs without preemption points: reports and teardown only. */
+function peekSum(k: Kernel, ss: number, first: number): number {
+  let s = 0;
+  const n = nrCpus(k, ss);
+  for (let c = 0; c < n; c++) s = (s + loadOnce(k, first + c)) | 0;
   return s;
 }
 
 /** Outstanding readers of rank `idx` (locks minus unlocks), read without ordering: reports only. */
 export function readersOf(k: Kernel, ss: number, idx: number): number {
-  return (sumCounts(k, lockCount(ss, idx, 0)) - sumCounts(k, unlockCount(ss, idx, 0))) | 0;
+  return (peekSum(k, ss, lockCount(ss, idx, 0)) - peekSum(k, ss, unlockCount(ss, idx, 0))) | 0;
+}
+
+/**
+ * Per CPU, the readers counted there on the rank new readers do not use
+ * (c0, !idx) and on the one they use (c1, idx): locks minus unlocks of that
+ * CPU, negative where more sections ended on it than began. Reports only.
+ */
+export function srcuPerCpuReaders(k: Kernel, h: number): { idx: number; cpus: { c0: number; c1: number }[] } {
+  const ss = deref(k, h);
+  const idx = loadOnce(k, ss + SS_IDX) & 1;
+  const cpus = Array.from({ length: nrCpus(k, ss) }, (_, c) => ({
+    c0: (loadOnce(k, lockCount(ss, idx ^ 1, c)) - loadOnce(k, unlockCount(ss, idx ^ 1, c))) | 0,
+    c1: (loadOnce(k, lockCount(ss, idx, c)) - loadOnce(k, unlockCount(ss, idx, c))) | 0,
+  }));
+  return { idx, cpus };
+}
+
+/**
+ * srcu_torture_stats_print() (srcutree.c): "Tree SRCU g<completed>
+ * per-CPU(idx=<idx>): <cpu>(<c0>,<c1>) ... T(<s0>,<s1>)", what rcutorture
+ * prints for SRCU with its statistics. Only the totals mean anything.
+ */
+export function srcuTortureStatsPrint(k: Kernel, h: number): string {
+  const { idx, cpus } = srcuPerCpuReaders(k, h);
+  const ss = deref(k, h);
+  const s0 = cpus.reduce((s, c) => s + c.c0, 0);
+  const s1 = cpus.reduce((s, c) => s + c.c1, 0);
+  return `Tree SRCU g${loadOnce(k, ss + SS_COMPLETED)} per-CPU(idx=${idx}): ${cpus.map((c, i) => `${i}(${c.c0},${c.c1})`).join(' ')} T(${s0},${s1})`;
 }
 
 /**
@@ -82,14 +141,20 @@ function sameIteration(k: Kernel): boolean {
   return false;
 }
 
-/** init_srcu_struct(): a fresh srcu_struct (harness side, in setup). Returns its handle. */
-export function initSrcuStruct(k: Kernel): number {
+/**
+ * init_srcu_struct(): a fresh srcu_struct (harness side, in setup) with
+ * per-CPU counters for `cpus` CPUs (default: every simulated CPU). Returns
+ * its handle.
+ */
+export function initSrcuStruct(k: Kernel, cpus: number = SRCU_CPUS): number {
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus > SRCU_CPUS) throw new Error(`init_srcu_struct: ${cpus} CPUs (1..${SRCU_CPUS})`);
   sameIteration(k);
   const h = kmemCacheAlloc(k, srcu.cache.srcu_struct, L_INIT);
   if (h === 0) throw new Error('init_srcu_struct: out of srcu_struct objects');
   const ss = deref(k, h);
   // init_srcu_struct_fields() initialises with plain stores: nobody can see the struct yet.
   storePlain(k, ss + SS_ID, fetchAdd(k, srcu.global.srcu_next_id, 1, Order.RELAXED) + 1);
+  storePlain(k, ss + SS_NR_CPUS, cpus);
   live.add(h);
   return h;
 }

@@ -7,6 +7,7 @@
  * which srcutree.c takes around the srcu_gp_seq updates, is not modelled.
  *
  * Planted bugs (docs/RCU.md, "Planted bugs"), each beside the code it breaks:
+ *   R3-locks-first  sum the locks before the unlocks
  *   R4  skip SCAN1: flip at once, then check the old rank
  *   R5  no flip: wait on the one rank readers keep using (starvation, I-SRCU4)
  *   busted  synchronize_srcu() returns at once (rcutorture's rcu_busted)
@@ -33,7 +34,7 @@ import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
 import { srcuMb } from './barriers.js';
 import { I_SRCU2 } from './invariants.js';
 import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_ID, SS_IDX, SS_WAIT_IDX, SS_WQ } from './layout.js';
-import { BUSTED, R4, R5 } from './mutants.js';
+import { BUSTED, R3_LOCKS_FIRST, R4, R5 } from './mutants.js';
 import { lockCount, SRCU_STATE_MASK, SRCU_STATE_SCAN2, sumCounts, unlockCount } from './struct.js';
 
 /** The breadcrumb of an updater asleep until the readers of a rank are gone. */
@@ -42,8 +43,8 @@ export const SRCU_GP_WAIT = defineWaitKind('srcu grace period');
 const L = {
   sync: label('srcu:synchronize_srcu'),
   gpMutex: label('srcu:srcu_gp_mutex'),
-  sumUnlocks: label('srcu:readers_active_idx_check:sum unlocks'),
-  sumLocks: label('srcu:readers_active_idx_check:sum locks'),
+  sumUnlocks: label('srcu:srcu_readers_unlock_idx: next CPU'),
+  sumLocks: label('srcu:srcu_readers_lock_idx: next CPU'),
   flip: label('srcu:srcu_flip'),
   retry: label('srcu:try_check_zero:udelay'),
   scan1: label('srcu:SCAN1'),
@@ -52,17 +53,40 @@ const L = {
   end: label('srcu:srcu_gp_end'),
 };
 
+/** srcu_readers_unlock_idx(): Σ over CPUs of srcu_unlock_count[idx], a preemption point between CPUs. */
+function srcuReadersUnlockIdx(k: Kernel, ss: number, idx: number): number {
+  return sumCounts(k, ss, unlockCount(ss, idx, 0), L.sumUnlocks);
+}
+
+/** srcu_readers_lock_idx(): Σ over CPUs of srcu_lock_count[idx], a preemption point between CPUs. */
+function srcuReadersLockIdx(k: Kernel, ss: number, idx: number): number {
+  return sumCounts(k, ss, lockCount(ss, idx, 0), L.sumLocks);
+}
+
 /**
  * srcu_readers_active_idx_check(): are there no readers of rank `idx`?
- * Unlocks are summed *before* locks (both sums only grow, so equality means
- * that at some instant during the check rank idx had no reader).
+ * Unlocks are summed *before* locks. Each per-CPU counter only grows, so the
+ * unlock sum is at most the number of unlocks when it ended and the lock sum
+ * at least the number of locks when it began; equal sums therefore mean that
+ * at some instant between the two sums rank idx had no reader, however
+ * readers migrated and however the sums interleaved with them.
  */
 export function srcuReadersActiveIdxCheck(k: Kernel, ss: number, idx: number): boolean {
-  k.yieldPoint(L.sumUnlocks, unlockCount(ss, idx, 0));
-  const unlocks = sumCounts(k, unlockCount(ss, idx, 0));
+  if (k.mutant(R3_LOCKS_FIRST)) {
+    // R3's first half: locks first. A reader that fetched srcu_idx before
+    // the flip (a stale idx) can lock and unlock this rank between the two
+    // sums: its unlock is counted, its lock is not, and it cancels a reader
+    // that is still inside. Sequential consistency does not help.
+    const locks = srcuReadersLockIdx(k, ss, idx);
+    srcuMb(k, 'A');
+    const unlocks = srcuReadersUnlockIdx(k, ss, idx);
+    // No I-SRCU2 judgement here: in this order more unlocks than locks is
+    // what a reader that came and went between the sums looks like.
+    return locks === unlocks;
+  }
+  const unlocks = srcuReadersUnlockIdx(k, ss, idx);
   srcuMb(k, 'A');
-  k.yieldPoint(L.sumLocks, lockCount(ss, idx, 0));
-  const locks = sumCounts(k, lockCount(ss, idx, 0));
+  const locks = srcuReadersLockIdx(k, ss, idx);
   const outstanding = (locks - unlocks) | 0;
   if (outstanding < 0) {
     // I-SRCU2: a counted unlock whose lock is not counted. With unlocks
