@@ -24,8 +24,9 @@
  * completer's lookup, and the section is ended on the wrong rank.
  */
 import { defineMutant, defineScenario, label, loadAcquire, loadPlain, mainline, mutantVariant, storePlain, storeRelease, TASK_UNINTERRUPTIBLE, waitEvent, wakeUpAll, type ThreadContext } from '../../runtime/index.js';
-import { I_SRCU1, initSrcuStruct, srcuCompleted, srcuDownRead, srcuReadLock, srcuReadUnlock, srcuTortureStatsPrint, srcuUpRead, synchronizeSrcu } from '../../subsystems/srcu/index.js';
-import { srcuReadDelay, TORTURE_SHARED, tortureCheck, tortureDeref, tortureFakeWriter, tortureReaderDone, tortureRecord, tortureSetup, tortureWriter, writerOverlapped, type TortureOps } from './torture.js';
+import { I_SRCU1, initSrcuStruct, srcuDownRead, srcuReadLock, srcuReadUnlock, srcuTortureStatsPrint, srcuUpRead } from '../../subsystems/srcu/index.js';
+import { srcuOps } from './srcu-torture.js';
+import { srcuReadDelay, TORTURE_SHARED, tortureCheck, tortureDeref, tortureFakeWriter, tortureReaderDone, tortureRecord, tortureSetup, tortureWriter, writerOverlapped } from './torture.js';
 
 export const UP_READ_TASK_IDX = defineMutant(
   'up-read-task-idx',
@@ -44,15 +45,8 @@ const L = {
   lookup: label('srcu-down-up:look up the request owner'),
 };
 
-/** The torture flavour for the writers; the read side is the submitter's and completers' own (below), not readLock. */
-const ops: TortureOps = {
-  readLock: (ctx) => srcuReadLock(ctx.k, ctx.load('ssp')),
-  readUnlock: (ctx, idx) => srcuReadUnlock(ctx.k, ctx.load('ssp'), idx),
-  sync: (ctx) => synchronizeSrcu(ctx.k, ctx.load('ssp')),
-  readDelay: srcuReadDelay,
-  extension: 16,
-  completed: (ctx) => srcuCompleted(ctx.k, ctx.load('ssp')),
-};
+/** The writers use srcu-torture's flavour; the read side is the submitter's and completers' own (below), not readLock. */
+const ops = srcuOps;
 
 function ring(c: number, r: number): number {
   return c * RING + (r % RING);

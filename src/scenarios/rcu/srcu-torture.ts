@@ -62,7 +62,8 @@ const PAUSE_MAX = 64;
 const L_CHAIN = label('rcutorture:srcu chain reader');
 const L_CHAIN_PAUSE = label('rcutorture:srcu chain reader pauses');
 
-const ops: TortureOps = {
+/** rcutorture's `srcu_ops`: the writers' flavour, shared with `srcu-down-up-read`. */
+export const srcuOps: TortureOps = {
   readLock: (ctx) => srcuReadLock(ctx.k, ctx.load('ssp')),
   readUnlock: (ctx, idx) => srcuReadUnlock(ctx.k, ctx.load('ssp'), idx),
   sync: (ctx) => synchronizeSrcu(ctx.k, ctx.load('ssp')),
@@ -131,14 +132,14 @@ export default defineScenario({
   shared: { ...TORTURE_SHARED, ssp: 1 },
   bodies: {
     writer(ctx) {
-      tortureWriter(ctx, ops, Number(ctx.params.gps));
+      tortureWriter(ctx, srcuOps, Number(ctx.params.gps));
     },
     reader(ctx) {
-      tortureReaderThread(ctx, ops, Number(ctx.params.reads));
+      tortureReaderThread(ctx, srcuOps, Number(ctx.params.reads));
     },
     chain,
     fakewriter(ctx) {
-      tortureFakeWriter(ctx, ops);
+      tortureFakeWriter(ctx, srcuOps);
     },
   },
   setup(s) {
