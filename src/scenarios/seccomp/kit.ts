@@ -28,12 +28,14 @@ import {
 } from '../../runtime/index.js';
 import { T_EXIT_STATE } from '../../runtime/kernel/layout.js';
 import {
+  __NR_getppid,
   __NR_prctl,
   __NR_read,
   SECCOMP_MODE_FILTER,
   SECCOMP_RET_ALLOW,
   SECCOMP_RET_ERRNO,
   SECCOMP_RET_KILL_THREAD,
+  SECCOMP_RET_USER_NOTIF,
   SIBLING_EXIT_FAILURE,
   SIBLING_EXIT_NEWPRIVS,
   SIBLING_EXIT_UNKILLED,
@@ -51,6 +53,8 @@ export const ROOT_PROG: Prog = { len: 1, nr: -1, ret: SECCOMP_RET_ALLOW };
 export const APPLY_PROG: Prog = { len: 4, nr: __NR_read, ret: SECCOMP_RET_KILL_THREAD };
 /** siblings_fail_prctl's filter: __NR_prctl -> SECCOMP_RET_ERRNO | EINVAL; else ALLOW. */
 export const PRCTL_EINVAL_PROG: Prog = { len: 4, nr: __NR_prctl, ret: SECCOMP_RET_ERRNO | EINVAL };
+/** user_notification_with_tsync's filter: __NR_getppid -> SECCOMP_RET_USER_NOTIF; else ALLOW. */
+export const NOTIF_PROG: Prog = { len: 4, nr: __NR_getppid, ret: SECCOMP_RET_USER_NOTIF };
 
 /**
  * A historical design as a variant, described by its mutant (design.ts).

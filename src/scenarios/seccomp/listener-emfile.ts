@@ -11,19 +11,16 @@
 import { label, mainline, mutantVariant } from '../../runtime/index.js';
 import { closeFd, EMFILE, FD_BASE, FDTABLE_SIZE, fdInstallNew, FileKind, FMODE_CAN_READ, FMODE_READ } from '../../subsystems/file/index.js';
 import {
-  __NR_getppid,
   SECCOMP_FILTER_FLAG_NEW_LISTENER as NEW_LISTENER,
   SECCOMP_FILTER_FLAG_TSYNC as TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH as TSYNC_ESRCH,
-  SECCOMP_RET_USER_NOTIF,
   SECCOMP_SET_MODE_FILTER,
 } from '../../subsystems/seccomp/consts.js';
 import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
 import { S14 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, procStatus, procTaskStatus, seccomp } from '../../subsystems/seccomp/user.js';
-import { SIBLING_EXIT_UNKILLED, tsyncFixture, type TsyncFixture } from './kit.js';
+import { NOTIF_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture, type TsyncFixture } from './kit.js';
 
-const NOTIF_PROG = { len: 4, nr: __NR_getppid, ret: SECCOMP_RET_USER_NOTIF };
 const FLAGS = NEW_LISTENER | TSYNC | TSYNC_ESRCH;
 const L_OPEN = label('sys_open');
 const L_CLOSE = label('sys_close');

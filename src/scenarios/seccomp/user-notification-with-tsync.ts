@@ -9,19 +9,16 @@
 import { EINVAL, ESRCH, label, mainline, mutantVariant, type ThreadContext } from '../../runtime/index.js';
 import { closeFd, fileKind, filesLookupFdRaw, FileKind } from '../../subsystems/file/index.js';
 import {
-  __NR_getppid,
   SECCOMP_FILTER_FLAG_NEW_LISTENER as NEW_LISTENER,
   SECCOMP_FILTER_FLAG_TSYNC as TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH as TSYNC_ESRCH,
-  SECCOMP_RET_USER_NOTIF,
   SECCOMP_SET_MODE_FILTER,
 } from '../../subsystems/seccomp/consts.js';
 import { MAINLINE_DESIGN } from '../../subsystems/seccomp/design.js';
 import { S9, S13 } from '../../subsystems/seccomp/mutants.js';
 import { prctlSetNoNewPrivs, seccomp } from '../../subsystems/seccomp/user.js';
-import { SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
+import { NOTIF_PROG, SIBLING_EXIT_UNKILLED, tsyncFixture } from './kit.js';
 
-const NOTIF_PROG = { len: 4, nr: __NR_getppid, ret: SECCOMP_RET_USER_NOTIF };
 const L_CLOSE = label('sys_close');
 /** The value recorded for "a listener fd". */
 const LISTENER_FD = 1000;
