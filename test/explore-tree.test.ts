@@ -17,6 +17,12 @@ import { ExplorationTree, type ExecStep, type Reduction } from '../src/runtime/e
 interface Op {
   readonly r: number[];
   readonly w: number[];
+  /**
+   * A data choice among `n` alternatives after the reads (ctx.choose()):
+   * the step then writes only w[c % w.length] and records c, so what the
+   * step touches depends on the alternative.
+   */
+  readonly n?: number;
 }
 type Program = Op[][];
 
@@ -35,27 +41,44 @@ function explore(p: Program, reduction: Reduction, policy: Policy = 'pb', bound:
     const steps: ExecStep[] = [];
     const sleep = new Map(plan.sleep.map((x) => [x.slot, x.fp]));
     let cur = -1;
-    for (let i = 0; ; i++) {
+    // Past the prefix, the sleep set learns what the step before did (as dfs.ts's filterSleep, at every decision).
+    const filter = (i: number): void => {
+      if (i < plan!.prefix.length || i === 0) return;
+      const last = steps[i - 1]!.fp;
+      for (const [s, fp] of sleep) if (dependent(fp, last)) sleep.delete(s);
+    };
+    for (;;) {
+      const i = steps.length;
       const enabled = p.map((_, t) => t).filter((t) => pc[t]! < p[t]!.length);
       if (enabled.length === 0) break;
       const d = { enabled, decider: cur, curRunnable: enabled.includes(cur), curYielding: false };
       let q: number;
       if (i < plan.prefix.length) q = plan.prefix[i]!;
       else {
-        if (i > plan.prefix.length || plan.prefix.length > 0) {
-          const last = steps[i - 1]!.fp;
-          for (const [s, fp] of sleep) if (dependent(fp, last)) sleep.delete(s);
-        }
+        filter(i);
         const order = defaultOrder(policy, d, () => false);
         q = order.find((s) => !sleep.has(s)) ?? order[0]!;
       }
       const op = p[q]![pc[q]!]!;
-      for (const a of op.w) mem.set(a, `${q}.${pc[q]}`);
       // Reads leave their mark in the state: which write each read saw.
       const seen = op.r.map((a) => mem.get(a) ?? '0').join('|');
-      mem.set(1000 + q * 100 + pc[q]!, seen);
+      if (op.n === undefined) {
+        for (const a of op.w) mem.set(a, `${q}.${pc[q]}`);
+        mem.set(1000 + q * 100 + pc[q]!, seen);
+        steps.push({ ...d, chosen: q, timer: false, fp: fpOf(op), label: 0 });
+      } else {
+        steps.push({ ...d, chosen: q, timer: false, fp: fpOf({ r: op.r, w: [] }), label: 0 });
+        const j = steps.length;
+        let c = 0;
+        if (j < plan.prefix.length) c = -1 - plan.prefix[j]!;
+        else filter(j);
+        const w = op.w.length > 0 ? [op.w[c % op.w.length]!] : [];
+        for (const a of w) mem.set(a, `${q}.${pc[q]}=${c}`);
+        mem.set(1000 + q * 100 + pc[q]!, `${seen}/${c}`);
+        const alts = Array.from({ length: op.n }, (_, x) => x);
+        steps.push({ enabled: alts, decider: q, curRunnable: true, curYielding: false, chosen: c, timer: false, data: true, fp: fpOf({ r: [], w }), label: 0 });
+      }
       pc[q]!++;
-      steps.push({ ...d, chosen: q, timer: false, fp: fpOf(op), label: 0 });
       cur = q;
     }
     tree.record({ steps, total: steps.length });
@@ -147,6 +170,19 @@ test('bounds: the schedules within a preemption or delay bound, counted by brute
   assert.is(explore(disjoint(2, k), 'none', 'pb', 0).runs, 2, 'no preemption: each thread runs to its end');
 });
 
+test('data choices: every alternative is a branch, under every reduction and bound, and costs nothing', () => {
+  const oneThread: Program = [[{ r: [], w: [1], n: 3 }, { r: [1], w: [2], n: 3 }]];
+  for (const red of ['none', 'sleep', 'dpor'] as const) assert.is(explore(oneThread, red).runs, 9, red);
+  assert.is(explore(oneThread, 'none', 'pb', 0).runs, 9, 'bound 0: data choices are not preemptions');
+  const two: Program = [[{ r: [], w: [10], n: 2 }], [{ r: [], w: [20], n: 2 }]];
+  assert.is(explore(two, 'none').runs, 8, 'two interleavings, four value pairs each');
+  assert.is(explore(two, 'dpor').runs, 4, 'independent steps: one interleaving, every value pair');
+  // The second alternative writes the word the other thread reads: DPOR must find that race too.
+  const hidden: Program = [[{ r: [], w: [10, 20], n: 2 }], [{ r: [20], w: [] }]];
+  assert.equal([...explore(hidden, 'dpor').states].sort(), [...explore(hidden, 'none').states].sort());
+  assert.equal([...explore(hidden, 'sleep').states].sort(), [...explore(hidden, 'none').states].sort());
+});
+
 test('reductions lose no final state: 300 random programs, DPOR and sleep sets against brute force', () => {
   let seed = 12345;
   const next = (n: number): number => {
@@ -164,6 +200,34 @@ test('reductions lose no final state: 300 random programs, DPOR and sleep sets a
           else if (x === 2) op.w.push(a);
         }
         return op;
+      }),
+    );
+    const brute = explore(p, 'none').states;
+    for (const red of ['dpor', 'sleep'] as const) {
+      const got = explore(p, red).states;
+      assert.equal([...got].sort(), [...brute].sort(), `${red} on program ${i}: ${JSON.stringify(p)}`);
+    }
+  }
+});
+
+test('reductions lose no final state with data choices: 300 random programs whose steps choose what they write', () => {
+  let seed = 777;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let i = 0; i < 300; i++) {
+    const threads = 2 + next(2);
+    const p: Program = Array.from({ length: threads }, () =>
+      Array.from({ length: 1 + next(3) }, () => {
+        const r: number[] = [];
+        const w: number[] = [];
+        for (let a = 0; a < 3; a++) {
+          const x = next(4);
+          if (x === 1) r.push(a);
+          else if (x === 2) w.push(a);
+        }
+        return next(2) === 0 ? { r, w } : { r, w, n: 2 + next(2) };
       }),
     );
     const brute = explore(p, 'none').states;

@@ -25,6 +25,7 @@ export function divergenceAt(recorded: SeedLogSchedule, seen: SeedLogSchedule, s
 }
 
 export function formatDivergence(d: Divergence): string {
-  const f = (x: { tid: number; label: string } | null): string => (x ? `tid ${x.tid} at "${x.label}"` : 'the end of the schedule');
+  const f = (x: { tid: number; label: string } | null): string =>
+    x ? `${x.tid < 0 ? `choice ${-1 - x.tid}` : `tid ${x.tid}`} at "${x.label}"` : 'the end of the schedule';
   return `first divergent step ${d.step}: expected ${f(d.expected)}, saw ${f(d.seen)}`;
 }

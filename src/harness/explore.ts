@@ -24,6 +24,7 @@ import {
   EX_WORDS,
   EXF_CUR_RUNNABLE,
   EXF_CUR_YIELDING,
+  EXF_DATA,
   EXF_TIMER,
   kSchedStep,
   SCHED_ENTRY_WORDS,
@@ -145,7 +146,8 @@ export class ExploreDriver {
       return i;
     });
     return {
-      replay: { tids: plan.prefix.map((s) => s + 1), labels, at },
+      // Slots become tids; a data choice keeps its encoding (-1 - c).
+      replay: { tids: plan.prefix.map((s) => (s >= 0 ? s + 1 : s)), labels, at },
       explore: { policy: this.cfg.policy, exitAtomic: this.cfg.exitAtomic, sleep: plan.sleep },
     };
   }
@@ -230,6 +232,7 @@ export function readExecution(hk: Kernel, failed: boolean): Execution {
       curRunnable: (flags & EXF_CUR_RUNNABLE) !== 0,
       curYielding: (flags & EXF_CUR_YIELDING) !== 0,
       timer: (flags & EXF_TIMER) !== 0,
+      data: (flags & EXF_DATA) !== 0,
       fp: failed && s === n - 1 && n === total ? ALL_FOOTPRINT : readFootprint(i32, e),
       label: i32[L.schedLog + s * SCHED_ENTRY_WORDS + SL_LABEL]!,
     });

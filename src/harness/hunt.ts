@@ -117,7 +117,12 @@ export async function shrinkSchedule(
     for (const s of pre) {
       if (!budget() || s === 0) continue;
       const tids = cur.tids.slice();
-      tids[s] = tids[s - 1]!; // the task that was running simply continues
+      // The task that was running simply continues (the last task choice
+      // before s: data choices in between are steps of that same task).
+      let r = s - 1;
+      while (r > 0 && tids[r]! < 0) r--;
+      if (tids[r]! < 0) continue;
+      tids[s] = tids[r]!;
       if (await tryCandidate(tids, cur)) {
         improved = true;
         break;

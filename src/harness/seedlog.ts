@@ -44,7 +44,7 @@ export interface SeedLogSchedule {
   readonly length: number;
   /** True if the run had more steps than the log holds (replay cannot be exact). */
   readonly overflow: boolean;
-  /** Tid per entry (0: a non-yield event in the global order). */
+  /** Tid per entry (0: a non-yield event in the global order; negative, controlled mode: a data choice, -1 - choice). */
   readonly tids: readonly number[];
   /** Label per entry, as an index into `labels`. */
   readonly at: readonly number[];

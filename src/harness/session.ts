@@ -377,7 +377,7 @@ export function buildSchedule(hk: Kernel, mode: Mode): SeedLogSchedule {
   for (let s = 0; s < n; s++) {
     const e = L.schedLog + s * SCHED_ENTRY_WORDS;
     let who = i32[e + SL_WHO]!;
-    if (mode === 'controlled' && (who & SL_PREEMPT) !== 0) {
+    if (mode === 'controlled' && who >= 0 && (who & SL_PREEMPT) !== 0) {
       preemptAt.push(s);
       who &= ~SL_PREEMPT;
     }
@@ -388,7 +388,8 @@ export function buildSchedule(hk: Kernel, mode: Mode): SeedLogSchedule {
       labels.push(labelText(lbl));
       index.set(lbl, li);
     }
-    tids.push(mode === 'controlled' ? hk.tid(who) : who);
+    // A data choice (negative) keeps its encoding, -1 - choice.
+    tids.push(mode === 'controlled' && who >= 0 ? hk.tid(who) : who);
     at.push(li);
   }
   return {

@@ -13,7 +13,7 @@
 import { Ev, FailKind } from './kernel/constants.js';
 import { AbortIteration, KernelFailure, TaskExit } from './kernel/errors.js';
 import { assertionFailure, bodyFault } from './bodyfault.js';
-import { Kernel } from './kernel/kernel.js';
+import { Kernel, L_USER_CHOOSE } from './kernel/kernel.js';
 import { label, labelText } from './kernel/labels.js';
 import {
   EXEC_IDLE,
@@ -171,6 +171,7 @@ function runTask(
   const tid = k.tid(slot);
   const strategy = resolveStrategy(k);
   k.perturber = k.controlled ? null : strategy.perturber(iterSeed, tid);
+  k.chooseRng = localRng(deriveSeed(iterSeed, tid, 0xc4005e));
   // A task starts on simulated CPU slot % SIM_NR_CPUS (fixed, so that
   // per-CPU state depends neither on the host nor on which executor
   // happened to be idle: controlled replays stay exact); it migrates on
@@ -209,6 +210,7 @@ function runTask(
   } finally {
     k.cur = -1;
     k.perturber = null;
+    k.chooseRng = null;
     k.fp = null;
   }
 }
@@ -300,6 +302,9 @@ function makeContext(
     },
     yield() {
       userPoint(0);
+    },
+    choose(n) {
+      return k.choose(n, L_USER_CHOOSE);
     },
   };
   return { ctx, runHandler };

@@ -28,6 +28,7 @@ import {
   EX_WORDS,
   EXF_CUR_RUNNABLE,
   EXF_CUR_YIELDING,
+  EXF_DATA,
   EXF_TIMER,
   kExploreTimerStep,
   kNextSlot,
@@ -213,6 +214,47 @@ function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
   return next;
 }
 
+/**
+ * A data choice of the running task (Kernel.choose): one of `n` > 1
+ * alternatives, chosen by the strategy. It is a step of the schedule like a
+ * task choice (SL_WHO = -1 - c in the schedule log), so replay, shrinking,
+ * the schedule hash and exploration see it; the running task keeps the
+ * baton. Under `dfs` its exploration-log entry has EXF_DATA and the
+ * alternatives in the mask, and the footprint of what the task does after
+ * choosing until its next decision.
+ */
+export function decideData(k: Kernel, n: number, lbl: number): number {
+  const fp = k.fp;
+  const i32 = k.i32;
+  const step = i32[kSchedStep]!;
+  if (fp !== null) {
+    fp.suspended = true;
+    fp.flush(i32, k.L.exploreLog, k.L.config.exploreSteps, step - 1);
+  }
+  try {
+    if (k.fp !== null && step < k.L.config.exploreSteps) {
+      openEntry(k, step, Array.from({ length: n }, (_, i) => i), EXF_DATA);
+    }
+    const c = strategyOf(k).pickData(k, n, step, lbl);
+    if (k.fp !== null && step < k.L.config.exploreSteps) i32[k.L.exploreLog + step * EX_WORDS + EX_CHOSEN] = c;
+    i32[kSchedStep] = step + 1;
+    if ((k.tget(k.cur, T_FLAGS) & PF_EXITING) === 0) i32[kProgramSteps] = step + 1;
+    const L = k.L;
+    if (step < L.config.schedLogSteps) {
+      const at = L.schedLog + step * SCHED_ENTRY_WORDS;
+      i32[at + SL_WHO] = -1 - c;
+      i32[at + SL_LABEL] = lbl;
+    } else {
+      i32[kSchedOverflow] = 1;
+    }
+    i32[kSchedDecisions]!++;
+    i32[kSchedHash] = fnv1a(`${k.cur},${lbl},=${c}`, i32[kSchedHash]!);
+    return c;
+  } finally {
+    if (fp !== null) fp.suspended = false;
+  }
+}
+
 /** Give the baton to `next` (does not wait). */
 export function handoff(k: Kernel, next: number): void {
   const i32 = k.i32;
@@ -241,6 +283,7 @@ function switchTo(k: Kernel, next: number): void {
 export const controlled: ControlledScheduler = {
   blocked: (k, lbl) => scheduleBlocked(k, lbl),
   exit: (k, lbl) => scheduleExit(k, lbl),
+  choose: (k, n, lbl) => decideData(k, n, lbl),
   yieldPoint(k, lbl) {
     const next = decide(k, lbl, true);
     if (next >= 0 && next !== k.cur) {

@@ -36,7 +36,7 @@ import {
 import type { Kernel } from '../kernel/kernel.js';
 import { dependent, readFootprint } from './dependence.js';
 import { defaultOrder, type Policy } from './policy.js';
-import { markDivergence } from './replay.js';
+import { loggedChoice, markDivergence } from './replay.js';
 import { onlyChoice } from './controlled.js';
 import type { Strategy } from './types.js';
 
@@ -44,11 +44,12 @@ function policyOf(k: Kernel): Policy {
   return k.i32[kExplore] === EXPLORE_DB ? 'db' : 'pb';
 }
 
-/** The prefix's choice at `step`, or -1 past its end. */
+/** The prefix's choice at `step`, -1 past its end, -2 where the prefix has a data choice. */
 function prefixChoice(k: Kernel, step: number): number {
   const i32 = k.i32;
   if (step >= i32[kReplayLen]!) return -1;
-  return k.slotOf(i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!);
+  const who = i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!;
+  return who < 0 ? -2 : k.slotOf(who);
 }
 
 /**
@@ -123,6 +124,8 @@ export const dfs: Strategy = {
         return want;
       }
       markDivergence(k, step);
+    } else if (want === -2) {
+      markDivergence(k, step);
     }
     filterSleep(k, step);
     const yielding = (s: number): boolean => k.tget(s, T_YIELDING) !== 0;
@@ -144,9 +147,18 @@ export const dfs: Strategy = {
     if (want >= 0) {
       if (timed.includes(want)) return want;
       markDivergence(k, step);
+    } else if (want === -2) {
+      markDivergence(k, step);
     }
     filterSleep(k, step);
     // Which timeout fires is a branch of its own; the deterministic scheduler fires the first in its order.
     return defaultOrder(policyOf(k), { enabled: timed, decider: k.cur, curRunnable: false, curYielding: false }, () => false)[0]!;
+  },
+  pickData(k, n, step, lbl) {
+    // The prefix's alternative; past it the default, alternative 0. The
+    // tree branches over every alternative (data choices are never pruned:
+    // tree.ts). The sleep set still learns what the step before did.
+    filterSleep(k, step);
+    return loggedChoice(k, n, step, lbl);
   },
 };

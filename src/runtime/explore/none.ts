@@ -23,4 +23,6 @@ export const none: Strategy = {
     // The lowest slot's timer, as the lowest runnable slot runs otherwise.
     return timed[0]!;
   },
+  // One fixed schedule: the default alternative of every data choice.
+  pickData: () => 0,
 };

@@ -113,6 +113,11 @@ export const pct: Strategy = {
     // sleeper's timeout fires, unless a change point on this step demotes it.
     return pct.pick(k, timed, -1, step, lbl);
   },
+  pickData(k, n) {
+    // PCT's guarantee is about the order of tasks; a data choice (a value,
+    // not a task) is a uniform draw, as the random strategy makes it.
+    return new Xoshiro(k.i32, kSchedRng).below(n);
+  },
 };
 
 /** The lowest priority among `runnable` other than `cur`. */

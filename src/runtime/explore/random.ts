@@ -44,4 +44,7 @@ export const random: Strategy = {
     // Which timeout fires first is as open as who runs next: a uniform draw.
     return random.pick(k, timed, -1, step, lbl);
   },
+  pickData(k, n) {
+    return new Xoshiro(k.i32, kSchedRng).below(n);
+  },
 };

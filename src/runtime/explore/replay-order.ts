@@ -71,4 +71,11 @@ export const replayOrder: Strategy = {
     // cannot say whose timeout fired first: the lowest slot's fires.
     return timed[0]!;
   },
+  pickData(k, n) {
+    // The parallel run drew each task's data choices from the task's own
+    // PRNG (Kernel.choose); drawing them the same way here gives the
+    // converted run the same values as long as each task makes the same
+    // choices in the same order.
+    return k.chooseRng!.below(n);
+  },
 };

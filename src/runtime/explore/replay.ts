@@ -8,7 +8,7 @@
  * shrinker relies on: a shortened schedule means "no more preemptions".
  * When only timers are left, the timer of the task the log runs next fires.
  */
-import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, T_YIELDING } from '../kernel/layout.js';
+import { kReplayDiverged, kReplayLen, kReplayMisses, SCHED_ENTRY_WORDS, SL_LABEL, SL_WHO, slDataChoice, T_YIELDING } from '../kernel/layout.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Strategy } from './types.js';
 
@@ -32,11 +32,31 @@ export function defaultPolicy(runnable: readonly number[], cur: number, k?: Kern
   return runnable[0]!;
 }
 
-/** The slot the replay log chose at `step`, or -1 past its end. */
+/** The slot the replay log chose at `step`, or -1 past its end or at a data choice. */
 function replayWant(k: Kernel, step: number): number {
   const i32 = k.i32;
   if (step >= i32[kReplayLen]!) return -1;
-  return k.slotOf(i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!);
+  const who = i32[k.L.replayLog + step * SCHED_ENTRY_WORDS + SL_WHO]!;
+  return who < 0 ? -1 : k.slotOf(who);
+}
+
+/**
+ * A data choice at `step` following a log of decisions (replay, and dfs's
+ * prefix): the logged alternative; past the log's end the default (0); a
+ * log that has a task switch here, or an alternative out of range, has
+ * diverged (then the default too).
+ */
+export function loggedChoice(k: Kernel, n: number, step: number, lbl: number): number {
+  const i32 = k.i32;
+  if (step >= i32[kReplayLen]!) return 0;
+  const e = k.L.replayLog + step * SCHED_ENTRY_WORDS;
+  const c = slDataChoice(i32[e + SL_WHO]!);
+  if (c < 0 || c >= n) {
+    markDivergence(k, step);
+    return 0;
+  }
+  if (i32[e + SL_LABEL] !== lbl) markDivergence(k, step);
+  return c;
 }
 
 export const replay: Strategy = {
@@ -51,7 +71,8 @@ export const replay: Strategy = {
     const i32 = k.i32;
     if (step >= i32[kReplayLen]!) return defaultPolicy(runnable, cur, k);
     const e = k.L.replayLog + step * SCHED_ENTRY_WORDS;
-    const want = k.slotOf(i32[e + SL_WHO]!);
+    const who = i32[e + SL_WHO]!;
+    const want = who < 0 ? -1 : k.slotOf(who); // a logged data choice here: diverged
     if (runnable.includes(want)) {
       if (i32[e + SL_LABEL] !== lbl) markDivergence(k, step);
       return want;
@@ -67,4 +88,5 @@ export const replay: Strategy = {
     const want = replayWant(k, step);
     return timed.includes(want) ? want : timed[0]!;
   },
+  pickData: loggedChoice,
 };

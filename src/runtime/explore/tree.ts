@@ -24,6 +24,15 @@
  * Reductions are used without a bound only: sleep sets and DPOR lose
  * schedules under a preemption or delay bound (Coons, Musuvathi & McKinley,
  * OOPSLA'13), so a bounded search enumerates every schedule in the bound.
+ *
+ * Data choices (Kernel.choose: `ctx.choose()`, a load's store under the weak
+ * memory model) are nodes too, where the running task goes on with one of n
+ * alternatives. They are never pruned and cost nothing against a bound:
+ * every alternative is a branch. For the reductions a task's step is its
+ * task choice together with the data choices it makes before its next task
+ * choice: one event whose footprint is the union of theirs, so a sleeping
+ * task wakes on what any part of the step touched, and races are found and
+ * reversed between events, at task choices.
  */
 import { ALL_FOOTPRINT, dependent, type StepFootprint } from './dependence.js';
 import { choiceCost, type DecisionPoint, type Policy } from './policy.js';
@@ -38,6 +47,8 @@ export interface ExecStep extends DecisionPoint {
   readonly fp: StepFootprint;
   /** Label id of the decision point (a prefix is checked against it). */
   readonly label: number;
+  /** A data choice of the decider: `enabled` are alternatives 0 .. n - 1 and `chosen` one of them. */
+  readonly data?: boolean;
 }
 
 export interface Execution {
@@ -56,7 +67,7 @@ export interface TreeOptions {
 
 /** What the next run follows. */
 export interface Plan {
-  /** Slots chosen at decisions 0 .. prefix.length - 1. */
+  /** Slots chosen at decisions 0 .. prefix.length - 1; a data choice c is -1 - c. */
   readonly prefix: readonly number[];
   /** Label id of each of those decisions. */
   readonly labels: readonly number[];
@@ -83,6 +94,7 @@ export interface TreeStats {
 
 interface Node extends DecisionPoint {
   readonly timer: boolean;
+  readonly data: boolean;
   readonly costBefore: number;
   readonly sleep: Map<number, StepFootprint>;
   /** Choices to try here (DPOR adds to it); includes those tried. */
@@ -121,12 +133,19 @@ export class ExplorationTree {
     const m = this.prefixLen;
     const steps = ex.steps;
     if (steps.length < m) throw new Error(`the run ended after ${steps.length} decisions, inside its ${m}-decision prefix`);
+    const evFp = eventFootprints(steps);
     for (let i = 0; i < m; i++) {
       const n = this.path[i]!;
-      if (steps[i]!.chosen !== n.chosen) {
-        throw new Error(`the run left its prefix at decision ${i}: it ran slot ${steps[i]!.chosen}, the prefix slot ${n.chosen}`);
+      if (steps[i]!.chosen !== n.chosen || (steps[i]!.data ?? false) !== n.data) {
+        const what = (d: boolean | undefined, c: number): string => (d ? `alternative ${c}` : `slot ${c}`);
+        throw new Error(`the run left its prefix at decision ${i}: it took ${what(steps[i]!.data, steps[i]!.chosen)}, the prefix ${what(n.data, n.chosen)}`);
       }
-      n.fp = steps[i]!.fp;
+      n.fp = evFp[i]!;
+      // A step that makes data choices may touch other words under another
+      // alternative: what a tried task's step is known to touch (it sleeps
+      // in the later siblings with that footprint) is the union over every
+      // run through it. The siblings are started only once all of them ran.
+      if (i < m - 1 && steps[i + 1]?.data) n.done.set(n.chosen, unionFootprint([n.done.get(n.chosen)!, n.fp]));
     }
     if (m > 0) {
       const n = this.path[m - 1]!;
@@ -139,24 +158,27 @@ export class ExplorationTree {
     let blocked = false;
     for (let i = m; i < steps.length; i++) {
       const s = steps[i]!;
+      const data = s.data ?? false;
       const parent = i > 0 ? this.path[i - 1]! : null;
       const sleep = parent && reduce ? childSleep(parent) : new Map<number, StepFootprint>();
-      const costBefore = parent ? parent.costBefore + choiceCost(this.opts.policy, parent, parent.chosen) : 0;
+      const costBefore = parent ? parent.costBefore + nodeCost(this.opts.policy, parent, parent.chosen) : 0;
       const node: Node = {
         enabled: s.enabled,
         decider: s.decider,
         curRunnable: s.curRunnable,
         curYielding: s.curYielding,
         timer: s.timer,
+        data,
         costBefore,
         sleep,
-        backtrack: new Set(this.opts.reduction === 'dpor' && !s.timer ? [s.chosen] : s.enabled),
-        done: new Map([[s.chosen, s.fp]]),
+        // Every alternative of a data choice is a branch, under any reduction.
+        backtrack: new Set(this.opts.reduction === 'dpor' && !s.timer && !data ? [s.chosen] : s.enabled),
+        done: new Map([[s.chosen, evFp[i]!]]),
         chosen: s.chosen,
         label: s.label,
-        fp: s.fp,
+        fp: evFp[i]!,
       };
-      if (reduce && !s.timer && sleep.has(s.chosen)) {
+      if (reduce && !s.timer && !data && sleep.has(s.chosen)) {
         // Every enabled task sleeps (or the run chose one that does): what
         // follows is equivalent to an explored execution. Keep the node for
         // any task still awake, and look no further.
@@ -173,7 +195,7 @@ export class ExplorationTree {
     }
     const last = this.path[this.path.length - 1];
     if (!blocked && last) {
-      const cost = last.costBefore + choiceCost(this.opts.policy, last, last.chosen);
+      const cost = last.costBefore + nodeCost(this.opts.policy, last, last.chosen);
       this.stats.byCost.set(cost, (this.stats.byCost.get(cost) ?? 0) + 1);
     }
     if (this.opts.reduction === 'dpor') this.addRaces(blocked ? this.path.length - 1 : this.path.length);
@@ -195,9 +217,10 @@ export class ExplorationTree {
       const sleep: { slot: number; fp: StepFootprint }[] = [];
       if (this.opts.reduction !== 'none') {
         for (const [slot, fp] of n.sleep) sleep.push({ slot, fp });
-        for (const [slot, fp] of n.done) if (slot !== q && !n.sleep.has(slot)) sleep.push({ slot, fp });
+        // A data node's tried alternatives are values, not tasks: none sleeps.
+        if (!n.data) for (const [slot, fp] of n.done) if (slot !== q && !n.sleep.has(slot)) sleep.push({ slot, fp });
       }
-      return { prefix: this.path.map((x) => x.chosen), labels: this.path.map((x) => x.label), sleep };
+      return { prefix: this.path.map((x) => (x.data ? -1 - x.chosen : x.chosen)), labels: this.path.map((x) => x.label), sleep };
     }
     this.path = [];
     this.prefixLen = 0;
@@ -209,7 +232,7 @@ export class ExplorationTree {
     let best = -1;
     for (const q of n.backtrack) {
       if (n.done.has(q) || !n.enabled.includes(q)) continue;
-      if (!n.timer && n.sleep.has(q)) continue;
+      if (!n.timer && !n.data && n.sleep.has(q)) continue;
       if (!this.withinBound(n, q)) continue;
       if (best < 0 || q < best) best = q;
     }
@@ -218,7 +241,7 @@ export class ExplorationTree {
 
   private withinBound(n: Node, q: number): boolean {
     const b = this.opts.bound;
-    if (b === null) return true;
+    if (b === null || n.data) return true;
     if (n.costBefore + choiceCost(this.opts.policy, n, q) <= b) return true;
     this.stats.boundHit = true;
     return false;
@@ -233,12 +256,15 @@ export class ExplorationTree {
    * Source-DPOR's race detection over the current execution (path[0..len)).
    * Happens-before is program order plus the dependency order of steps;
    * vector clocks hold, per task, the latest step of that task known to
-   * happen before.
+   * happen before. The steps are the events at task choices (a data node
+   * belongs to the event of the task choice before it: its footprint is in
+   * that event's).
    */
   private addRaces(len: number): void {
-    const path = this.path;
+    const ev: Node[] = [];
+    for (let j = 0; j < len; j++) if (!this.path[j]!.data) ev.push(this.path[j]!);
     let T = 0;
-    for (let j = 0; j < len; j++) T = Math.max(T, path[j]!.chosen + 1, ...path[j]!.enabled.map((s) => s + 1));
+    for (const n of ev) T = Math.max(T, n.chosen + 1, ...n.enabled.map((s) => s + 1));
     const vc: Int32Array[] = [];
     const lastOf = new Int32Array(T).fill(-1);
     const lastAllOf = new Int32Array(T).fill(-1);
@@ -253,9 +279,9 @@ export class ExplorationTree {
       return r;
     };
     const cand = new Int32Array(T);
-    for (let j = 0; j < len; j++) {
-      const p = path[j]!.chosen;
-      const fp = path[j]!.fp;
+    for (let j = 0; j < ev.length; j++) {
+      const p = ev[j]!.chosen;
+      const fp = ev[j]!.fp;
       cand.fill(-1);
       // The latest earlier step of each other task that this step depends on.
       if (fp.all) {
@@ -295,7 +321,7 @@ export class ExplorationTree {
           const c2 = cand[q2]!;
           if (q2 !== q && c2 >= 0 && vc[c2]![q]! >= c) covered = true;
         }
-        if (!covered) this.reverse(c, j, vc);
+        if (!covered) reverse(ev, c, j, vc);
       }
       lastOf[p] = j;
       if (fp.all) lastAllOf[p] = j;
@@ -303,47 +329,85 @@ export class ExplorationTree {
       for (const a of fp.reads) perWord(reads, a)[p] = j;
     }
   }
+}
 
-  /** Steps c and j race: make sure some task that can run j's side first is tried at node c. */
-  private reverse(c: number, j: number, vc: readonly Int32Array[]): void {
-    const path = this.path;
-    const node = path[c]!;
-    const pc = node.chosen;
-    const p = path[j]!.chosen;
-    if (!node.enabled.includes(p) && c + 1 < path.length && path[c + 1]!.enabled.includes(p)) {
-      // Step c made p runnable (a wake-up): j cannot run before it.
-      return;
-    }
-    // v: the steps after c that do not happen after it, then j; its initials
-    // are the tasks whose first step in v follows no other step of v.
-    const first = new Map<number, number>();
-    for (let k = c + 1; k < j; k++) {
-      if (vc[k]![pc]! >= c) continue;
-      const t = path[k]!.chosen;
-      if (!first.has(t)) first.set(t, k);
-    }
-    if (!first.has(p)) first.set(p, j);
-    const initials: number[] = [];
-    for (const [r, f] of first) {
-      let ok = true;
-      for (const [s, fs] of first) {
-        if (s !== r && fs < f && vc[f]![s]! >= fs) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) initials.push(r);
-    }
-    if (initials.some((r) => node.backtrack.has(r) || node.sleep.has(r))) return;
-    const pick = initials.includes(p) ? p : Math.min(...initials);
-    if (node.enabled.includes(pick)) node.backtrack.add(pick);
-    else for (const e of node.enabled) node.backtrack.add(e); // cannot tell who starts it: try them all
+/** Events c and j (indices into `ev`, the task-choice nodes) race: make sure some task that can run j's side first is tried at c. */
+function reverse(ev: readonly Node[], c: number, j: number, vc: readonly Int32Array[]): void {
+  const node = ev[c]!;
+  const pc = node.chosen;
+  const p = ev[j]!.chosen;
+  if (!node.enabled.includes(p) && c + 1 < ev.length && ev[c + 1]!.enabled.includes(p)) {
+    // Step c made p runnable (a wake-up): j cannot run before it.
+    return;
   }
+  // v: the steps after c that do not happen after it, then j; its initials
+  // are the tasks whose first step in v follows no other step of v.
+  const first = new Map<number, number>();
+  for (let k = c + 1; k < j; k++) {
+    if (vc[k]![pc]! >= c) continue;
+    const t = ev[k]!.chosen;
+    if (!first.has(t)) first.set(t, k);
+  }
+  if (!first.has(p)) first.set(p, j);
+  const initials: number[] = [];
+  for (const [r, f] of first) {
+    let ok = true;
+    for (const [s, fs] of first) {
+      if (s !== r && fs < f && vc[f]![s]! >= fs) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) initials.push(r);
+  }
+  if (initials.some((r) => node.backtrack.has(r) || node.sleep.has(r))) return;
+  const pick = initials.includes(p) ? p : Math.min(...initials);
+  if (node.enabled.includes(pick)) node.backtrack.add(pick);
+  else for (const e of node.enabled) node.backtrack.add(e); // cannot tell who starts it: try them all
+}
+
+/** What a node's choice costs against the bound: nothing at a data choice. */
+function nodeCost(policy: Policy, n: Node, q: number): number {
+  return n.data ? 0 : choiceCost(policy, n, q);
+}
+
+/**
+ * Each step's footprint for the reductions: at a task choice, the union of
+ * its own and those of the data choices that follow it (the same task's
+ * step goes on through them); at a data choice, its own.
+ */
+function eventFootprints(steps: readonly ExecStep[]): StepFootprint[] {
+  const out: StepFootprint[] = steps.map((s) => s.fp);
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i]!.data) continue;
+    let j = i + 1;
+    while (j < steps.length && steps[j]!.data) j++;
+    if (j > i + 1) out[i] = unionFootprint(steps.slice(i, j).map((s) => s.fp));
+  }
+  return out;
+}
+
+function unionFootprint(fps: readonly StepFootprint[]): StepFootprint {
+  if (fps.some((f) => f.all)) return ALL_FOOTPRINT;
+  const reads = new Set<number>();
+  const writes = new Set<number>();
+  for (const f of fps) {
+    for (const a of f.reads) reads.add(a);
+    for (const a of f.writes) writes.add(a);
+  }
+  return { all: false, reads: [...reads], writes: [...writes] };
 }
 
 /** The sleep set of the child reached from `n` by its current choice. */
 function childSleep(n: Node): Map<number, StepFootprint> {
   const out = new Map<number, StepFootprint>();
+  if (n.data) {
+    // The node's own alternative decides what the rest of the step touches
+    // (the union at the task choice above is that of the first run through
+    // it): wake what this alternative's part touches, as the run does.
+    for (const [slot, fp] of n.sleep) if (!dependent(fp, n.fp)) out.set(slot, fp);
+    return out;
+  }
   const add = (slot: number, fp: StepFootprint): void => {
     if (slot !== n.chosen && !dependent(fp, n.fp)) out.set(slot, fp);
   };

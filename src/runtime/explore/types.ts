@@ -79,6 +79,13 @@ export interface Strategy {
    */
   pickTimer(k: Kernel, timed: readonly number[], step: number, lbl: number): number;
   /**
+   * Controlled mode: a data choice of the running task (Kernel.choose), one
+   * of `n` > 1 alternatives, at step `step`. Alternative 0 is the default
+   * (what a run that chooses nothing does: for the weak memory model, the
+   * latest store).
+   */
+  pickData(k: Kernel, n: number, step: number, lbl: number): number;
+  /**
    * A clean controlled run's guarantee, for strategies that have one: the
    * chance that `runs` runs of `threads` tasks and at most `steps` steps all
    * missed a bug of depth `depth` (only PCT: Burckhardt et al.).
@@ -93,4 +100,6 @@ export interface ControlledScheduler {
   blocked(k: Kernel, lbl: number): void;
   /** The current task is dead: pass the baton on. */
   exit(k: Kernel, lbl: number): void;
+  /** A data choice of the current task among `n` (> 1) alternatives: chosen by the strategy, recorded as a step. */
+  choose(k: Kernel, n: number, lbl: number): number;
 }

@@ -157,6 +157,8 @@ export const Ev = {
   SYSCALL: 7,
   SYSRET: 8,
   USER: 9,
+  /** A data choice (Kernel.choose): aux is the alternative taken. */
+  CHOOSE: 10,
 } as const;
 
 export const EV_NAMES: Readonly<Record<number, string>> = {
@@ -169,6 +171,7 @@ export const EV_NAMES: Readonly<Record<number, string>> = {
   7: 'syscall',
   8: 'sysret',
   9: 'user',
+  10: 'choose',
 };
 
 /** Failure kinds (seed log `failure.kind`). */

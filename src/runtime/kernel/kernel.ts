@@ -18,6 +18,7 @@ import { Ev, FailKind, TASK_RUNNING, type Mode } from './constants.js';
 import {
   EV_AUX,
   EV_KIND,
+  MAX_CHOICES,
   EV_LABEL,
   EV_OBJ,
   EV_SEQ,
@@ -49,6 +50,14 @@ import {
 import type { KernelMemory } from './memory.js';
 import type { Footprint } from './footprint.js';
 import { label } from './labels.js';
+import type { Xoshiro } from './prng.js';
+
+/**
+ * The label of ctx.choose() (labels are known to a thread only if a module
+ * it loads creates them: kernel.ts is loaded by the harness too, executor.ts
+ * only by workers, and a seed log names labels by their text).
+ */
+export const L_USER_CHOOSE = label('ctx.choose');
 import { mutantOn, type Mutant } from './mutants.js';
 import type { ParallelPerturber, ControlledScheduler, Strategy } from '../explore/types.js';
 
@@ -79,6 +88,12 @@ export class Kernel {
   strategy: Strategy | null = null;
   /** Exhaustive exploration: the running step's footprint recorder (null otherwise). */
   fp: Footprint | null = null;
+  /**
+   * The current task's PRNG for data choices outside the controlled
+   * strategies' shared state (parallel mode, and replay-order following a
+   * parallel run): derived from (iteration seed, tid), set when the task starts.
+   */
+  chooseRng: Xoshiro | null = null;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;
@@ -156,6 +171,21 @@ export class Kernel {
       i32[e + SL_LABEL] = lbl;
     }
     this.record(seq, Ev.YIELD, lbl, obj, 0);
+  }
+
+  /**
+   * A data choice: one of `n` alternatives (0 … n - 1), 0 being the default.
+   * Controlled mode: the strategy chooses, the schedule log records it as a
+   * step (replayed exactly, shrunk, enumerated by \`dfs\`). Parallel mode: the
+   * task's own PRNG draws it. Not a preemption point. Scenarios reach it as
+   * \`ctx.choose(n)\`; the weak memory model will choose a load's store with it.
+   */
+  choose(n: number, lbl: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > MAX_CHOICES) throw new Error(`choose(${n}): the number of alternatives must be an integer from 1 to ${MAX_CHOICES}`);
+    if (n === 1) return 0;
+    const c = this.controlled ? this.scheduler!.choose(this, n, lbl) : this.chooseRng!.below(n);
+    this.event(Ev.CHOOSE, lbl, 0, c);
+    return c;
   }
 
   /** Throw if the harness aborted the iteration (used after every wake). */

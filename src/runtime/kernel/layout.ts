@@ -253,6 +253,16 @@ export const SL_WHO = 0;
 export const SL_LABEL = 1;
 /** Flag in SL_WHO (controlled mode): this decision preempted a runnable task. */
 export const SL_PREEMPT = 1 << 16;
+/**
+ * Controlled mode: a negative SL_WHO is a data choice of the running task
+ * (Kernel.choose: ctx.choose()), not a switch: choice c is stored as -1 - c.
+ * The seed log's `tids` keep the same encoding.
+ */
+export function slDataChoice(who: number): number {
+  return who < 0 ? -1 - who : -1;
+}
+/** Most alternatives one data choice may offer (one bit each in the exploration log's mask). */
+export const MAX_CHOICES = 256;
 
 // ---------------------------------------------------------------------------
 // Exploration log (controlled mode under `dfs` only): per decision, who could
@@ -277,6 +287,7 @@ export const EXF_TIMER = 1; // only timers could fire: the choice was which one
 export const EXF_ALL = 2; // footprint overflowed: dependent with every step
 export const EXF_CUR_RUNNABLE = 4; // the decider could have run on
 export const EXF_CUR_YIELDING = 8; // ... but it yields (a switch away is not a preemption)
+export const EXF_DATA = 16; // a data choice of the decider: the mask holds alternatives 0..n-1, not slots
 /** Sleep table (one entry per sleeping task at the prefix's end): slot, flags, nfp, fp... */
 export const SLEEP_WORDS = 3 + EX_FP_MAX;
 

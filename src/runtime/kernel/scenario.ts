@@ -75,6 +75,14 @@ export interface ThreadContext<P extends Params = Params> {
   cas(name: string, expect: number, v: number, i?: number): number;
   /** A preemption point in user code (an interrupt return: signals are delivered here). */
   yield(): void;
+  /**
+   * A nondeterministic value from 0 to n - 1 (at most 256), 0 being the
+   * default: a choice the run makes, like a scheduling decision (an input,
+   * a fault to inject, which request to send). Controlled mode: the strategy
+   * picks it, the seed log records it, \`dfs\` enumerates every alternative.
+   * Parallel mode: drawn from the thread's PRNG. Not a preemption point.
+   */
+  choose(n: number): number;
 }
 
 export type ThreadBody<P extends Params = Params> = (ctx: ThreadContext<P>) => void;
