@@ -371,7 +371,7 @@ test('Result: takes the first word after it; Maybe and DEADLOCK follow the kerne
   assert.is(verdict('DEADLOCK', 0, 2).discrepancy, 'forbidden-observed');
   const bad = withResult('Flag');
   assert.is(bad.kind, 'unsupported');
-  assert.is((bad as LitmusParseError).message, 'unsupported: r.litmus:3:1 Result: Flag (expected Never, Sometimes, Always, Maybe or DEADLOCK)');
+  assert.is((bad as LitmusParseError).message, 'unsupported: r.litmus:3:4 Result: Flag (expected Never, Sometimes, Always, Maybe or DEADLOCK)');
 });
 
 test('verdict: herd7 counts over the proposition, whatever the quantifier', () => {

@@ -119,8 +119,11 @@ function expectedResult(cur: Cursor): Expected | null {
     if (!m) continue;
     const word = m[1]!;
     if (EXPECTED.has(word as Expected)) return word as Expected;
-    const line = c.pos.line + c.text.slice(0, m.index + m[0].indexOf('Result:')).split('\n').length - 1;
-    return unsupported({ line, col: 1 }, `Result: ${word || '(empty)'} (expected Never, Sometimes, Always, Maybe or DEADLOCK)`);
+    // Position of `Result:` itself: the comment text starts 2 columns after `(*`.
+    const before = c.text.slice(0, m.index + m[0].indexOf('Result:')).split('\n');
+    const line = c.pos.line + before.length - 1;
+    const col = before.length === 1 ? c.pos.col + 2 + before[0]!.length : before[before.length - 1]!.length + 1;
+    return unsupported({ line, col }, `Result: ${word || '(empty)'} (expected Never, Sometimes, Always, Maybe or DEADLOCK)`);
   }
   return null;
 }
