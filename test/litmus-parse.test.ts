@@ -318,6 +318,12 @@ test('plain accesses, address-of, casts and (*x) in C code, which is not an OCam
     then: [],
     else: [{ kind: 'block', body: [{ kind: 'assign', reg: 'r1', value: { kind: 'unary', op: '-', arg: reg('r1') } }] }],
   });
+  const or = body('int r; r = r || r & 1 && r == 2 | 3;')[1] as Extract<Stmt, { kind: 'assign' }>;
+  const b = (op: string, left: unknown, right: unknown): unknown => ({ kind: 'binary', op, left, right });
+  assert.equal(strip(or.value), b('||', reg('r'), b('&&', b('&', reg('r'), c(1)), b('|', b('==', reg('r'), c(2)), c(3)))));
+  assert.equal(strip(body('(void)xchg_relaxed(x, 2);')), [
+    { kind: 'eval', expr: { kind: 'rmw', op: 'xchg', order: 'relaxed', addr: g('x'), value: c(2), fn: 'xchg_relaxed' } },
+  ]);
   // A local declared with a parameter's name is a register from then on.
   const shadow = body('int x = 1; WRITE_ONCE(*y, x);');
   assert.equal(strip((shadow[1] as Extract<Stmt, { kind: 'store' }>).value), reg('x'));

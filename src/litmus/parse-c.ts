@@ -145,7 +145,13 @@ class ProcessParser {
       }
       return this.assign(this.name(t), t.pos);
     }
-    return this.assign(this.unary(), t.pos);
+    const lhs = this.unary();
+    // `(void)xchg(x, 1);`: a value call behind a cast, its value dropped.
+    if (this.cur.is(';') && (lhs.kind === 'rmw' || lhs.kind === 'spin-query' || lhs.kind === 'srcu-lock' || (lhs.kind === 'load' && lhs.fn !== null))) {
+      this.cur.take();
+      return { kind: 'eval', expr: lhs, pos: t.pos };
+    }
+    return this.assign(lhs, t.pos);
   }
 
   private assign(lhs: Expr, pos: Pos): Stmt {
