@@ -351,7 +351,7 @@ test('condition syntax: ~, =>, !=, ==, negative numbers, register-to-location co
 });
 
 test('init block forms: untyped, register inits, pointer with and without &, several types, empty entries', () => {
-  const r = parseLitmus('C t (* c *)\n{ x=1; 0:r1=2; int *p=&x; int **pp = p; unsigned long u = -4; ; spinlock_t s; }\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)', 'i.litmus');
+  const r = parseLitmus('C t (* c *)\n{ x=1; 0:r1=2; int *p=&x; int **pp = p; unsigned long u = -4; ; spinlock_t s; *q = &p; }\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)', 'i.litmus');
   if (r.kind !== 'litmus') throw new Error(r.message);
   assert.equal(strip(r.init), [
     { loc: { kind: 'mem', name: 'x' }, type: null, pointer: 0, value: 1 },
@@ -360,11 +360,12 @@ test('init block forms: untyped, register inits, pointer with and without &, sev
     { loc: { kind: 'mem', name: 'pp' }, type: 'int', pointer: 2, value: 'p' },
     { loc: { kind: 'mem', name: 'u' }, type: 'unsigned long', pointer: 0, value: -4 },
     { loc: { kind: 'mem', name: 's' }, type: 'spinlock_t', pointer: 0, value: 0 },
+    { loc: { kind: 'mem', name: 'q' }, type: null, pointer: 1, value: 'p' },
   ]);
   assert.is(r.expected, null);
   assert.equal(
     r.globals.map((x) => `${x.name}:${x.type}=${x.init}`),
-    ['p:int *=x', 'pp:int * *=p', 's:spinlock_t=0', 'u:unsigned long=-4', 'x:int=1'],
+    ['p:int *=x', 'pp:int **=p', 'q:int *=p', 's:spinlock_t=0', 'u:unsigned long=-4', 'x:int=1'],
   );
 });
 

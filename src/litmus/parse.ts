@@ -128,6 +128,11 @@ function expectedResult(cur: Cursor): Expected | null {
   return null;
 }
 
+/** `int` with 2 levels of pointer is `int **`. */
+function pointerType(base: string, pointer: number): string {
+  return pointer > 0 ? `${base} ${'*'.repeat(pointer)}` : base;
+}
+
 /** Shared locations: pointer targets, names in the condition, parameters, the init block (its types win). */
 function globals(init: readonly InitEntry[], procs: readonly Process[], props: readonly (Prop | null)[], locs: readonly Loc[]): Global[] {
   const g = new Map<string, { type: string; init: LitmusValue }>();
@@ -160,8 +165,8 @@ function globals(init: readonly InitEntry[], procs: readonly Process[], props: r
   props.forEach(fromProp);
   for (const l of locs) if (l.kind === 'mem') add(l.name, null, null);
   for (const e of init) if (typeof e.value === 'string') add(e.value, null, null);
-  for (const p of procs) for (const q of p.params) add(q.name, `${q.type}${' *'.repeat(q.pointer - 1)}`, null);
-  for (const e of init) if (e.loc.kind === 'mem') add(e.loc.name, e.type === null ? null : `${e.type}${' *'.repeat(e.pointer)}`, e.value);
+  for (const p of procs) for (const q of p.params) add(q.name, pointerType(q.type, q.pointer - 1), null);
+  for (const e of init) if (e.loc.kind === 'mem') add(e.loc.name, e.type !== null ? pointerType(e.type, e.pointer) : e.pointer > 0 ? pointerType('int', e.pointer) : null, e.value);
   return [...g.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, v]) => ({ name, type: v.type, init: v.init }));
 }
 
