@@ -39,8 +39,8 @@ export function describe(tok: Token): string {
 
 export class Cursor {
   readonly lexer: Lexer;
-  private ahead: { tok: Token; mode: Mode } | null = null;
-  mode: Mode = 'herd';
+  private ahead: Token | null = null;
+  private mode: Mode = 'herd';
 
   constructor(src: string) {
     this.lexer = new Lexer(src);
@@ -49,22 +49,19 @@ export class Cursor {
   setMode(mode: Mode): void {
     if (mode === this.mode) return;
     this.mode = mode;
-    if (this.ahead) {
-      this.lexer.reset(this.ahead.tok.start, this.ahead.tok.pos);
-      this.ahead = null;
-    }
+    this.unread();
   }
 
   peek(): Token {
     if (!this.ahead) {
       try {
-        this.ahead = { tok: this.lexer.next(this.mode), mode: this.mode };
+        this.ahead = this.lexer.next(this.mode);
       } catch (e) {
         if (e instanceof LexError) syntax(e.pos, e.message);
         throw e;
       }
     }
-    return this.ahead.tok;
+    return this.ahead;
   }
 
   take(): Token {
@@ -73,20 +70,22 @@ export class Cursor {
     return t;
   }
 
-  /** The raw rest of the line after the last token taken (no lookahead may be pending). */
+  /** The raw rest of the line after the last token taken. */
   restOfLine(): string {
-    if (this.ahead) this.setModeReset();
+    this.unread();
     return this.lexer.restOfLine();
   }
 
   /** The raw next word on the line of the last token taken. */
   word(): string {
-    if (this.ahead) this.setModeReset();
+    this.unread();
     return this.lexer.word();
   }
 
-  private setModeReset(): void {
-    this.lexer.reset(this.ahead!.tok.start, this.ahead!.tok.pos);
+  /** Drop the lookahead and rewind the lexer to its start, to read it again another way. */
+  private unread(): void {
+    if (!this.ahead) return;
+    this.lexer.reset(this.ahead.start, this.ahead.pos);
     this.ahead = null;
   }
 

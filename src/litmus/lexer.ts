@@ -30,6 +30,10 @@ const C_PUNCT = [
   '(', ')', '{', '}', '[', ']', ';', ',', '=', '+', '-', '*', '/', '%', '&', '|', '^', '!', '~', '<', '>', '?', ':', '.',
 ];
 
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*/y;
+const WORD = /\S+/y;
+
 export class LexError extends Error {
   constructor(
     message: string,
@@ -82,10 +86,15 @@ export class Lexer {
     return text;
   }
 
+  private match(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.i;
+    return re.exec(this.src);
+  }
+
   /** The next blank-delimited word on the current line (the test name after `C`), or ''. */
   word(): string {
     while (this.src[this.i] === ' ' || this.src[this.i] === '\t') this.advance(1);
-    const m = /^[^\s]+/.exec(this.src.slice(this.i, this.i + 1024));
+    const m = this.match(WORD);
     if (!m) return '';
     this.advance(m[0].length);
     return m[0];
@@ -138,13 +147,13 @@ export class Lexer {
     if (this.i >= this.src.length) return { t: 'eof', v: '', pos, start };
     const c = this.src[this.i]!;
     if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.i, this.i + 256))!;
+      const m = this.match(IDENT)!;
       this.advance(m[0].length);
       return { t: 'ident', v: m[0], pos, start };
     }
     if (/[0-9]/.test(c)) {
       // C integer suffixes (1UL) are accepted and dropped: herd7 values are integers.
-      const m = /^(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*/.exec(this.src.slice(this.i, this.i + 64))!;
+      const m = this.match(NUMBER)!;
       this.advance(m[0].length);
       if (/[A-Za-z_0-9]/.test(this.src[this.i] ?? '')) throw new LexError(`bad number ${m[0]}${this.src[this.i]}`, pos);
       return { t: 'num', v: Number(m[1]), pos, start };
