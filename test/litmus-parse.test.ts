@@ -307,7 +307,7 @@ test('every kernel ordering suffix maps to its ordering; the void atomics are re
 });
 
 test('plain accesses, address-of, casts and (*x) in C code, which is not an OCaml comment there', () => {
-  const s = body('int *r0; int r1 = (*x) + 1; *y = r1; r0 = &x; r1 = *(int *)r0; if (!r1) ; else { { r1 = -r1; } }');
+  const s = body('int *r0; int r1 = (*x) + 1; *y = r1; r0 = &x; r1 = *(int *)r0; if (!r1) ; else { { r1 = -r1; } } WRITE_ONCE(*y, -2);');
   assert.equal(strip(s[1]), { kind: 'decl', name: 'r1', type: 'int', pointer: 0, init: { kind: 'binary', op: '+', left: { kind: 'load', order: 'plain', addr: g('x'), fn: null }, right: c(1) } });
   assert.equal(strip(s[2]), { kind: 'store', order: 'plain', addr: g('y'), value: reg('r1'), fn: null });
   assert.equal(strip(s[3]), { kind: 'assign', reg: 'r0', value: g('x') });
@@ -324,6 +324,7 @@ test('plain accesses, address-of, casts and (*x) in C code, which is not an OCam
   assert.equal(strip(body('(void)xchg_relaxed(x, 2);')), [
     { kind: 'eval', expr: { kind: 'rmw', op: 'xchg', order: 'relaxed', addr: g('x'), value: c(2), fn: 'xchg_relaxed' } },
   ]);
+  assert.equal(strip(s[6]), { kind: 'store', order: 'once', addr: g('y'), value: c(-2), fn: 'WRITE_ONCE' });
   // A local declared with a parameter's name is a register from then on.
   const shadow = body('int x = 1; WRITE_ONCE(*y, x);');
   assert.equal(strip((shadow[1] as Extract<Stmt, { kind: 'store' }>).value), reg('x'));

@@ -191,7 +191,10 @@ class ProcessParser {
     if (t.t === 'punct') {
       if (t.v === '!' || t.v === '-' || t.v === '~') {
         this.cur.take();
-        return { kind: 'unary', op: t.v, arg: this.unary(), pos: t.pos };
+        const arg = this.unary();
+        // A negative literal is a constant, as in the init block and the condition.
+        if (t.v === '-' && arg.kind === 'const') return { kind: 'const', value: -arg.value, pos: t.pos };
+        return { kind: 'unary', op: t.v, arg, pos: t.pos };
       }
       if (t.v === '*') {
         this.cur.take();
