@@ -50,7 +50,7 @@ function initValue(cur: Cursor): LitmusValue {
     if (t.t !== 'num') syntax(t.pos, `expected a number after '-', found ${describe(t)}`);
     return -t.v;
   }
-  cur.eat('&');
+  if (cur.eat('&')) return cur.ident("after '&'").v;
   const t = cur.take();
   if (t.t === 'num') return t.v;
   if (t.t !== 'ident') syntax(t.pos, `expected an initial value, found ${describe(t)}`);
