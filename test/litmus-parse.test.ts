@@ -4,7 +4,7 @@
  * condition evaluates on hand-made final states, herd7's verdict arithmetic,
  * and the unsupported/syntax error format. No worker pool.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -61,6 +61,30 @@ const reg = (name: string): unknown => ({ kind: 'reg', name });
 const c = (value: number): unknown => ({ kind: 'const', value });
 
 // ------------------------------------------------------------------ fixtures
+
+test('every fixture parses with its Result and quantifier, except the one made to be refused', () => {
+  const dir = `${ROOT}/test/fixtures/litmus`;
+  const got = readdirSync(dir)
+    .filter((f) => f.endsWith('.litmus'))
+    .sort()
+    .map((f) => {
+      const r = parseLitmus(readFileSync(`${dir}/${f}`, 'utf8'), f);
+      return r.kind === 'litmus' ? `${r.name}: ${r.expected} ${r.condition.quantifier} P0..P${r.processes.length - 1}` : `${f}: ${r.kind}`;
+    });
+  assert.equal(got, [
+    'LB+ctrl-nested+mb: Always forall P0..P1',
+    'MP+wmb+rmb: Never exists P0..P1',
+    'RCU+publish-pointer: Never exists P0..P1',
+    'SB+once: Sometimes exists P0..P1',
+    'SRCU+sync+down-up: Never exists P0..P2',
+    'atomic-counter: Never not-exists P0..P1',
+    'lock+trylock+filter: Never exists P0..P1',
+    'unsupported-call-rcu.litmus: unsupported',
+  ]);
+  const sb = fixture('SB+once');
+  assert.is(verdict(sb.expected, 3, 1000).agrees, true);
+  assert.is(verdict(sb.expected, 0, 1000).discrepancy, 'allowed-unobserved');
+});
 
 test('MP+wmb+rmb: header extras, fences and marked accesses, C and OCaml comments in their sections', () => {
   const t = fixture('MP+wmb+rmb');
