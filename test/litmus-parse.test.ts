@@ -77,6 +77,7 @@ test('every fixture parses with its Result and quantifier, except the one made t
     'RCU+publish-pointer: Never exists P0..P1',
     'SB+once: Sometimes exists P0..P1',
     'SRCU+sync+down-up: Never exists P0..P2',
+    'SRCU+sync: Never exists P0..P1',
     'atomic-counter: Never not-exists P0..P1',
     'lock+trylock+filter: Never exists P0..P1',
     'unsupported-call-rcu.litmus: unsupported',

@@ -10,6 +10,7 @@ import { helpText, parseCommand, type CommandSpec, type Flags } from './args.js'
 import { benchCommand, benchSpec } from './commands/bench.js';
 import { campaignCommand, campaignSpec } from './commands/campaign.js';
 import { listCommand, listSpec } from './commands/list.js';
+import { litmusCommand, litmusSpec } from './commands/litmus.js';
 import { mergeCommand, mergeSpec } from './commands/merge.js';
 import { replayCommand, replaySpec } from './commands/replay.js';
 import { stressCommand, stressSpec } from './commands/stress.js';
@@ -32,6 +33,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Handler; stoppable: boolean }
   { spec: benchSpec, run: (f, o) => benchCommand(f, o), stoppable: false },
   { spec: mergeSpec, run: (f, o, _s, p) => mergeCommand(f, o, p), stoppable: true },
   { spec: campaignSpec, run: (f, o, s) => campaignCommand(f, o, s), stoppable: true },
+  { spec: litmusSpec, run: (f, o, s, p) => litmusCommand(f, o, s, p), stoppable: true },
 ];
 
 function usage(): string {
