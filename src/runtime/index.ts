@@ -109,7 +109,7 @@ export {
   unlockSiglock,
 } from './kernel/signal.js';
 export { initTaskWork, registerTaskWork, taskWorkAdd, taskWorkCancel, taskWorkPending, taskWorkRun } from './kernel/taskwork.js';
-export { copyProcess, doExit, doWait, exitHooks, releaseTask, wakeUpNewTask } from './kernel/task.js';
+export { copyProcess, doExit, doWait, exitHooks, lockTasklist, releaseTask, unlockTasklist, wakeUpNewTask } from './kernel/task.js';
 export { buildWaitGraph, registerObjectName, registerWaitKindResolver, registerWaitResolver } from './kernel/waitgraph.js';
 export { registerTeardown } from './kernel/teardown.js';
 export { Sys } from './kernel/sys.js';

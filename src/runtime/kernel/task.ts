@@ -95,9 +95,12 @@ export interface ExitHooks {
   afterExitSignals: ((k: Kernel) => void)[];
   beforeExitNotify: ((k: Kernel) => void)[];
   /**
-   * find_child_reaper(): called inside exit_notify with tasklist_lock
-   * *released*; may sleep (zap_pid_ns_processes). Returns the tid that
-   * adopts the exiting task's children, or 0 for "not mine to decide".
+   * find_child_reaper(): called inside exit_notify() with tasklist_lock
+   * held, as kernel/exit.c's forget_original_parent() calls it; a hook that
+   * sleeps (zap_pid_ns_processes) drops the lock around the sleep and takes
+   * it again (unlockTasklist/lockTasklist), as find_child_reaper() does.
+   * Returns the tid that adopts the exiting task's children, or 0 for "not
+   * mine to decide".
    */
   findChildReaper: ((k: Kernel) => number)[];
   afterExitNotify: ((k: Kernel) => void)[];
@@ -130,10 +133,11 @@ export interface CloneArgs {
   readonly arg: number;
 }
 
-function lockTasklist(k: Kernel): void {
+/** write_lock_irq(&tasklist_lock). */
+export function lockTasklist(k: Kernel): void {
   spinLock(k, kTasklistLock, L_TASKLIST);
 }
-function unlockTasklist(k: Kernel): void {
+export function unlockTasklist(k: Kernel): void {
   spinUnlock(k, kTasklistLock, L_TASKLIST);
 }
 
@@ -350,16 +354,19 @@ function exitNotify(k: Kernel): void {
   const slot = k.cur;
   const me = k.curTid;
   const tgid = k.tget(slot, T_TGID);
-  // forget_original_parent(): find_child_reaper() first. A pid-namespace
-  // hook may sleep there (zap_pid_ns_processes), so tasklist_lock is not
-  // held.
-  let childReaper = 0;
-  for (const hook of exitHooks.findChildReaper) {
-    childReaper = hook(k);
-    if (childReaper !== 0) break;
-  }
   lockTasklist(k);
   try {
+    // forget_original_parent(): find_child_reaper() first, under
+    // tasklist_lock (kernel/exit.c: exit_notify() takes it before calling
+    // forget_original_parent()). The lock is what makes the last two threads
+    // of a namespace's init agree on who tears the namespace down: the one
+    // that finds no live thread. A pid-namespace hook that sleeps there
+    // (zap_pid_ns_processes) drops the lock around it.
+    let childReaper = 0;
+    for (const hook of exitHooks.findChildReaper) {
+      childReaper = hook(k);
+      if (childReaper !== 0) break;
+    }
     // find_new_reaper(): a live thread of the group first, then the child reaper.
     let reaper = 0;
     for (const t of threadsOf(k, tgid)) {

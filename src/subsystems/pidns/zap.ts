@@ -35,6 +35,7 @@ import {
   loadOnce,
   loadPlain,
   lockSiglock,
+  lockTasklist,
   PF_EXITING,
   prepareToWait,
   schedule,
@@ -48,6 +49,7 @@ import {
   threadsOf,
   TIF_NOTIFY_SIGNAL,
   TIF_SIGPENDING,
+  unlockTasklist,
   unlockSiglock,
   type Kernel,
 } from '../../runtime/index.js';
@@ -120,9 +122,12 @@ export function zapPidNsProcesses(k: Kernel, ns: number): void {
 }
 
 /**
- * find_child_reaper(father), inside exit_notify() with tasklist_lock
- * dropped. Returns the tid of the namespace's init for a task that is not
- * the init; 0 for a task of the initial namespace (the runtime's own rule).
+ * find_child_reaper(father), inside exit_notify() under tasklist_lock
+ * (kernel/exit.c). Returns the tid of the namespace's init for a task that
+ * is not the init; 0 for a task of the initial namespace (the runtime's own
+ * rule). The last thread of the init drops tasklist_lock around
+ * zap_pid_ns_processes(), which sleeps, and takes it again, as the kernel's
+ * find_child_reaper() does (write_unlock_irq / write_lock_irq).
  */
 function findChildReaper(k: Kernel): number {
   const father = k.cur;
@@ -140,7 +145,12 @@ function findChildReaper(k: Kernel): number {
       return k.tid(t);
     }
   }
-  zapPidNsProcesses(k, ns);
+  unlockTasklist(k);
+  try {
+    zapPidNsProcesses(k, ns);
+  } finally {
+    if (!k.aborted) lockTasklist(k);
+  }
   return k.curTid;
 }
 
