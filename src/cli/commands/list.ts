@@ -14,7 +14,10 @@ export const listSpec: CommandSpec = {
 };
 
 export async function listCommand(flags: Flags, out: Output): Promise<number> {
-  const all = await listBuiltins();
+  // A stale catalog costs time, not correctness: say why it is slow and how to fix it, on stderr.
+  const all = await listBuiltins((problem) =>
+    out.error(`lockstep list: note: ${problem}; loading every scenario module instead (slower; npm run build regenerates it)\n`),
+  );
   if (flags['json'] === true) {
     out.write(`${JSON.stringify(all)}\n`);
     return 0;
