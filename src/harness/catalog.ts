@@ -22,7 +22,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { UsageError } from '../runtime/kernel/errors.js';
 import { isScenario, type Scenario } from '../runtime/kernel/scenario.js';
 import { BUILTIN_SCENARIOS, builtinByName } from '../scenarios/index.js';
-import { readCatalog } from './catalog-file.js';
+import { CATALOG_URL, readCatalog } from './catalog-file.js';
 import type { CatalogApi } from './catalog-worker.js';
 import type { ScenarioInfo } from './describe.js';
 
@@ -169,8 +169,8 @@ export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
  * answer, so a build that skipped the catalog step never prints a wrong
  * list.
  */
-export async function listBuiltins(onStale: (problem: string) => void = () => {}): Promise<readonly ScenarioInfo[]> {
-  const cat = readCatalog();
+export async function listBuiltins(onStale: (problem: string) => void = () => {}, catalog: URL = CATALOG_URL): Promise<readonly ScenarioInfo[]> {
+  const cat = readCatalog(catalog);
   if (cat.ok) return cat.scenarios;
   onStale(cat.problem);
   return describeBuiltinsInWorker();
