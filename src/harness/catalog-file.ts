@@ -12,7 +12,8 @@
  * wrong. test/catalog.test.ts checks the catalog against the modules.
  *
  * This module stays light on purpose: `list` imports it, and anything it
- * imports is start-up time.
+ * imports is start-up time (the worker machinery of catalog.ts is imported
+ * only for the fallback).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -74,4 +75,18 @@ export function readCatalog(url: URL = CATALOG_URL, root: string = COMPILED_SRC)
     return { ok: false, problem: `${path} is stale (the compiled code changed after it was generated)` };
   }
   return { ok: true, scenarios: file.scenarios! };
+}
+
+/**
+ * `list`: every built-in scenario, from the catalog when it is fresh.
+ * Otherwise `onStale` hears why, and the modules are described in one
+ * catalog worker: slower, but the same answer, so a build that skipped the
+ * catalog step never prints a wrong list.
+ */
+export async function listBuiltins(onStale: (problem: string) => void = () => {}, catalog: URL = CATALOG_URL): Promise<readonly ScenarioInfo[]> {
+  const cat = readCatalog(catalog);
+  if (cat.ok) return cat.scenarios;
+  onStale(cat.problem);
+  const { describeBuiltinsInWorker } = await import('./catalog.js');
+  return describeBuiltinsInWorker();
 }

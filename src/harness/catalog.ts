@@ -22,7 +22,6 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { UsageError } from '../runtime/kernel/errors.js';
 import { isScenario, type Scenario } from '../runtime/kernel/scenario.js';
 import { BUILTIN_SCENARIOS, builtinByName } from '../scenarios/index.js';
-import { CATALOG_URL, readCatalog } from './catalog-file.js';
 import type { CatalogApi } from './catalog-worker.js';
 import type { ScenarioInfo } from './describe.js';
 
@@ -162,21 +161,7 @@ export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
   return { scenario: mod.default, url, file: path };
 }
 
-/**
- * `list`: every built-in scenario, from the build-time catalog
- * (catalog-file.ts) when it is fresh. Otherwise `onStale` hears why, and
- * the modules are described in one catalog worker: slower, but the same
- * answer, so a build that skipped the catalog step never prints a wrong
- * list.
- */
-export async function listBuiltins(onStale: (problem: string) => void = () => {}, catalog: URL = CATALOG_URL): Promise<readonly ScenarioInfo[]> {
-  const cat = readCatalog(catalog);
-  if (cat.ok) return cat.scenarios;
-  onStale(cat.problem);
-  return describeBuiltinsInWorker();
-}
-
-/** Every built-in scenario described by loading its module (the path the catalog replaces). */
+/** Every built-in scenario described by loading its module, in one catalog worker (list without a fresh catalog). */
 export async function describeBuiltinsInWorker(): Promise<ScenarioInfo[]> {
   const w = openCatalogWorker();
   try {

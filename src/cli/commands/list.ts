@@ -1,6 +1,7 @@
 /** `lockstep list`: the built-in scenarios and their variants. */
 import type { CommandSpec, Flags } from '../args.js';
-import { listBuiltins, type ScenarioInfo } from '../../harness/catalog.js';
+import { listBuiltins } from '../../harness/catalog-file.js';
+import type { ScenarioInfo } from '../../harness/describe.js';
 import type { Output } from '../output.js';
 import { table } from '../progress.js';
 
