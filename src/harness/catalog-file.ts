@@ -40,7 +40,7 @@ export interface CatalogFile {
  * content. Content, not modification times: tsc rewrites every file on each
  * build, and an unchanged rebuild should keep the catalog valid. All of
  * dist/src rather than the scenarios' import closure: simpler to trust, and
- * still only a few milliseconds of reading.
+ * reading some 200 files (under 1 MB) costs 10-30 ms here.
  */
 export function compiledFingerprint(root: string = COMPILED_SRC): string {
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
@@ -74,7 +74,8 @@ export function readCatalog(url: URL = CATALOG_URL, root: string = COMPILED_SRC)
   if (file.fingerprint !== compiledFingerprint(root)) {
     return { ok: false, problem: `${path} is stale (the compiled code changed after it was generated)` };
   }
-  return { ok: true, scenarios: file.scenarios! };
+  if (!Array.isArray(file.scenarios)) return { ok: false, problem: `${path} has no scenarios array` };
+  return { ok: true, scenarios: file.scenarios };
 }
 
 /**
