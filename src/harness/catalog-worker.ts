@@ -9,28 +9,15 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { isScenario, runParams, runThreads } from '../runtime/kernel/scenario.js';
-import type { ScenarioInfo } from './catalog.js';
+import { isScenario } from '../runtime/kernel/scenario.js';
+import { describeScenario, type ScenarioInfo } from './describe.js';
 
 const api = {
   async describe(url: string): Promise<ScenarioInfo> {
     const mod = (await import(url)) as { default?: unknown };
     const sc = mod.default;
     if (!isScenario(sc)) throw new Error('its default export is not a defineScenario(...) result');
-    return {
-      name: sc.name,
-      description: sc.description,
-      // A scenario that derives its thread count from its parameters shows the
-      // count its defaults give, and each variant the count its own give.
-      threads: { default: runThreads(sc, runParams(sc, null)), min: sc.threads.min, max: sc.threads.max },
-      variants: sc.variants.map((v) => ({
-        name: v.name,
-        kind: v.kind,
-        expect: v.expect,
-        spec: v.spec,
-        ...(sc.threads.fromParams ? { threads: runThreads(sc, runParams(sc, v)) } : {}),
-      })),
-    };
+    return describeScenario(sc);
   },
 };
 

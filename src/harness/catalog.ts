@@ -23,13 +23,9 @@ import { UsageError } from '../runtime/kernel/errors.js';
 import { isScenario, type Scenario } from '../runtime/kernel/scenario.js';
 import { BUILTIN_SCENARIOS, builtinByName } from '../scenarios/index.js';
 import type { CatalogApi } from './catalog-worker.js';
+import type { ScenarioInfo } from './describe.js';
 
-export interface ScenarioInfo {
-  readonly name: string;
-  readonly description: string;
-  readonly threads: { readonly default: number; readonly min: number; readonly max: number };
-  readonly variants: readonly { name: string; kind: string; expect: string; spec: string | null; threads?: number }[];
-}
+export type { ScenarioInfo } from './describe.js';
 
 /**
  * A scenario ready to run: the module's default export for the main thread,
@@ -105,29 +101,52 @@ export async function compileScenarioFile(path: string): Promise<string> {
   return pathToFileURL(file).href;
 }
 
-/** Describe a scenario module in the catalog worker (load errors become UsageErrors). */
-export async function describeInWorker(url: string, shownAs: string): Promise<ScenarioInfo> {
+/**
+ * A catalog worker that describes scenario modules one after another. Each
+ * module gets its own timeout; a module that throws or hangs at load
+ * becomes a UsageError naming it. Close it when done.
+ */
+function openCatalogWorker(): { describe(url: string, shownAs: string): Promise<ScenarioInfo>; close(): Promise<void> } {
   const worker = new Worker(new URL('./catalog-worker.js', import.meta.url));
   const api = Comlink.wrap<CatalogApi>(nodeEndpoint(worker));
-  let timer: NodeJS.Timeout | undefined;
+  // A crash outside any import (the worker's 'error' event) fails the module being described.
+  const died = new Promise<never>((_, rej) => worker.once('error', rej));
+  died.catch(() => {}); // each describe() races it; a crash between two of them must not be an unhandled rejection
+  return {
+    async describe(url, shownAs) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new UsageError(`scenario ${shownAs} did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
+        });
+        const crash = died.catch((e: Error) => {
+          throw new UsageError(`scenario ${shownAs} throws at load: ${e.message}`);
+        });
+        return await Promise.race([api.describe(url), timeout, crash]).catch((e: unknown) => {
+          if (e instanceof UsageError) throw e;
+          const msg = e instanceof Error ? e.message : String(e);
+          const first = msg.split('\n')[0];
+          if (/default export is not/.test(first)) throw new UsageError(`scenario ${shownAs}: ${first}`);
+          throw new UsageError(`scenario ${shownAs} throws at load: ${first}`);
+        });
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+    },
+    async close() {
+      api[Comlink.releaseProxy]();
+      await worker.terminate();
+    },
+  };
+}
+
+/** Describe a scenario module in a catalog worker of its own (load errors become UsageErrors). */
+export async function describeInWorker(url: string, shownAs: string): Promise<ScenarioInfo> {
+  const w = openCatalogWorker();
   try {
-    const timeout = new Promise<never>((_, rej) => {
-      timer = setTimeout(() => rej(new UsageError(`scenario ${shownAs} did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
-    });
-    const died = new Promise<never>((_, rej) => {
-      worker.once('error', (e) => rej(new UsageError(`scenario ${shownAs} throws at load: ${e.message}`)));
-    });
-    return await Promise.race([api.describe(url), timeout, died]).catch((e: unknown) => {
-      if (e instanceof UsageError) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      const first = msg.split('\n')[0];
-      if (/default export is not/.test(first)) throw new UsageError(`scenario ${shownAs}: ${first}`);
-      throw new UsageError(`scenario ${shownAs} throws at load: ${first}`);
-    });
+    return await w.describe(url, shownAs);
   } finally {
-    if (timer) clearTimeout(timer);
-    api[Comlink.releaseProxy]();
-    await worker.terminate();
+    await w.close();
   }
 }
 
@@ -142,9 +161,14 @@ export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
   return { scenario: mod.default, url, file: path };
 }
 
-/** `list`: every built-in scenario, described through the catalog worker. */
-export async function listBuiltins(): Promise<ScenarioInfo[]> {
-  const out: ScenarioInfo[] = [];
-  for (const b of BUILTIN_SCENARIOS) out.push(await describeInWorker(b.url, b.name));
-  return out;
+/** Every built-in scenario described by loading its module, in one catalog worker (list without a fresh catalog). */
+export async function describeBuiltinsInWorker(): Promise<ScenarioInfo[]> {
+  const w = openCatalogWorker();
+  try {
+    const out: ScenarioInfo[] = [];
+    for (const b of BUILTIN_SCENARIOS) out.push(await w.describe(b.url, b.name));
+    return out;
+  } finally {
+    await w.close();
+  }
 }

@@ -6,6 +6,8 @@
 import type { Mode } from '../../runtime/kernel/constants.js';
 import { runStress, type StressSummary } from '../../harness/campaign.js';
 import { loadBuiltin } from '../../harness/catalog.js';
+import { readCatalog } from '../../harness/catalog-file.js';
+import { describeScenario } from '../../harness/describe.js';
 import { strategyByName } from '../../runtime/explore/index.js';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
 import { numFlag, strFlag, type CommandSpec, type Flags } from '../args.js';
@@ -53,11 +55,17 @@ const DEMOS: readonly Entry[] = [
   { scenario: 'srcu-torture', variant: 'busted', weight: 1, demo: true },
 ];
 
+/**
+ * Every correct variant, then the demonstrations. The catalog names them
+ * without importing every scenario module before the first run (each run
+ * loads its own); without a fresh catalog, the modules are loaded here.
+ */
 async function plan(): Promise<Entry[]> {
+  const cat = readCatalog();
   const out: Entry[] = [];
-  for (const b of BUILTIN_SCENARIOS) {
-    const { scenario } = await loadBuiltin(b.name);
-    for (const v of scenario.variants) if (v.kind === 'correct') out.push({ scenario: b.name, variant: v.name, weight: b.name.startsWith('selftest') ? 1 : 3 });
+  for (const [i, b] of BUILTIN_SCENARIOS.entries()) {
+    const info = cat.ok ? cat.scenarios[i]! : describeScenario((await loadBuiltin(b.name)).scenario);
+    for (const v of info.variants) if (v.kind === 'correct') out.push({ scenario: b.name, variant: v.name, weight: b.name.startsWith('selftest') ? 1 : 3 });
   }
   return [...out, ...DEMOS];
 }

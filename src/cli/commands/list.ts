@@ -1,6 +1,7 @@
 /** `lockstep list`: the built-in scenarios and their variants. */
 import type { CommandSpec, Flags } from '../args.js';
-import { listBuiltins } from '../../harness/catalog.js';
+import { listBuiltins } from '../../harness/catalog-file.js';
+import type { ScenarioInfo } from '../../harness/describe.js';
 import type { Output } from '../output.js';
 import { table } from '../progress.js';
 
@@ -14,15 +15,19 @@ export const listSpec: CommandSpec = {
 };
 
 export async function listCommand(flags: Flags, out: Output): Promise<number> {
-  const all = await listBuiltins();
-  if (flags['json'] === true) {
-    out.write(`${JSON.stringify(all)}\n`);
-    return 0;
-  }
-  for (const s of all) {
-    out.write(`${s.name}  (threads ${s.threads.min}..${s.threads.max}, default ${s.threads.default})\n  ${s.description}\n`);
-    const rows = s.variants.map((v) => [`  ${v.name}`, v.kind, `expect ${v.expect}`, v.spec ?? '-']);
-    out.write(`${table(['  variant', 'kind', 'expect', 'spec'], rows)}\n\n`);
-  }
+  // A stale catalog costs time, not correctness: say why it is slow and how to fix it, on stderr.
+  const all = await listBuiltins((problem) =>
+    out.error(`lockstep list: note: ${problem}; loading every scenario module instead (slower; npm run build regenerates it)\n`),
+  );
+  for (const chunk of listChunks(all, flags['json'] === true)) out.write(chunk);
   return 0;
+}
+
+/** What `list` prints, as the strings it writes: one per scenario, or one JSON array. */
+export function listChunks(all: readonly ScenarioInfo[], json: boolean): string[] {
+  if (json) return [`${JSON.stringify(all)}\n`];
+  return all.map((s) => {
+    const rows = s.variants.map((v) => [`  ${v.name}`, v.kind, `expect ${v.expect}`, v.spec ?? '-']);
+    return `${s.name}  (threads ${s.threads.min}..${s.threads.max}, default ${s.threads.default})\n  ${s.description}\n${table(['  variant', 'kind', 'expect', 'spec'], rows)}\n\n`;
+  });
 }
