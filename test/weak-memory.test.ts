@@ -9,10 +9,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Fence as AccessFence, Order as AccessOrder } from '../src/runtime/kernel/access.js';
-import { lkmmViolations } from '../src/runtime/memory/lkmm.js';
-import { enumerateModel, lkmmOutcomes, outcomeKey, type Op, type Program } from '../src/runtime/memory/weak/enumerate.js';
+import { lkmmViolations, Tag, type Ev, type Execution } from '../src/runtime/memory/lkmm.js';
+import { enumerateModel, lkmmOutcomes, outcomeKey, type Program } from '../src/runtime/memory/weak/enumerate.js';
 import { arenaWords, Fence, Kind, MAX_THREADS, Order, RmwOp, WeakCapacityError, WeakMemory } from '../src/runtime/memory/weak/index.js';
-import { SHAPES, type Shape } from './weak-shapes.js';
+import { randomProgram, rng, SHAPES, type Shape } from './weak-shapes.js';
 
 /** Does an outcome satisfy the shape's `exists` clause? */
 function matches(outcome: string, exists: Readonly<Record<string, number>>): boolean {
@@ -47,6 +47,43 @@ test('the shapes: 43 kernel tests and the classic ones, names unique', () => {
 test('the axiomatic checker gives every shape the verdict LKMM (herd7) gives', () => {
   const wrong = SHAPES.filter((s) => (observed(lkmmOutcomes(s.prog, s.deps), s) ? 'Sometimes' : 'Never') !== s.lkmm).map((s) => s.name);
   assert.equal(wrong, []);
+});
+
+test('the checker names the axiom a forbidden execution breaks', () => {
+  const I = (loc: number): Ev => ({ thread: -1, type: 'W', loc, value: 0, tags: 0 });
+  const W = (thread: number, loc: number, value: number, tags = 0): Ev => ({ thread, type: 'W', loc, value, tags });
+  const Rd = (thread: number, loc: number, value: number, tags = 0): Ev => ({ thread, type: 'R', loc, value, tags });
+  const F = (thread: number, tags: number): Ev => ({ thread, type: 'F', loc: -1, value: 0, tags });
+  // CoRR: 1:r0=1, 1:r1=0.
+  const corr: Execution = { events: [I(0), W(0, 0, 1), Rd(1, 0, 1), Rd(1, 0, 0)], rf: [-1, -1, 1, 0], co: [[0, 1]], rmw: [] };
+  assert.equal(lkmmViolations(corr, 'none'), ['coherence']);
+  // Two RMWs both read the initial value.
+  const atom: Execution = {
+    events: [I(0), Rd(0, 0, 0), W(0, 0, 1), Rd(1, 0, 0), W(1, 0, 1)],
+    rf: [-1, 0, -1, 0, -1],
+    co: [[0, 2, 4]],
+    rmw: [[1, 2], [3, 4]],
+  };
+  assert.ok(lkmmViolations(atom, 'none').includes('atomic'));
+  // MP+wmb+rmb: the reader sees the flag and not the data.
+  const mp: Execution = {
+    events: [I(0), I(1), W(0, 0, 1), F(0, Tag.WMB), W(0, 1, 1), Rd(1, 1, 1), F(1, Tag.RMB), Rd(1, 0, 0)],
+    rf: [-1, -1, -1, -1, -1, 4, -1, 0],
+    co: [[0, 2], [1, 4]],
+    rmw: [],
+  };
+  assert.equal(lkmmViolations(mp, 'none'), ['happens-before']);
+  // Without the fences LKMM allows it.
+  const mpBare: Execution = { ...mp, events: mp.events.map((e) => (e.type === 'F' ? { ...e, tags: 0 } : e)) };
+  assert.equal(lkmmViolations(mpBare, 'none'), []);
+  // SB+mbs: both loads read 0.
+  const sb: Execution = {
+    events: [I(0), I(1), W(0, 0, 1), F(0, Tag.MB), Rd(0, 1, 0), W(1, 1, 1), F(1, Tag.MB), Rd(1, 0, 0)],
+    rf: [-1, -1, -1, -1, 1, -1, -1, 0],
+    co: [[0, 2], [1, 5]],
+    rmw: [],
+  };
+  assert.equal(lkmmViolations(sb, 'none'), ['propagation']);
 });
 
 test('Never shapes are never observed (both modes; address-dependency shapes only with addrDeps)', () => {
@@ -95,40 +132,6 @@ test('every execution the model produces on the shapes satisfies the LKMM axioms
 });
 
 // ----- random programs ----------------------------------------------------------------------------
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s >>> 8) / 0x1000000;
-  };
-}
-const FENCES = ['mb', 'rmb', 'wmb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock'] as const;
-function randomProgram(rnd: () => number): Program {
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
-  const T = rnd() < 0.7 ? 2 : 3;
-  const L = 2;
-  let val = 1;
-  const threads: Op[][] = [];
-  for (let t = 0; t < T; t++) {
-    const ops: Op[] = [];
-    let r = 0;
-    const n = 2 + Math.floor(rnd() * 2);
-    for (let i = 0; i < n; i++) {
-      const k = rnd();
-      const loc = Math.floor(rnd() * L);
-      if (k < 0.28) ops.push({ op: 'st', loc, val: val++, ...(rnd() < 0.3 ? { kind: 'release' as const } : {}) });
-      else if (k < 0.56) ops.push({ op: 'ld', loc, reg: `r${r++}`, ...(rnd() < 0.3 ? { kind: 'acquire' as const } : {}) });
-      else if (k < 0.7) {
-        const fn = pick(['add', 'xchg', 'cmpxchg'] as const);
-        ops.push({ op: 'rmw', loc, fn, arg: fn === 'add' ? 1 : val++, expect: 0, order: pick(['relaxed', 'acquire', 'release', 'full'] as const), reg: `r${r++}` });
-      } else if (k < 0.86) ops.push({ op: 'fence', f: pick(FENCES) });
-      else ops.push({ op: 'lock', loc: L }, rnd() < 0.5 ? { op: 'st', loc, val: val++ } : { op: 'ld', loc, reg: `r${r++}` }, { op: 'unlock', loc: L });
-    }
-    threads.push(ops);
-  }
-  return { locs: ['x', 'y', 's'], threads };
-}
-
 test('random programs: every execution of the model satisfies the LKMM axioms', () => {
   const rnd = rng(14);
   let execs = 0;

@@ -174,8 +174,52 @@ export const SHAPES: readonly Shape[] = [
   shape('RMW atomicity: two atomic_inc', false, 'Never', [[rmw(X, 'add', 1, 'relaxed')], [rmw(X, 'add', 1, 'relaxed')]], { x: 1 }),
   shape('RMW atomicity: cmpxchg race', false, 'Never', [[{ op: 'rmw', loc: X, fn: 'cmpxchg', arg: 1, expect: 0, order: 'full', reg: 'r0' }], [{ op: 'rmw', loc: X, fn: 'cmpxchg', arg: 2, expect: 0, order: 'full', reg: 'r0' }]], { '0:r0': 0, '1:r0': 0 }),
   shape('MP+relaxed-rmw-chain', false, 'Never', [[st(X, 1), rel(Y, 1)], [rmw(Y, 'add', 1, 'relaxed')], [acq(Y, 'r0'), ld(X, 'r1')]], { '2:r0': 2, '2:r1': 0 }),
+  shape('RWC', false, 'Sometimes', [[st(X, 1)], [ld(X, 'r0'), ld(Y, 'r1')], [st(Y, 1), ld(X, 'r0')]], { '1:r0': 1, '1:r1': 0, '2:r0': 0 }),
+  shape('RWC+mbs', false, 'Never', [[st(X, 1)], [ld(X, 'r0'), mb, ld(Y, 'r1')], [st(Y, 1), mb, ld(X, 'r0')]], { '1:r0': 1, '1:r1': 0, '2:r0': 0 }),
+  shape('IRIW+mb+once', false, 'Sometimes', [[st(X, 1)], [ld(X, 'r0'), mb, ld(Y, 'r1')], [st(Y, 1)], [ld(Y, 'r0'), ld(X, 'r1')]], IRIW),
+  shape('3.SB+mbs', false, 'Never', [[st(X, 1), mb, ld(Y, 'r0')], [st(Y, 1), mb, ld(Z, 'r0')], [st(Z, 1), mb, ld(X, 'r0')]], { '0:r0': 0, '1:r0': 0, '2:r0': 0 }),
+  shape('pb through a control dependency', false, 'Never', [[st(Z, 1), mb, st(Y, 1)], [ld(Y, 'r0'), stIf(X, 1, 'r0', 1)], [ld(X, 'r0'), f('rmb'), ld(Z, 'r1')]], { '1:r0': 1, '2:r0': 1, '2:r1': 0 }, 'ctrl'),
+  shape('WWC+release+acquire', false, 'Never', [[st(X, 2)], [ld(X, 'r0'), rel(Y, 1)], [acq(Y, 'r0'), st(X, 1)]], { '1:r0': 2, '2:r0': 1, x: 2 }),
   shape('lock mutual exclusion (lost update)', false, 'Never', [
     [lock(S), ld(X, 'r0'), { op: 'st', loc: X, val: 1 }, unlock(S)],
     [lock(S), ld(X, 'r0'), { op: 'st', loc: X, val: 1 }, unlock(S)],
   ], { '0:r0': 0, '1:r0': 0 }),
 ];
+
+// ----- random programs (the tests' and scripts/weak-shapes.mjs's differential campaigns) -----------
+/** A small deterministic generator (LCG). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) / 0x1000000;
+  };
+}
+const FENCES = ['mb', 'rmb', 'wmb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock'] as const;
+/** A random program of 2-3 threads, 2-3 ops each, over x, y and a lock s. */
+export function randomProgram(rnd: () => number, maxThreads = 3): Program {
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const T = maxThreads <= 2 || rnd() < 0.7 ? 2 : maxThreads;
+  const L = 2;
+  let val = 1;
+  const threads: Op[][] = [];
+  for (let t = 0; t < T; t++) {
+    const ops: Op[] = [];
+    let r = 0;
+    const n = 2 + Math.floor(rnd() * 2);
+    for (let i = 0; i < n; i++) {
+      const k = rnd();
+      const loc = Math.floor(rnd() * L);
+      if (k < 0.28) ops.push({ op: 'st', loc, val: val++, ...(rnd() < 0.3 ? { kind: 'release' as const } : {}) });
+      else if (k < 0.56) ops.push({ op: 'ld', loc, reg: `r${r++}`, ...(rnd() < 0.3 ? { kind: 'acquire' as const } : {}) });
+      else if (k < 0.7) {
+        const fn = pick(['add', 'xchg', 'cmpxchg'] as const);
+        ops.push({ op: 'rmw', loc, fn, arg: fn === 'add' ? 1 : val++, expect: 0, order: pick(['relaxed', 'acquire', 'release', 'full'] as const), reg: `r${r++}` });
+      } else if (k < 0.86) ops.push({ op: 'fence', f: pick(FENCES) });
+      else ops.push({ op: 'lock', loc: L }, rnd() < 0.5 ? { op: 'st', loc, val: val++ } : { op: 'ld', loc, reg: `r${r++}` }, { op: 'unlock', loc: L });
+    }
+    threads.push(ops);
+  }
+  return { locs: ['x', 'y', 's'], threads };
+}
+

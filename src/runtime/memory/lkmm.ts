@@ -142,8 +142,13 @@ class Rel {
   }
 }
 
-/** The LKMM axioms an execution violates (empty: LKMM allows it). */
-export function lkmmViolations(x: Execution, deps: Deps): string[] {
+/** Does LKMM allow the execution? (Stops at the first axiom violated.) */
+export function lkmmAllows(x: Execution, deps: Deps): boolean {
+  return lkmmViolations(x, deps, true).length === 0;
+}
+
+/** The LKMM axioms an execution violates (empty: LKMM allows it); `first`: stop at the first one. */
+export function lkmmViolations(x: Execution, deps: Deps, first = false): string[] {
   const ev = x.events;
   const n = ev.length;
   const isM = (i: number): boolean => ev[i]!.type !== 'F';
@@ -176,6 +181,7 @@ export function lkmmViolations(x: Execution, deps: Deps): string[] {
   // coherence and atomicity
   if (!po.and(loc).or(rf, co, fr).acyclic()) out.push('coherence');
   if (!rmw.and(fre.seq(coe)).empty()) out.push('atomic');
+  if (first && out.length > 0) return out;
 
   const fencerel = (t: number): Rel => po.filter(all, tag(t)).seq(po);
   const acqPo = po.filter(tag(Tag.ACQ), isM);
@@ -214,6 +220,7 @@ export function lkmmViolations(x: Execution, deps: Deps): string[] {
   const propInt = prop.and(int).and(Rel.from(n, (i, j) => i !== j));
   const hb = ppo.or(rfe, propInt).filter(isM, isM);
   if (!hb.acyclic()) out.push('happens-before');
+  if (first && out.length > 0) return out;
   const pb = prop.seq(strongOrder).seq(hb.star()).filter(all, isM);
   if (!pb.acyclic()) out.push('propagation');
   return out;
