@@ -252,6 +252,7 @@ test('a load reads old stores only as coherence and propagation allow', () => {
   assert.equal([0, 1, 2].map((i) => m.candidateValue(i)), [2, 1, 4]);
   assert.equal([0, 1, 2].map((i) => m.candidateWriter(i)), [0, 0, -1]);
   assert.match(m.describe(1), /store of thread 0 at its store #1 \(1 store old\)/);
+  assert.is(m.describeLoad(1, 10, 0), 'read 2, the store of thread 0 at its store #2 (the latest store)');
   // The writer itself reads only its latest store (CoWR).
   assert.is(m.loadCandidates(0, 10), 1);
   // Reading the middle one forbids the initial value afterwards (CoRR).

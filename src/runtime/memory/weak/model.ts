@@ -220,6 +220,12 @@ export class WeakMemory {
     return `read ${this.h.value(e)}, the store of thread ${this.h.writer(e)} at its store #${this.h.wev(e)} (${age})`;
   }
 
+  /** For traces: what thread t's load of `addr` with this choice reads (before the load; changes no state but the scratch). */
+  describeLoad(t: number, addr: number, choice: number): string {
+    this.loadCandidates(t, addr);
+    return this.describe(choice);
+  }
+
   /** Thread t loads `addr`, reading candidate `choice` of `loadCandidates(t, addr)`. */
   load(t: number, addr: number, kind: KindT, choice: number): number {
     const n = this.loadCandidates(t, addr);
