@@ -304,6 +304,16 @@ test('syncFrom: an ordering made outside the model (thread creation) makes the p
   assert.is(m.loadCandidates(1, 5), 1);
 });
 
+test('settle: everything executed so far has propagated to the thread', () => {
+  const { m } = fresh();
+  m.store(0, 6, 1, Kind.ONCE);
+  m.store(2, 7, 1, Kind.ONCE);
+  assert.equal([m.loadCandidates(1, 6), m.loadCandidates(1, 7)], [2, 2]);
+  m.settle(1);
+  assert.equal([m.loadCandidates(1, 6), m.loadCandidates(1, 7)], [1, 1]);
+  assert.is(m.loadCandidates(0, 7), 2);
+});
+
 test('Order and Fence are numbered as the accessor layer numbers them', () => {
   assert.equal({ ...Order }, { ...AccessOrder });
   assert.equal({ ...Fence }, { ...AccessFence });

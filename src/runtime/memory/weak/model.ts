@@ -349,6 +349,19 @@ export class WeakMemory {
     for (const c of [C_CUR, C_PCUM, C_WM]) join(a, this.clock(t, c), x, n);
   }
 
+  /**
+   * Every store executed so far has propagated to t (only removes
+   * behaviours). For progress: a thread spinning on a flag, or back from a
+   * futex wait or a yield, must eventually see the latest stores; LKMM
+   * promises propagation in finite time, and a stateless search would
+   * otherwise explore a spin loop that reads the stale value forever.
+   */
+  settle(t: number): void {
+    this.checkThread(t);
+    const cur = this.clock(t, C_CUR);
+    for (let u = 0; u < this.n; u++) joinOne(this.a, cur, u, this.a[this.thr(u) + T_EV]!);
+  }
+
   // ----- internals ---------------------------------------------------------------------------
   /**
    * smp_mb(): strong and A-cumulative (linux-kernel.cat strong-fence, A-cumul,
