@@ -77,8 +77,9 @@ if (nRandom > 0) {
   let bad = 0;
   for (let i = 0; i < nRandom; i++) {
     const p = randomProgram(rnd, Number(arg('threads', '3')));
+    if (process.argv.includes('--progress')) process.stderr.write(`${i + 1} `);
     for (const [addrDeps, deps] of [[false, 'ctrl'], [true, 'addr']]) {
-      for (const e of enumerateModel(p, { addrDeps }).executions) {
+      for (const e of enumerateModel(p, { addrDeps, hist: 8, hashKeys: true }).executions) {
         execs++;
         const v = lkmmViolations(e.exec, deps);
         if (v.length > 0) {
@@ -88,6 +89,6 @@ if (nRandom > 0) {
       }
     }
   }
-  console.log(`random programs: ${nRandom}, executions: ${execs}, violating an LKMM axiom: ${bad}`);
+  console.log(`random programs: ${nRandom} (up to ${arg('threads', '3')} threads), executions: ${execs}, violating an LKMM axiom: ${bad}`);
 }
 process.exit(unsound > 0 ? 1 : 0);

@@ -92,6 +92,23 @@ export interface ModelOptions {
   readonly hist?: number;
   /** Always read the latest store (candidate 0): the sequentially consistent subset. */
   readonly latestOnly?: boolean;
+  /**
+   * Remember visited states by a 64-bit hash of the arena instead of its
+   * contents (for large programs; a collision could only skip a state).
+   */
+  readonly hashKeys?: boolean;
+}
+
+/** Two FNV-1a hashes of the words, as a short string. */
+function hash64(a: Int32Array): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ a.length;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    h1 = Math.imul(h1 ^ v, 0x01000193);
+    h2 = Math.imul(h2 ^ (v + i), 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return `${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
 }
 
 /** Every interleaving and every load choice of the weak model on `prog`. */
@@ -142,7 +159,7 @@ export function enumerateModel(prog: Program, opts: ModelOptions = {}): ModelRes
     nodes++;
     // The graph so far (reads-from per thread; coherence order is in the arena's
     // histories) and the model's state: equal keys have equal futures.
-    const key = `${pcs.join(',')}|${sig.join('/')}|${regs.map((r) => JSON.stringify(r)).join('')}|${Buffer.from(mem.buffer, mem.byteOffset, mem.byteLength).toString('latin1')}`;
+    const key = `${pcs.join(',')}|${sig.join('/')}|${regs.map((r) => JSON.stringify(r)).join('')}|${opts.hashKeys ? hash64(mem) : Buffer.from(mem.buffer, mem.byteOffset, mem.byteLength).toString('latin1')}`;
     if (seen.has(key)) return;
     seen.add(key);
     let any = false;
