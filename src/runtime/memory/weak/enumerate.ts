@@ -97,6 +97,12 @@ export interface ModelOptions {
    * contents (for large programs; a collision could only skip a state).
    */
   readonly hashKeys?: boolean;
+  /** Give up (throw `EnumerationBudget`) after this many search nodes. */
+  readonly maxNodes?: number;
+}
+
+export class EnumerationBudget extends Error {
+  override readonly name = 'EnumerationBudget';
 }
 
 /** Two FNV-1a hashes of the words, as a short string. */
@@ -156,7 +162,7 @@ export function enumerateModel(prog: Program, opts: ModelOptions = {}): ModelRes
   };
 
   const dfs = (mem: Int32Array): void => {
-    nodes++;
+    if (++nodes > (opts.maxNodes ?? Infinity)) throw new EnumerationBudget(`more than ${opts.maxNodes} search nodes`);
     // The graph so far (reads-from per thread; coherence order is in the arena's
     // histories) and the model's state: equal keys have equal futures.
     const key = `${pcs.join(',')}|${sig.join('/')}|${regs.map((r) => JSON.stringify(r)).join('')}|${opts.hashKeys ? hash64(mem) : Buffer.from(mem.buffer, mem.byteOffset, mem.byteLength).toString('latin1')}`;
