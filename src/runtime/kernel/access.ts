@@ -30,21 +30,9 @@
  */
 import type { Kernel } from './kernel.js';
 
-/** Ordering of an atomic read-modify-write (include/linux/atomic.h naming). */
-export const Order = { RELAXED: 0, ACQUIRE: 1, RELEASE: 2, FULL: 3 } as const;
-export type OrderT = (typeof Order)[keyof typeof Order];
-
-/** Fences (include/asm-generic/barrier.h, Documentation/atomic_t.txt). */
-export const Fence = {
-  MB: 1,
-  RMB: 2,
-  WMB: 3,
-  MB_BEFORE_ATOMIC: 4,
-  MB_AFTER_ATOMIC: 5,
-  MB_AFTER_SPINLOCK: 6,
-  MB_AFTER_UNLOCK_LOCK: 7,
-} as const;
-export type FenceT = (typeof Fence)[keyof typeof Fence];
+/** Order of an atomic RMW and the fences: one definition, shared with the weak memory model. */
+import { Fence, Order, type FenceT, type OrderT } from '../memory/orders.js';
+export { Fence, Order, type FenceT, type OrderT };
 
 // ----- loads and stores ---------------------------------------------------------
 /** A plain C load (a field read under a lock, or data the caller owns). */

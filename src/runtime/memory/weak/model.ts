@@ -52,20 +52,9 @@ import { Histories } from './history.js';
 /** Load and store kinds (linux-kernel.def): plain C, READ_ONCE/WRITE_ONCE, smp_load_acquire, smp_store_release. */
 export const Kind = { PLAIN: 0, ONCE: 1, ACQUIRE: 2, RELEASE: 3 } as const;
 export type KindT = (typeof Kind)[keyof typeof Kind];
-/** RMW ordering, numbered as src/runtime/kernel/access.ts `Order`. */
-export const Order = { RELAXED: 0, ACQUIRE: 1, RELEASE: 2, FULL: 3 } as const;
-export type OrderT = (typeof Order)[keyof typeof Order];
-/** Fences, numbered as src/runtime/kernel/access.ts `Fence`. */
-export const Fence = {
-  MB: 1,
-  RMB: 2,
-  WMB: 3,
-  MB_BEFORE_ATOMIC: 4,
-  MB_AFTER_ATOMIC: 5,
-  MB_AFTER_SPINLOCK: 6,
-  MB_AFTER_UNLOCK_LOCK: 7,
-} as const;
-export type FenceT = (typeof Fence)[keyof typeof Fence];
+/** RMW ordering and fences: the accessor layer's own (../orders.ts). */
+import { Fence, Order, type FenceT, type OrderT } from '../orders.js';
+export { Fence, Order, type FenceT, type OrderT };
 export const RmwOp = { ADD: 0, OR: 1, AND: 2, XCHG: 3, CMPXCHG: 4 } as const;
 export type RmwOpT = (typeof RmwOp)[keyof typeof RmwOp];
 
