@@ -10,6 +10,7 @@ import { intFlag, oneOf, strFlag, type Flags } from './args.js';
 import type { ExploreConfig } from '../harness/explore.js';
 import { parseShard, type ShardChoice } from './shard.js';
 import { loadBuiltin, loadScenarioFile, type LoadedScenario } from '../harness/catalog.js';
+import { MEMORY_MODELS, weakMisfit, type MemoryModel } from '../harness/memorymodel.js';
 
 export async function resolveScenario(flags: Flags): Promise<LoadedScenario> {
   const name = strFlag(flags, 'scenario');
@@ -145,4 +146,17 @@ export function resolveExplore(flags: Flags, strategy: Strategy, sc: Pick<Scenar
   }
   const exit = oneOf(flags, 'explore-exit', ['atomic', 'explored'] as const, sc.explore?.exit ?? 'explored');
   return { reduction, policy: db !== null ? 'db' : 'pb', bound, iterative, exitAtomic: exit === 'atomic' };
+}
+
+/**
+ * `--memory-model sc|weak` (docs/MEMORY-MODEL.md): `sc` by default. Weak
+ * needs a scenario that fits the model's clocks (one entry per task).
+ */
+export function resolveMemoryModel(flags: Flags, sc: Scenario, threads: number, params: Params): MemoryModel {
+  const mm = oneOf(flags, 'memory-model', MEMORY_MODELS, 'sc');
+  if (mm === 'weak') {
+    const misfit = weakMisfit(sc, threads, params);
+    if (misfit) throw new UsageError(misfit);
+  }
+  return mm;
 }

@@ -10,6 +10,7 @@
  * *before* it is torn down, then aborted: every parked task is woken and
  * unwinds; an executor stuck in code without yield points is replaced.
  */
+import { memoryLayout, weakMisfit, type MemoryModel } from './memorymodel.js';
 import type { Mode } from '../runtime/kernel/constants.js';
 import { join } from 'node:path';
 import { fingerprint } from './fingerprint.js';
@@ -64,6 +65,8 @@ export interface StressOptions {
   readonly stop?: AbortSignal;
   /** Extra layout settings (tests shrink the rings). */
   readonly layout?: Partial<LayoutConfig>;
+  /** `weak`: accesses go through the weak memory model (controlled mode only); default `sc`. */
+  readonly memoryModel?: MemoryModel;
   /** Follow this schedule (strategy replay or replay-order). */
   readonly replay?: ReplayInput;
   /**
@@ -151,6 +154,9 @@ export interface StressSummary {
   readonly steadyItersPerSec: number;
   /** Parallel failures turned into controlled replays, and how many reproduced. */
   readonly conversions?: { readonly tried: number; readonly reproduced: number };
+  /** `--memory-model weak`: loads that read a store older than the latest (all iterations), and the most words modelled in one iteration. */
+  readonly memoryModel?: 'weak';
+  readonly weak?: { readonly staleReads: number; readonly maxLocations: number };
   /** PCT: the step bound k at the end of the run (estimated from the runs, or --pct-steps). */
   readonly pctSteps?: number;
   /** Clean controlled PCT runs: the miss-probability bound for the depth used. */
@@ -171,6 +177,12 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
     throw new Error(`${sc.name}: ${o.threads} threads, but its parameters give ${runThreads(sc, o.params)}`);
   }
   const iterationTimeoutMs = o.iterationTimeoutMs ?? Math.max(10_000, 5 * o.hangMs);
+  if (o.memoryModel === 'weak') {
+    if (o.mode !== 'controlled') throw new Error('--memory-model weak runs in controlled mode only (one task at a time decides what each load reads)');
+    const misfit = weakMisfit(sc, o.threads, o.params);
+    if (misfit) throw new Error(misfit);
+  }
+  const layout = { ...(o.layout ?? {}), ...memoryLayout(o.memoryModel) };
   const session = new Session({
     scenario: o.scenario,
     variant: o.variant,
@@ -179,7 +191,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
     hangMs: o.hangMs,
     iterationTimeoutMs,
     stepLimit: o.stepLimit,
-    ...(o.layout ? { layout: o.layout } : {}),
+    layout,
   });
   const seedText = formatSeed(o.seed);
   const [shardIndex, shardCount] = o.shard ?? [0, 1];
@@ -188,6 +200,8 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
   let failures = 0;
   let iterations = 0;
   let steps = 0;
+  let staleReads = 0;
+  let weakLocations = 0;
   // Running one iteration K times must run it the same way K times: k does not learn then.
   const pctSteps = new PctSteps(o.maxSteps ?? o.pctSteps ?? (o.fixedIteration !== undefined ? INITIAL_STEPS : null));
   let maxSteps = pctSteps.current;
@@ -247,6 +261,11 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
         }
       }
       steps = res.steps;
+      if (session.mem.weak !== null) {
+        const ws = session.mem.weak.stats();
+        staleReads += ws.staleReads;
+        weakLocations = Math.max(weakLocations, ws.locations);
+      }
       // A run that hit the step limit (a livelock) is not a length of the program.
       maxSteps = pctSteps.observe(res.programSteps, res.failure?.kind === 'hang' && res.steps >= o.stepLimit);
       if (res.scheduleHash !== null) runHash = fnv1a(res.scheduleHash, runHash);
@@ -355,6 +374,7 @@ export async function runStress(o: StressOptions): Promise<StressSummary> {
     ...(o.strategy.name === 'pct' ? { pctSteps: maxSteps } : {}),
     ...(o.shard ? { shard: `${o.shard[0] + 1}/${o.shard[1]}` } : {}),
     ...(driver ? { exploration: driver.summary() } : {}),
+    ...(session.mem.weak !== null ? { memoryModel: 'weak' as const, weak: { staleReads, maxLocations: weakLocations } } : {}),
     ...(error !== undefined ? { error } : {}),
   };
 }
@@ -387,6 +407,7 @@ function buildLog(
       iterationTimeoutMs: session.cfg.iterationTimeoutMs,
       scenarioParams: { ...o.params },
       shard: o.shard,
+      ...(o.memoryModel === 'weak' ? { memoryModel: 'weak' as const } : {}),
     },
     mode: o.mode,
     strategy: o.strategy.name,

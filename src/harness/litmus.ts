@@ -11,6 +11,7 @@
  * Always) is compared with the file's. Memory is sequentially consistent:
  * what a weaker model allows and SC does not is not observed.
  */
+import type { MemoryModel } from './memorymodel.js';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
@@ -31,7 +32,7 @@ import { runStress } from './campaign.js';
 
 const SCENARIO_URL = new URL('../scenarios/litmus/scenario.js', import.meta.url).href;
 
-export type MemoryModelName = 'sc';
+export type MemoryModelName = MemoryModel;
 
 export interface LitmusResult {
   readonly type: 'litmus';
@@ -122,6 +123,7 @@ export async function runLitmus(path: string, o: LitmusOptions): Promise<LitmusR
     hangMs: 20_000,
     stepLimit: 200_000,
     hunt: false,
+    memoryModel: o.memoryModel,
     explore: { reduction: 'dpor', policy: 'pb', bound: null, iterative: false, exitAtomic: true },
     ...(o.stop ? { stop: o.stop } : {}),
     onFailure: (f) => {

@@ -9,6 +9,7 @@
  * recorded global order, then re-run K times on real cores for a
  * reproduction rate ("reproduced 7/20"). docs/ARCHITECTURE.md §12.
  */
+import { memoryLayout } from './memorymodel.js';
 import type { Mode } from '../runtime/kernel/constants.js';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../runtime/kernel/errors.js';
@@ -68,7 +69,8 @@ export async function replayLog(path: string, runs: number, stop: AbortSignal, u
   if (seed === null) throw new UsageError(`seed log ${path}: bad seed "${log.seed}"`);
   if (useMinimized && !log.minimized) throw new UsageError(`seed log ${path} has no minimized schedule`);
   const params = { ...(sc.params ?? {}), ...log.params.scenarioParams };
-  const layout = computeLayout(layoutFor(sc, log.params.threads, params));
+  const memoryModel = log.params.memoryModel ?? 'sc';
+  const layout = computeLayout(layoutFor(sc, log.params.threads, params, memoryLayout(memoryModel)));
   const diff = fingerprintDiff(log.fingerprint, fingerprint(layout.hash));
   if (log.fingerprint.layoutHash !== layout.hash) {
     throw new UsageError(
@@ -94,6 +96,7 @@ export async function replayLog(path: string, runs: number, stop: AbortSignal, u
     maxSteps: log.params.maxSteps,
     hunt: false,
     stop,
+    memoryModel,
   } as const;
   let reproduced = 0;
   let identical = 0;

@@ -78,6 +78,8 @@ export interface SeedLogParams {
   readonly iterationTimeoutMs?: number;
   readonly scenarioParams: Readonly<Record<string, number | boolean | string>>;
   readonly shard: readonly [number, number] | null;
+  /** The memory model of the run (absent: `sc`). A weak log's data choices include which store each load read. */
+  readonly memoryModel?: 'sc' | 'weak';
 }
 
 export interface SeedLog {

@@ -180,7 +180,11 @@ function runTask(
   const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
   try {
     k.event(Ev.START, k.tget(slot, T_BODY));
-    if (k.controlled) waitFirstTurn(k);
+    if (k.controlled) {
+      waitFirstTurn(k);
+      // Holding the baton: from here on the task's accesses go through the weak model, if the run has one.
+      k.wm = k.mem.weak;
+    }
     try {
       // ret_from_fork: pending task_work and signals before user code.
       exitToUserMode(k, 0, ctx.runHandler);
@@ -208,6 +212,7 @@ function runTask(
       k.reportFailure(f.kind, f.message, null, f.kind === FailKind.CRASH ? L_USER : 0);
     }
   } finally {
+    k.wm = null;
     k.cur = -1;
     k.perturber = null;
     k.chooseRng = null;
@@ -221,7 +226,14 @@ function runTask(
  * the exiting task while it can).
  */
 function enterExit(k: Kernel): void {
-  if (k.fp !== null && Atomics.load(k.i32, kExploreExitAtomic) === 1) k.fp.muted = true;
+  if (k.fp !== null && Atomics.load(k.i32, kExploreExitAtomic) === 1) {
+    k.fp.muted = true;
+    // An unrecorded step must not change what other tasks' loads may read:
+    // do_exit()'s barriers would make this task's stores visible everywhere,
+    // an effect the exploration could not order. The exit runs outside the
+    // weak memory model (sequentially consistent, like the scheduler).
+    k.wm = null;
+  }
 }
 
 interface BuiltContext {

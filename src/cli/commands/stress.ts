@@ -3,7 +3,7 @@ import { UsageError } from '../../runtime/kernel/errors.js';
 import { runStress, type FailureRecord, type StressSummary } from '../../harness/campaign.js';
 import { intFlag, numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '../args.js';
 import { makeProgress, table } from '../progress.js';
-import { resolveExplore, resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
+import { resolveExplore, resolveMemoryModel, resolveParams, resolveScenario, resolveSeed, resolveShard, resolveStrategy, resolveThreads, resolveVariant } from '../resolve.js';
 import { formatExploration } from '../explore-summary.js';
 import { emit, type Output } from '../output.js';
 import { reproCommand } from '../repro.js';
@@ -15,7 +15,7 @@ export const stressSpec: CommandSpec = {
   name: 'stress',
   summary: 'Run a scenario variant for K iterations or T seconds on real threads; every failure writes a seed log and prints a line that reproduces it.',
   usage:
-    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct|dfs] [--depth D] [--pct-steps K] [--preemption-bound P | --delay-bound D] [--bound-mode fixed|iterative] [--reduction none|sleep|dpor] [--explore-exit atomic|explored] [--log-dir DIR] [--stop-on-failure] [--shard I/N|auto[/N]] [--dot FILE] [--json]',
+    'lockstep stress (--scenario NAME | --scenario-file PATH) [--variant V] [--threads N] [--iterations K | --seconds T] [--seed S] [--mode parallel|controlled] [--strategy none|random|pct|dfs] [--depth D] [--pct-steps K] [--preemption-bound P | --delay-bound D] [--bound-mode fixed|iterative] [--reduction none|sleep|dpor] [--memory-model sc|weak] [--explore-exit atomic|explored] [--log-dir DIR] [--stop-on-failure] [--shard I/N|auto[/N]] [--dot FILE] [--json]',
   options: {
     scenario: { type: 'string' },
     'scenario-file': { type: 'string' },
@@ -32,6 +32,7 @@ export const stressSpec: CommandSpec = {
     'delay-bound': { type: 'string' },
     'bound-mode': { type: 'string' },
     reduction: { type: 'string' },
+    'memory-model': { type: 'string' },
     'explore-exit': { type: 'string' },
     'log-dir': { type: 'string' },
     'stop-on-failure': { type: 'boolean' },
@@ -58,6 +59,8 @@ export const stressSpec: CommandSpec = {
     '  --delay-bound D          dfs: only schedules at most D delays from round robin',
     '  --bound-mode M           dfs: fixed (default) or iterative (bound 0, 1, 2 ... until the budget ends)',
     '  --reduction R            dfs: dpor (default without a bound), sleep, or none (default with a bound)',
+    '  --memory-model M         sc (default: every access sequentially consistent) or weak (controlled mode:',
+    '                           a load may read an older store, as the kernel memory model allows; docs/MEMORY-MODEL.md)',
     '  --explore-exit E         dfs: explored (interleave do_exit, default) or atomic (each exit one step)',
     '  --log-dir DIR            where seed logs go (default ./lockstep-logs)',
     '  --stop-on-failure        stop at the first failure',
@@ -87,7 +90,9 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
   // An exploration runs until its space is exhausted, within a time budget.
   const seconds = numFlag(flags, 'seconds', explore && flags['iterations'] === undefined ? 300 : null, 0.001, 1e7);
   const iterations = intFlag(flags, 'iterations', seconds === null ? 1000 : null, 1);
-  const mode = oneOf(flags, 'mode', ['parallel', 'controlled'] as const, explore ? 'controlled' : 'parallel');
+  const memoryModel = resolveMemoryModel(flags, sc, threads, params);
+  const mode = oneOf(flags, 'mode', ['parallel', 'controlled'] as const, explore || memoryModel === 'weak' ? 'controlled' : 'parallel');
+  if (memoryModel === 'weak' && mode !== 'controlled') throw new UsageError('--memory-model weak runs in controlled mode only (use --mode controlled)');
   if (explore && mode !== 'controlled') throw new UsageError('--strategy dfs enumerates controlled schedules: it needs --mode controlled');
   const pctSteps = intFlag(flags, 'pct-steps', null, 1, 1 << 30);
   if (pctSteps !== null && strategy.name !== 'pct') throw new UsageError('--pct-steps applies to --strategy pct only');
@@ -122,6 +127,7 @@ export async function stressCommand(flags: Flags, out: Output, stop: AbortSignal
     hangMs,
     stepLimit: sc.stepLimit ?? 200_000,
     ...(explore ? { explore } : {}),
+    ...(memoryModel === 'weak' ? { memoryModel } : {}),
     ...(pctSteps !== null ? { pctSteps } : {}),
     stop,
     formatRepro: reproCommand,

@@ -50,6 +50,8 @@ function markName(m: Mark): string {
       return `FAIL at ${m.label}`;
     case 'wake':
       return `wake ${m.label}`;
+    case 'stale':
+      return `stale read ${m.obj}: ${m.note ?? ''}`;
     default:
       return m.obj ? `${m.label} ${m.obj}` : m.label;
   }
@@ -92,7 +94,7 @@ export function toChromeTrace(tl: Timeline): ChromeTrace {
       ts: m.t,
       pid: PID,
       tid: m.tid,
-      args: { seq: m.seq, label: m.label, ...(m.obj ? { object: m.obj } : {}), ...(m.kind === 'sysret' || m.kind === 'exit' ? { value: m.aux } : {}) },
+      args: { seq: m.seq, label: m.label, ...(m.obj ? { object: m.obj } : {}), ...(m.kind === 'sysret' || m.kind === 'exit' ? { value: m.aux } : {}), ...(m.note ? { note: m.note } : {}) },
     });
   }
   const f = tl.failure;

@@ -103,7 +103,7 @@ const JS = `
   var WAIT_COLORS = { 'mutex': '#ef6c00', 'spinlock': '#f9a825', 'rwsem(read)': '#ab47bc', 'rwsem(write)': '#6a1b9a',
     'completion': '#1e88e5', 'waitqueue': '#00897b', 'child exit': '#6d4c41', 'timeout': '#9e9e9e' };
   var OTHER_WAIT = '#546e7a';
-  var MARK_STYLE = { start: '#2e7d32', exit: '#616161', syscall: '#1565c0', sysret: '#1565c0', user: '#8e24aa', fail: '#c62828', yield: '#b0bec5', wake: '#00838f' };
+  var MARK_STYLE = { start: '#2e7d32', exit: '#616161', syscall: '#1565c0', sysret: '#1565c0', user: '#8e24aa', fail: '#c62828', yield: '#b0bec5', wake: '#00838f', stale: '#ef6c00' };
   var LANE_H = 40, TOP = 34, LEFT = 170, RIGHT = 24;
   var zoom = 1;
 
@@ -245,9 +245,10 @@ const JS = `
         case 'user': node = el('path', { d: 'M' + cx + ',' + (y + 17) + ' l5,6 l-5,6 l-5,-6 z', fill: c, class: 'mark user' }, marksG); break;
         case 'fail': node = el('path', { d: 'M' + (cx - 6) + ',' + (y + 17) + ' l12,12 m0,-12 l-12,12', stroke: c, 'stroke-width': 3, class: 'mark fail' }, marksG); break;
         case 'wake': node = el('circle', { cx: cx, cy: y + 23, r: 3, fill: 'none', stroke: c, class: 'mark wake' }, marksG); break;
+        case 'stale': node = el('rect', { x: cx - 3, y: y + 30, width: 6, height: 6, fill: c, class: 'mark stale' }, marksG); break;
         default: node = el('line', { x1: cx, x2: cx, y1: y + 33, y2: y + 38, stroke: c, class: 'mark yield' }, marksG);
       }
-      var desc = m.kind === 'sysret' ? m.label + ' = ' + m.aux : m.kind === 'exit' ? 'exit(' + m.aux + ')' : m.kind + ' ' + m.label;
+      var desc = m.kind === 'sysret' ? m.label + ' = ' + m.aux : m.kind === 'exit' ? 'exit(' + m.aux + ')' : m.kind === 'stale' ? 'stale read: ' + m.note : m.kind + ' ' + m.label;
       tip(node, desc + (m.obj ? ' ' + m.obj : '') + '\\n' + fmtUs(m.t) + '  (event #' + m.seq + ')');
       drawnMarks++;
     });

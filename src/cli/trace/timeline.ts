@@ -37,7 +37,7 @@ export interface Span {
   readonly ret: number | null;
 }
 
-export type MarkKind = 'start' | 'exit' | 'syscall' | 'sysret' | 'user' | 'fail' | 'yield' | 'wake';
+export type MarkKind = 'start' | 'exit' | 'syscall' | 'sysret' | 'user' | 'fail' | 'yield' | 'wake' | 'stale';
 
 export interface Mark {
   readonly tid: number;
@@ -47,6 +47,8 @@ export interface Mark {
   readonly label: string;
   readonly obj: string;
   readonly aux: number;
+  /** A stale read (weak memory): which store it read. */
+  readonly note?: string;
 }
 
 export interface TimelineFailure {
@@ -132,7 +134,7 @@ export function buildTimeline(log: SeedLog, opts: TimelineOptions = {}): Timelin
   let failT: number | null = null;
   let failTid = 0;
   const mark = (e: (typeof events)[number], kind: MarkKind, t: number): void => {
-    marks.push({ tid: e.tid, kind, t, seq: e.seq, label: e.label, obj: e.obj, aux: e.aux });
+    marks.push({ tid: e.tid, kind, t, seq: e.seq, label: e.label, obj: e.obj, aux: e.aux, ...(e.note ? { note: e.note } : {}) });
   };
   for (const e of events) {
     const t = at(e.tid, e.t);
@@ -179,6 +181,7 @@ export function buildTimeline(log: SeedLog, opts: TimelineOptions = {}): Timelin
       case 'start':
       case 'exit':
       case 'user':
+      case 'stale':
         mark(e, e.kind, t);
         break;
       case 'yield':

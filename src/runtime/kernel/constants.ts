@@ -159,6 +159,8 @@ export const Ev = {
   USER: 9,
   /** A data choice (Kernel.choose): aux is the alternative taken. */
   CHOOSE: 10,
+  /** Weak memory: the load just chosen read a store older than the latest (obj: the word; aux: writer tid << 20 | its store number). */
+  STALE: 11,
 } as const;
 
 export const EV_NAMES: Readonly<Record<number, string>> = {
@@ -172,6 +174,7 @@ export const EV_NAMES: Readonly<Record<number, string>> = {
   8: 'sysret',
   9: 'user',
   10: 'choose',
+  11: 'stale',
 };
 
 /** Failure kinds (seed log `failure.kind`). */

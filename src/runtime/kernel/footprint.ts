@@ -46,6 +46,12 @@ export class Footprint {
     w[this.n++] = e;
   }
 
+  /** The step did something no list of words names (the weak model's settle): dependent with every step. */
+  all(): void {
+    if (this.suspended || this.muted) return;
+    this.overflow = true;
+  }
+
   /**
    * Append what was recorded to step `step`'s entry (the decision made
    * before it may already have put the scheduler's own effects there) and

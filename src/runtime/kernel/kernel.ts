@@ -51,6 +51,7 @@ import type { KernelMemory } from './memory.js';
 import type { Footprint } from './footprint.js';
 import { label } from './labels.js';
 import type { Xoshiro } from './prng.js';
+import type { WeakMemory } from '../memory/weak/model.js';
 
 /**
  * The label of ctx.choose() (labels are known to a thread only if a module
@@ -94,6 +95,13 @@ export class Kernel {
    * parallel run): derived from (iteration seed, tid), set when the task starts.
    */
   chooseRng: Xoshiro | null = null;
+  /**
+   * The weak memory model, while this worker's task holds the baton in a
+   * `--memory-model weak` run (access.ts routes accesses through it); null
+   * otherwise: in SC runs, on the harness, and while the scheduler decides
+   * (its reads of task states are the runtime's, not the program's).
+   */
+  wm: WeakMemory | null = null;
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;
@@ -156,7 +164,11 @@ export class Kernel {
     if (this.exec >= 0) i32[this.L.executors + this.exec * EXEC_WORDS + X_BEAT]!++;
     if (this.controlled) {
       this.record(Atomics.add(i32, kSeq, 1), Ev.YIELD, lbl, obj, 0);
+      // The scheduler's reads of task states are the runtime's, not the program's: outside the weak model.
+      const wm = this.wm;
+      this.wm = null;
       this.scheduler!.yieldPoint(this, lbl);
+      this.wm = wm;
       return;
     }
     // Parallel mode: perturb first, then take the ticket, so that the ticket
@@ -180,11 +192,17 @@ export class Kernel {
    * task's own PRNG draws it. Not a preemption point. Scenarios reach it as
    * \`ctx.choose(n)\`; the weak memory model will choose a load's store with it.
    */
-  choose(n: number, lbl: number): number {
+  choose(n: number, lbl: number, obj = 0): number {
     if (!Number.isInteger(n) || n < 1 || n > MAX_CHOICES) throw new Error(`choose(${n}): the number of alternatives must be an integer from 1 to ${MAX_CHOICES}`);
     if (n === 1) return 0;
-    const c = this.controlled ? this.scheduler!.choose(this, n, lbl) : this.chooseRng!.below(n);
-    this.event(Ev.CHOOSE, lbl, 0, c);
+    let c: number;
+    if (this.controlled) {
+      const wm = this.wm;
+      this.wm = null;
+      c = this.scheduler!.choose(this, n, lbl);
+      this.wm = wm;
+    } else c = this.chooseRng!.below(n);
+    this.event(Ev.CHOOSE, lbl, obj, c);
     return c;
   }
 

@@ -478,6 +478,11 @@ export interface LayoutConfig {
   readonly exploreSteps: number;
   /** The subsystems that own slices of this memory, in placement order (see subsystem.ts). */
   readonly subsystems: readonly SubsystemRef[];
+  /**
+   * Words of the weak memory model's arena (runtime/memory/weak/, docs/MEMORY-MODEL.md);
+   * 0 (the default) when the run is sequentially consistent (`--memory-model sc`).
+   */
+  readonly weakWords?: number;
 }
 
 export const DEFAULT_LAYOUT_CONFIG: LayoutConfig = {
@@ -526,6 +531,8 @@ export interface Layout {
   /** Cache layouts indexed by cache id. */
   readonly cacheById: readonly (CacheLayout | undefined)[];
   readonly scenario: number;
+  /** Word offset of the weak memory model's arena (config.weakWords words; 0: no arena, memory is SC). */
+  readonly weak: number;
   /** Byte offset of the failure message buffer. */
   readonly failMsgByte: number;
   readonly totalWords: number;
@@ -585,6 +592,9 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   }
   const scenario = w;
   w += config.scenarioWords;
+  const weakWords = config.weakWords ?? 0;
+  const weak = weakWords > 0 ? w : 0;
+  w += weakWords;
   w = (w + 1) & ~1;
   const failMsgByte = w * 4;
   w += FAIL_MSG_BYTES / 4;
@@ -603,6 +613,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     caches,
     cacheById,
     scenario,
+    weak,
     failMsgByte,
     totalWords: w,
     hash: layoutHash(config, specs, subs),
@@ -627,6 +638,8 @@ function layoutHash(config: LayoutConfig, specs: readonly CacheSpec[], subs: rea
     config.exploreSteps,
     EX_WORDS,
   ];
+  // Only a weak run adds its arena to the hash: SC layouts (and their seed logs) keep their hash.
+  if ((config.weakWords ?? 0) > 0) parts.push(`weak:${config.weakWords}`);
   for (const c of specs) parts.push(c.id, c.name, c.words, c.capacity);
   for (const s of subs) parts.push(sliceShape(s));
   return fnv1a(parts.join(','));

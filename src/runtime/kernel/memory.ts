@@ -24,12 +24,32 @@ import {
   type Layout,
   type LayoutConfig,
 } from './layout.js';
+import { WeakMemory, arenaWords } from '../memory/weak/index.js';
+
+/**
+ * Model threads of a weak run: one per task slot, so a run may use slots
+ * 0 .. WEAK_THREADS - 1 (a store's seen-by mask is one word).
+ */
+export const WEAK_THREADS = 32;
+/** Readable stores per location and location slots of the arena a weak run gets. */
+export const WEAK_HIST = 8;
+export const WEAK_LOCS = 4096;
+/** The arena words of a weak run (`LayoutConfig.weakWords`). */
+export function weakArenaWords(): number {
+  return arenaWords({ threads: WEAK_THREADS, hist: WEAK_HIST, locs: WEAK_LOCS });
+}
 
 export class KernelMemory {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
   readonly f64: Float64Array;
   readonly L: Layout;
+  /**
+   * The weak memory model over this memory (`--memory-model weak`), or null
+   * when memory is sequentially consistent. The harness formats the arena,
+   * every worker attaches to it; only the controlled baton holder uses it.
+   */
+  readonly weak: WeakMemory | null;
 
   constructor(
     readonly sab: SharedArrayBuffer,
@@ -40,6 +60,9 @@ export class KernelMemory {
     this.i32 = new Int32Array(sab);
     this.u8 = new Uint8Array(sab);
     this.f64 = new Float64Array(sab, 0, CORE_HEADER_WORDS / 2);
+    const ww = config.weakWords ?? 0;
+    // A fresh SAB (create) is formatted there; a worker's view attaches to the harness's arena.
+    this.weak = ww > 0 && this.i32[this.L.weak] !== 0 ? WeakMemory.attach(this.i32, this.L.weak) : null;
   }
 
   static create(config: LayoutConfig): KernelMemory {
@@ -51,6 +74,10 @@ export class KernelMemory {
     i32[kLayoutHash] = L.hash;
     i32[kMaxTasks] = config.maxTasks;
     for (let x = 0; x < config.maxExecutors; x++) i32[L.executors + x * EXEC_WORDS + X_MAILBOX] = EXEC_IDLE;
+    if ((config.weakWords ?? 0) > 0) {
+      const weak = WeakMemory.format(i32, L.weak, config.weakWords!, { threads: WEAK_THREADS });
+      return Object.assign(mem, { weak });
+    }
     return mem;
   }
 
@@ -87,6 +114,8 @@ export class KernelMemory {
       i32[c.ctl + C_ALLOCS] = 0;
       i32[c.ctl + C_FAIL_AT] = 0;
     }
+    // Every iteration starts with empty store histories: its initial values are what setup wrote.
+    this.weak?.reset();
   }
 
   /** Write a UTF-8 message into the failure buffer; returns its byte length. */

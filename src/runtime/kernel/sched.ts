@@ -58,6 +58,7 @@ import {
   YIELD_TIMED,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
+import { settleCurrent } from './weakhooks.js';
 
 const CORES = availableParallelism();
 /** Spin budget before parking when every runnable thread can have a core. */
@@ -118,7 +119,7 @@ export function schedule(k: Kernel, lbl: number): void {
   smpMbAfterSpinlock(k);
   fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
   storeOnce(k, b + T_ON_RQ, 0);
-  if (k.controlled) k.scheduler!.blocked(k, lbl);
+  if (k.controlled) blockedControlled(k, lbl);
   else park(k, b + T_PARK);
   migrateOnWake(k);
   storeOnce(k, b + T_ON_RQ, 1);
@@ -135,6 +136,21 @@ export function schedule(k: Kernel, lbl: number): void {
 function migrateOnWake(k: Kernel): void {
   const b = k.curBase;
   storeOnce(k, b + T_CPU, (loadOnce(k, b + T_CPU) + 1) % SIM_NR_CPUS);
+}
+
+/**
+ * Controlled mode: the scheduler runs the others until this task is picked
+ * again. Its reads of task states are the runtime's, outside the weak memory
+ * model. Back on the CPU, every store made so far has propagated to this
+ * task (WeakMemory.settle): a sleep is not where a stale value is produced,
+ * and a task polling a flag across sleeps must eventually see it.
+ */
+function blockedControlled(k: Kernel, lbl: number): void {
+  const wm = k.wm;
+  k.wm = null;
+  k.scheduler!.blocked(k, lbl);
+  k.wm = wm;
+  if (wm !== null) settleCurrent(k);
 }
 
 function park(k: Kernel, pw: number): void {
@@ -163,7 +179,7 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
   if (k.controlled) {
     Atomics.store(i32, b + T_YIELDING, poll ? YIELD_POLL : YIELD_TIMED); // lockstep-internal
     Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
-    k.scheduler!.blocked(k, lbl);
+    blockedControlled(k, lbl);
     woken = Atomics.load(i32, b + T_TIMED) === 0; // lockstep-internal
     Atomics.store(i32, b + T_TIMED, 0); // lockstep-internal
   } else {

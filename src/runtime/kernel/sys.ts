@@ -22,6 +22,7 @@ import {
   WaitKind,
 } from './constants.js';
 import { TaskExit } from './errors.js';
+import { settleCurrent } from './weakhooks.js';
 import type { Kernel } from './kernel.js';
 import { label } from './labels.js';
 import {
@@ -90,6 +91,8 @@ export class Sys {
       // trylock): tell the scheduler, so PCT does not let it starve the
       // task it waits for (Shuttle's yield hint).
       k.tset(k.cur, T_YIELDING, YIELD_RETRY);
+      // A retry loop must eventually see what it waits for (weak memory only).
+      settleCurrent(k);
     }
   }
 
@@ -190,6 +193,7 @@ export class Sys {
     return this.call(L_YIELD, () => {
       this.k.tset(this.k.cur, T_YIELDING, YIELD_RETRY);
       this.k.yieldPoint(L_YIELD);
+      settleCurrent(this.k);
       return 0;
     });
   }

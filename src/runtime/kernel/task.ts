@@ -75,6 +75,7 @@ import { spinLock, spinUnlock } from './sync/spinlock.js';
 import { waitEvent, wakeUpAll } from './sync/waitqueue.js';
 import { taskWorkRun } from './taskwork.js';
 import { joinWake } from './join.js';
+import { syncNewTask } from './weakhooks.js';
 
 const L_CLONE = label('copy_process');
 const L_LINK = label('copy_process:link');
@@ -244,7 +245,14 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
 export function wakeUpNewTask(k: Kernel, slot: number): void {
   const i32 = k.i32;
   const L = k.L;
-  if (k.controlled || k.mode === 'controlled') strategyOf(k).onCreate(k, slot);
+  if (k.controlled || k.mode === 'controlled') {
+    // The strategy's bookkeeping (PCT priorities) is the runtime's: outside the weak model.
+    const wm = k.wm;
+    k.wm = null;
+    strategyOf(k).onCreate(k, slot);
+    k.wm = wm;
+  }
+  syncNewTask(k, slot);
   Atomics.add(i32, kBusy, 1); // lockstep-internal
   for (let x = 0; x < L.config.maxExecutors; x++) {
     const mb = L.executors + x * EXEC_WORDS + X_MAILBOX;
@@ -412,6 +420,8 @@ function doTaskDead(k: Kernel): void {
   storeOnce(k, k.curBase + T_ON_RQ, 0);
   storeOnce(k, k.curBase + T_STATE, TASK_DEAD);
   Atomics.sub(i32, kLiveTasks, 1); // lockstep-internal
+  // The baton goes on: this task never touches the weak model again.
+  k.wm = null;
   if (k.controlled) k.scheduler!.exit(k, L_TASK_DEAD);
 }
 

@@ -19,6 +19,8 @@ export interface TraceEvent {
   readonly aux: number;
   /** Microseconds since the iteration started. */
   readonly t: number;
+  /** What the event means beyond its kind (a stale read: the store it read). */
+  readonly note?: string;
 }
 
 export interface TraceTask {
@@ -32,6 +34,13 @@ export interface Trace {
   readonly tasks: readonly TraceTask[];
   readonly events: readonly TraceEvent[];
   readonly truncated: boolean;
+}
+
+/** A stale read (access.ts): aux packs the writer's tid (0: the initial value) and its store number. */
+function staleNote(aux: number): string {
+  const tid = aux >>> 20;
+  const n = aux & 0xfffff;
+  return tid === 0 ? 'read the initial value, not the latest store' : `read the store #${n} of tid ${tid}, not the latest store`;
 }
 
 export function collectTrace(k: Kernel, limit = 20000): Trace {
@@ -57,8 +66,9 @@ export function collectTrace(k: Kernel, limit = 20000): Trace {
         kind: EV_NAMES[kind] ?? String(kind),
         label: labelText(i32[at + EV_LABEL]!),
         obj: obj > 0 ? describeObject(k, obj) : '',
-        aux: kind === Ev.BLOCK ? i32[at + EV_AUX]! : i32[at + EV_AUX]!,
+        aux: i32[at + EV_AUX]!,
         t: i32[at + EV_TIME]!,
+        ...(kind === Ev.STALE ? { note: staleNote(i32[at + EV_AUX]!) } : {}),
       });
     }
   }

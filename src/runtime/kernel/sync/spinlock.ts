@@ -22,13 +22,24 @@ export function spinLock(k: Kernel, lock: number, lbl = L_LOCK): void {
   for (;;) {
     if (cmpxchg(k, lock + SPIN_OWNER, 0, me, Order.ACQUIRE) === 0) break;
     if (loadOnce(k, lock + SPIN_OWNER) === me) throw k.fail(bug(`spin_lock: recursive acquisition by tid ${me}`));
-    prepareToWait(k, WaitKind.SPINLOCK, lock, lock + SPIN_WAITERS, TASK_UNINTERRUPTIBLE, lbl);
-    if (loadOnce(k, lock + SPIN_OWNER) === 0) {
+    // The kernel's waiter spins (queued_spin_lock_slowpath()); lockstep's
+    // sleeps until the unlock wakes it. That sleep is the runtime's, not the
+    // kernel's: under the weak memory model it runs outside the model, so
+    // its barriers (set_current_state()'s smp_mb()) order nothing the
+    // kernel's spinning waiter would not. Only the cmpxchg above is the lock.
+    const wm = k.wm;
+    k.wm = null;
+    try {
+      prepareToWait(k, WaitKind.SPINLOCK, lock, lock + SPIN_WAITERS, TASK_UNINTERRUPTIBLE, lbl);
+      if (loadOnce(k, lock + SPIN_OWNER) === 0) {
+        finishWait(k, lock + SPIN_WAITERS);
+        continue;
+      }
+      schedule(k, lbl);
       finishWait(k, lock + SPIN_WAITERS);
-      continue;
+    } finally {
+      k.wm = wm;
     }
-    schedule(k, lbl);
-    finishWait(k, lock + SPIN_WAITERS);
   }
   if (k.cur >= 0) k.tset(k.cur, T_SPINS_HELD, k.tget(k.cur, T_SPINS_HELD) + 1);
 }
@@ -47,7 +58,16 @@ export function spinUnlock(k: Kernel, lock: number, lbl = L_UNLOCK): void {
   if (k.cur >= 0) k.tset(k.cur, T_SPINS_HELD, k.tget(k.cur, T_SPINS_HELD) - 1);
   // spin_unlock(): a release store (queued_spin_unlock: smp_store_release).
   storeRelease(k, lock + SPIN_OWNER, 0);
-  wakeUp(k, lock, lock + SPIN_WAITERS, 1);
+  // Waking a sleeping waiter is the runtime's (see spinLock): outside the
+  // weak model, so spin_unlock() stays a release store, without the smp_mb()
+  // of wakeUp() that a real spin_unlock() does not have.
+  const wm = k.wm;
+  k.wm = null;
+  try {
+    wakeUp(k, lock, lock + SPIN_WAITERS, 1);
+  } finally {
+    k.wm = wm;
+  }
 }
 
 export function spinIsLocked(k: Kernel, lock: number): boolean {
