@@ -10,7 +10,8 @@ import { readCatalog } from '../../harness/catalog-file.js';
 import { describeScenario } from '../../harness/describe.js';
 import { strategyByName } from '../../runtime/explore/index.js';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
-import { numFlag, strFlag, type CommandSpec, type Flags } from '../args.js';
+import { numFlag, oneOf, strFlag, type CommandSpec, type Flags } from '../args.js';
+import { MEMORY_MODELS, weakMisfit } from '../../harness/memorymodel.js';
 import { emit, type Output } from '../output.js';
 import { makeProgress, table } from '../progress.js';
 import { reproCommand } from '../repro.js';
@@ -19,10 +20,12 @@ import { resolveSeed } from '../resolve.js';
 export const campaignSpec: CommandSpec = {
   name: 'campaign',
   summary: 'The default stress campaign: every correct variant in parallel mode plus demonstrations of known bugs, with a summary table.',
-  usage: 'lockstep campaign [--seconds T] [--seed S] [--log-dir DIR] [--json]',
-  options: { seconds: { type: 'string' }, seed: { type: 'string' }, 'log-dir': { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'lockstep campaign [--seconds T] [--seed S] [--memory-model sc|weak] [--log-dir DIR] [--json]',
+  options: { seconds: { type: 'string' }, seed: { type: 'string' }, 'memory-model': { type: 'string' }, 'log-dir': { type: 'string' }, json: { type: 'boolean' } },
   help: [
     '  --seconds T     total time budget (default 60)',
+    '  --memory-model M  sc (default) or weak: every run in controlled mode under the weak memory model',
+    '                  (scenarios with more tasks than the model holds are skipped and listed)',
     '  --seed S        campaign seed (default: random, printed)',
     '  --log-dir DIR   where seed logs go (default ./lockstep-logs)',
     '  --json          JSON Lines: one summary per run, then {"type":"campaign"}',
@@ -75,29 +78,42 @@ export async function campaignCommand(flags: Flags, out: Output, stop: AbortSign
   const seed = resolveSeed(flags);
   const logDir = strFlag(flags, 'log-dir') ?? 'lockstep-logs';
   const json = flags['json'] === true;
+  const memoryModel = oneOf(flags, 'memory-model', MEMORY_MODELS, 'sc');
+  const weak = memoryModel === 'weak';
   const entries = await plan();
   const totalWeight = entries.reduce((a, e) => a + e.weight, 0);
   const rows: { e: Entry; s: StressSummary; verdict: string; ok: boolean }[] = [];
   const tty = process.stderr.isTTY === true;
-  if (!json) out.write(`lockstep campaign: ${entries.length} runs, ~${budget}s, seed 0x${(seed >>> 0).toString(16)}\n`);
+  const skipped: { e: Entry; why: string }[] = [];
+  if (!json) out.write(`lockstep campaign: ${entries.length} runs, ~${budget}s, seed 0x${(seed >>> 0).toString(16)}${weak ? ', memory model weak (controlled mode)' : ''}\n`);
   for (const e of entries) {
     if (stop.aborted) break;
     const loaded = await loadBuiltin(e.scenario);
     const scenario = loaded.scenario;
     const variant = scenario.variants.find((v) => v.name === e.variant)!;
+    const threads = e.threads ?? scenario.threads.default;
+    const misfit = weak ? weakMisfit(scenario, threads, scenario.params ?? {}) : null;
+    if (misfit !== null) {
+      skipped.push({ e, why: misfit });
+      if (json) emit(out, { type: 'skipped', scenario: e.scenario, variant: e.variant, reason: misfit });
+      continue;
+    }
+    // The weak model decides what each load reads one task at a time: controlled mode.
+    const mode = weak ? 'controlled' : (e.mode ?? 'parallel');
     const seconds = (budget * e.weight) / totalWeight;
     const progress = makeProgress(`${e.scenario}/${e.variant}`, json ? 'none' : tty ? 'tty' : 'plain');
     const s = await runStress({
       scenario: loaded,
       variant,
-      threads: e.threads ?? scenario.threads.default,
+      threads,
       params: scenario.params ?? {},
       iterations: null,
       seconds,
       seed,
       shard: null,
-      mode: e.mode ?? 'parallel',
-      strategy: strategyByName(e.mode === 'controlled' ? 'pct' : 'random')!,
+      mode,
+      strategy: strategyByName(mode === 'controlled' ? 'pct' : 'random')!,
+      ...(weak ? { memoryModel } : {}),
       depth: 3,
       perturbPermille: 50,
       stopOnFailure: e.demo === true,
@@ -120,7 +136,7 @@ export async function campaignCommand(flags: Flags, out: Output, stop: AbortSign
   }
   const bad = rows.filter((r) => !r.ok).length;
   if (json) {
-    emit(out, { type: 'campaign', runs: rows.length, unexpected: bad, interrupted: stop.aborted });
+    emit(out, { type: 'campaign', runs: rows.length, unexpected: bad, interrupted: stop.aborted, memoryModel, skipped: skipped.length });
   } else {
     out.write(
       `\n${table(
@@ -138,6 +154,7 @@ export async function campaignCommand(flags: Flags, out: Output, stop: AbortSign
         ]),
       )}\n`,
     );
+    for (const x of skipped) out.write(`skipped ${x.e.scenario}/${x.e.variant}: ${x.why}\n`);
     out.write(bad === 0 ? `\nall ${rows.length} runs as expected\n` : `\n${bad} run(s) not as expected\n`);
   }
   if (stop.aborted) return bad > 0 ? 1 : 130;

@@ -68,7 +68,10 @@ function weakOf(k: Kernel): WeakMemory | null {
 }
 
 function weakLoad(k: Kernel, wm: WeakMemory, a: number, kind: KindT): number {
-  if (k.fp !== null) k.fp.note(VIEW_WORD, false);
+  // A load whose latest store this task has already seen reads it in every
+  // order of the other tasks' fences: independent of them (fewer races for dfs).
+  // (What the load does to this task's clocks are joins, which commute with a fence's joins.)
+  if (k.fp !== null && wm.mayReadStale(k.cur, a)) k.fp.note(VIEW_WORD, false);
   const t = k.cur;
   const n = wm.loadCandidates(t, a);
   const c = n > 1 ? k.choose(n, L_WEAK_LOAD, a) : 0;
@@ -87,7 +90,10 @@ function weakStore(k: Kernel, wm: WeakMemory, a: number, v: number, kind: KindT)
 }
 
 function weakRmw(k: Kernel, wm: WeakMemory, a: number, op: RmwOpT, operand: number, order: OrderT, expected = 0): number {
-  if (k.fp !== null) k.fp.note(VIEW_WORD, order !== Order.RELAXED);
+  // An RMW reads the latest store whatever the view; a relaxed one's message
+  // clock is the thread's own WM. The others may be full fences (FULL, and
+  // ACQUIRE after a release): they change every view and read their own.
+  if (k.fp !== null && order !== Order.RELAXED) k.fp.note(VIEW_WORD, true);
   return wm.rmw(k.cur, a, op, operand, order, expected);
 }
 

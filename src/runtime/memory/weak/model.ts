@@ -185,6 +185,22 @@ export class WeakMemory {
     return n;
   }
 
+  /**
+   * Could t's load of `addr` have more than one candidate in *some* order of
+   * the other threads' fences? Only t's own accesses (the seen-by marks) and
+   * the stores to `addr` bound that, not the clocks a fence changes: if the
+   * latest store is seen by t, the load reads it whatever the fences did.
+   * Exploration uses it to leave such loads independent of other threads'
+   * fences (access.ts).
+   */
+  mayReadStale(t: number, addr: number): boolean {
+    const h = this.h;
+    const s = h.find(addr);
+    if (s < 0) return false;
+    const last = h.count(s) - 1;
+    return last > h.oldest(s) && !h.seenBy(h.entry(s, last), t);
+  }
+
   /** Value of candidate i of the last `loadCandidates`. */
   candidateValue(i: number): number {
     const e = this.cand(i);
