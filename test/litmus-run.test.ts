@@ -68,7 +68,7 @@ test('CLI: a directory as JSON Lines, exit 1 on a mismatch; refusals exit 2 in o
   const ok = await lockstep(['litmus', join(dir, 'MP+wmb+rmb.litmus')], { timeoutMs: 60_000 });
   assert.is(ok.code, 0);
   assert.match(ok.stdout, /Observation MP\+wmb\+rmb Never 0 3/);
-  for (const args of [['litmus', join(dir, 'MP+wmb+rmb.litmus'), '--memory-model', 'weak'], ['litmus', join(dir, 'nope.litmus')], ['litmus', join(ROOT, 'docs')]]) {
+  for (const args of [['litmus', join(dir, 'MP+wmb+rmb.litmus'), '--memory-model', 'tso'], ['litmus', join(dir, 'nope.litmus')], ['litmus', join(ROOT, 'docs')]]) {
     const bad = await lockstep(args);
     assert.is(bad.code, 2, args.join(' '));
     assert.is(bad.stderr.trim().split('\n').length, 1, bad.stderr);
