@@ -51,6 +51,7 @@ export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
   entry('seccomp-force-add-race', 'seccomp/force-add-race'),
   entry('seccomp-exec-race', 'seccomp/exec-race'),
   entry('seccomp-listener-emfile', 'seccomp/listener-emfile'),
+  entry('seccomp-publish-race', 'seccomp/publish-race'),
   // SRCU, RCU Tasks and PID-namespace teardown (docs/RCU.md).
   entry('rcu-tasks-pidns-deadlock', 'rcu/pidns-deadlock'),
   entry('srcu-torture', 'rcu/srcu-torture'),

@@ -29,6 +29,25 @@
  * extension is too-short only when the removal and the scan both fall in
  * the few steps between its rcu_dereference() and its quiescent state.
  *
+ * With `stamp` on, the spawner, once its exit readers are cloned, keeps
+ * storing a rising counter (WRITE_ONCE, no barrier), every reader copies the
+ * value it sees into the element it holds (inside its read side), and the
+ * writer, right after the grace period that follows an element's removal,
+ * checks that the counter it reads is at least what any reader of that
+ * element saw. That is RCU's grace-period guarantee, which is cumulative
+ * (tools/memory-model/linux-kernel.cat: rcu-link and rb start with prop): a
+ * reader that held the removed element began before the grace period, so
+ * the grace period outlasts it, and every store that had reached its CPU
+ * before it ended has reached the writer's CPU before the grace period ends.
+ * RCU Tasks gets that from rcu_tasks_postgp()'s synchronize_rcu()
+ * (kernel/rcu/tasks.h: "memory reordering on other CPUs could cause their
+ * RCU-tasks read-side critical sections to extend past the end of the grace
+ * period"), so without it (R9-postgp) the writer may read a counter older
+ * than a reader saw: only under --memory-model weak. `straddle: 0` leaves out
+ * the straddling section of the odd exit readers, so that R9-postgp's other
+ * half, waiting out the final region, which shows under sequentially
+ * consistent memory too, is out of the way: variant R9-postgp-order.
+ *
  * The histograms are those of torture.ts; the variants cover the designs
  * and R7, R8, R9, R11 and the busted calibrations.
  */
@@ -48,6 +67,7 @@ import {
   Order,
   prepareToWait,
   scheduleTimeout,
+  storeOnce,
   TASK_UNINTERRUPTIBLE,
   WaitKind,
   type Kernel,
@@ -73,7 +93,10 @@ import { waitFor, wakeAll } from '../userwait.js';
 import { FIX_2023, LISTS_2024, setupRcuTasks, SRCU_2022 } from './kit.js';
 import {
   BUSTED_EXTEND,
+  pollSleep,
+  POOL,
   RCU_TORTURE_PIPE_LEN,
+  rcuReadDelay,
   TORTURE_SHARED,
   tortureCheck,
   tortureReader,
@@ -91,13 +114,54 @@ const L_EXTEND_SLEEP = label('rcutorture:busted-extend reader sleeps holding its
 /** busted-extend's sleep: a few holdout passes long, so that parallel mode's writer completes grace periods across it. */
 const EXTEND_SLEEP_MS = 20 * RT_JIFFY_MS;
 
+/** Stores the stamper makes at most (it stops earlier once the writer is done). */
+const STAMPS = 1000;
+
+/** At the end of the read side, with `stamp`: READ_ONCE(stamp), recorded in the element held if larger. */
+function recordStamp(ctx: ThreadContext, p: number): void {
+  if (!Number(ctx.params.stamp)) return;
+  const k = ctx.k;
+  const v = loadOnce(k, ctx.addr('stamp'));
+  if (v > loadOnce(k, ctx.addr('seen', p))) storeOnce(k, ctx.addr('seen', p), v);
+}
+
+/**
+ * The writer, right after synchronize_rcu_tasks() for the removal of `old`:
+ * every reader of `old` began before that grace period, so the stamp each
+ * saw must have reached the writer (the cumulative grace-period guarantee).
+ */
+function checkStamp(ctx: ThreadContext, old: number): void {
+  if (!Number(ctx.params.stamp)) return;
+  const k = ctx.k;
+  const seen = loadOnce(k, ctx.addr('seen', old));
+  const now = loadOnce(k, ctx.addr('stamp'));
+  if (now >= seen) return;
+  if (fetchAdd(k, ctx.addr('stampErr'), 1, Order.RELAXED) === 0) {
+    storeOnce(k, ctx.addr('stampErr', 1), seen);
+    storeOnce(k, ctx.addr('stampErr', 2), now);
+  }
+}
+
+const L_NAP = label('rcutorture:reader naps between reads');
+
 const ops: TortureOps = {
-  readLock: () => 0,
   // The end of a section is the next voluntary quiescent state.
   readUnlock: (ctx) => condReschedTasksRcuQs(ctx.k),
   sync: (ctx) => synchronizeRcuTasks(ctx.k),
   extension: 64,
   completed: (ctx) => rcuTasksCompleted(ctx.k),
+  // rcu_read_delay(), `hold` preemption points longer (0: rcutorture's).
+  readDelay: (ctx) => rcuReadDelay(ctx, Number(ctx.params.hold)),
+  // With `nap`, a short sleep before each section (rcu_torture_reader()'s
+  // schedule_timeout_interruptible() between reads): a voluntary switch, so
+  // each section starts right after an nvcsw/on_rq transition, the ones
+  // rcu_tasks_pregp_step()'s synchronize_rcu() waits for.
+  readLock: (ctx) => {
+    if (Number(ctx.params.nap)) pollSleep(ctx.k, L_NAP);
+    return 0;
+  },
+  inSection: recordStamp,
+  afterSync: checkStamp,
 };
 
 /** busted-extend: the quiescent state is a voluntary sleep, and the reader keeps its element across it. */
@@ -156,7 +220,7 @@ exitWindowHooks.push((k: Kernel) => {
   const ctx = exiting!;
   exiting = null;
   tortureReader(ctx, opsFor(k), k.mutant(BUSTED_EXTEND));
-  if (ctx.arg % 2 === 0) {
+  if (ctx.arg % 2 === 0 || !Number(ctx.params.straddle)) {
     // An even-numbered reader sleeps there (an ordinary timed sleep, which
     // in controlled mode fires once nothing else can run) and is done.
     msleep(k, RT_JIFFY_MS / 2, L_EXIT_SLEEP);
@@ -192,7 +256,7 @@ export default defineScenario({
   description: 'rcutorture for RCU Tasks: readers, read-exit threads that read in the exit window and in the final preempt-disabled region, a writer; Reader Pipe / Reader Batch must stay at indices 0 and 1.',
   threads: { default: 4, min: 3, max: 16 },
   maxTasks: (threads, p) => threads + Number(p.exitReaders) + 1,
-  params: { gps: 20, reads: 8, exitReaders: 4 },
+  params: { gps: 20, reads: 8, exitReaders: 4, stamp: 0, straddle: 1, hold: 0, readers: 0, nap: 0 },
   variants: [
     LISTS_2024,
     FIX_2023,
@@ -202,13 +266,26 @@ export default defineScenario({
     mutantVariant(R7),
     mutantVariant(R8),
     {
-      ...mutantVariant(R9_PREGP, { expect: 'pass' }),
-      description: `${R9_PREGP.description}: only its ordering of on_rq/nvcsw updates is lost (postgp's waits out the final regions the scans miss), invisible under sequentially consistent memory`,
+      ...mutantVariant(R9_PREGP),
+      // One reader that naps before each section and holds its element 16
+      // preemption points longer, no exit readers: its switches come right
+      // before the grace periods' scans (docs/RCU.md, R9).
+      params: { nap: 1, hold: 16, exitReaders: 0, readers: 1 },
+      description: `${R9_PREGP.description}: the scan may snapshot an nvcsw or on_rq older than a reader's last switch and miss or release it early (weak memory only: --memory-model weak)`,
     },
     mutantVariant(R9_POSTGP),
+    {
+      ...mutantVariant(R9_POSTGP),
+      name: 'R9-postgp-order',
+      // As R9-pregp's, with the stamper: the reader's quiescent state falls
+      // more often between the holdout loop's wake-up and its check
+      // (docs/RCU.md, R9).
+      params: { stamp: 1, straddle: 0, exitReaders: 0, hold: 16, readers: 1, nap: 1 },
+      description: `${R9_POSTGP.description}; only the half that orders readers' accesses before the grace period's end (the stamp check, no straddling exit readers): weak memory only`,
+    },
     mutantVariant(R11),
   ],
-  shared: { ...TORTURE_SHARED, go: 1 },
+  shared: { ...TORTURE_SHARED, go: 1, stamp: 1, seen: POOL, stampErr: 3 },
   bodies: {
     writer(ctx) {
       wakeAll(ctx, 'go');
@@ -220,6 +297,9 @@ export default defineScenario({
     },
     spawner(ctx) {
       for (let e = 0; e < Number(ctx.params.exitReaders); e++) ctx.sys.clone('exit_reader', e, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);
+      // The stamper, in user mode (each access a tick in user mode, an RCU
+      // Tasks quiescent state): plain stores, no barrier, while the writer runs.
+      if (Number(ctx.params.stamp)) for (let i = 1; i <= STAMPS && (i % 16 !== 0 || ctx.load('writerDone') === 0); i++) ctx.store('stamp', i);
       waitFor(ctx, 'writerDone');
     },
     exit_reader(ctx) {
@@ -231,12 +311,20 @@ export default defineScenario({
   },
   setup(s) {
     setupRcuTasks(s);
-    tortureSetup(s, s.threads - 2);
+    // `readers` (0: threads - 2) reader threads.
+    const readers = Number(s.params.readers) || s.threads - 2;
+    tortureSetup(s, readers);
     s.spawn('writer');
     s.spawn('spawner');
-    for (let r = 0; r < s.threads - 2; r++) s.spawn('reader', r);
+    for (let r = 0; r < readers; r++) s.spawn('reader', r);
   },
   check(c) {
+    if (c.get('stampErr') > 0) {
+      return c.fail(
+        `after synchronize_rcu_tasks() the writer read stamp ${c.get('stampErr', 2)}, but a reader of the removed element saw ${c.get('stampErr', 1)} in its read side (${c.get('stampErr')} time(s))`,
+        I_RT2,
+      );
+    }
     tortureCheck(c, I_RT2);
   },
 });

@@ -111,6 +111,10 @@ export interface TortureOps {
    * leaving the read side (long enough to span this flavour's grace period).
    */
   readonly extension: number;
+  /** Optional: more work at the end of the read side, on the element held (rcu-tasks-torture's stamp check). */
+  inSection?(ctx: ThreadContext, p: number): void;
+  /** Optional: the writer's check right after the grace period that follows the removal of `old`. */
+  afterSync?(ctx: ThreadContext, old: number): void;
 }
 
 const L = {
@@ -241,6 +245,7 @@ export function tortureReader(ctx: ThreadContext, ops: TortureOps, extend: boole
   else if (ops.readDelay) ops.readDelay(ctx);
   else rcuReadDelay(ctx);
   tortureRecord(ctx, ops, r);
+  ops.inSection?.(ctx, r.p);
   if (!extend) ops.readUnlock(ctx, idx);
 }
 
@@ -354,6 +359,7 @@ export function tortureWriter(ctx: ThreadContext, ops: TortureOps, gps: number):
     fetchAdd(k, aw(ctx, 'wcount', i), 1, Order.RELAXED);
     storeOnce(k, aw(ctx, 'pipe', old), loadPlain(k, aw(ctx, 'pipe', old)) + 1);
     ops.sync(ctx);
+    ops.afterSync?.(ctx, old);
     k.yieldPoint(L.age);
     pipeUpdate(ctx, old);
     // WRITE_ONCE(rcu_torture_current_version, rcu_torture_current_version + 1).

@@ -42,6 +42,7 @@ import {
   TASK_UNINTERRUPTIBLE,
   type Kernel,
 } from '../../runtime/index.js';
+import { settleCurrent } from '../../runtime/kernel/weakhooks.js';
 import { rcu } from './layout.js';
 import { RCU_GP_EARLY, RCU_PREEMPT_ONLY } from './mutants.js';
 import { rcuReadLockAnyHeld } from './reader.js';
@@ -116,6 +117,21 @@ export function synchronizeRcu(k: Kernel): void {
       finishWait(k, g.gp_waiters);
       for (const t of waiting) storeOnce(k, snapAddr(k, t), 0);
     }
+    // The grace period's memory-ordering guarantee for every CPU, readers or
+    // not (kernel/rcu/tree.c, synchronize_rcu()'s comment): "when
+    // synchronize_rcu() returns, each CPU is guaranteed to have executed a
+    // full memory barrier since the end of its last RCU read-side critical
+    // section whose beginning preceded the call". A task outside every
+    // read-side critical section is quiescent here without executing
+    // anything, so that barrier is not in its code; and the caller sleeps in
+    // wait_rcu_gp() until the grace period ends, which lockstep's scheduler
+    // turns into settle() for a task back from a sleep. So: every store made
+    // so far has reached the caller (stronger than the kernel, which only
+    // promises the stores made before each CPU's quiescent state; it only
+    // removes behaviours). This is what RCU Tasks' pregp and postgp
+    // synchronize_rcu() rely on to order the scheduler's on_rq/nvcsw updates
+    // (kernel/rcu/tasks.h: rcu_tasks_pregp_step(), rcu_tasks_postgp()).
+    settleCurrent(k);
     // rcu_seq_end(): smp_mb(), then WRITE_ONCE.
     smpMb(k);
     storeOnce(k, g.gp_seq, loadPlain(k, g.gp_seq) + 1);

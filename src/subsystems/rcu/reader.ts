@@ -17,9 +17,8 @@
  * interrupt and IPIs (rcu_qs(), rcu_report_qs_rdp() under the rcu_node
  * lock). lockstep has none of these, so the outermost entry and exit carry
  * one smp_mb() each, standing in for that path: with synchronize_rcu()'s
- * barriers they make the store-buffering pairs a weaker memory model needs.
- * Today's memory is sequentially consistent and a fence is free (no
- * schedule changes).
+ * barriers they make the store-buffering pairs the weak memory model needs
+ * (--memory-model weak; under sequential consistency a fence is free).
  */
 import { bug, label, loadOnce, loadPlain, smpMb, storeOnce, wakeUp, type Kernel } from '../../runtime/index.js';
 import { rcu } from './layout.js';

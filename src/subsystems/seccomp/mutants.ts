@@ -6,9 +6,8 @@
  * own plants (S14 is the order lockstep itself used before it reserved the
  * fd first), not bugs the kernel had.
  *
- * S8 (publication order: SYSCALL_WORK_SECCOMP or the filter pointer seen
- * before the mode) is not planted: under lockstep's sequentially consistent
- * memory no reordering of those stores can be observed (docs/SECCOMP.md).
+ * S8 (publication order) is planted in two halves, each a missing barrier
+ * that only `--memory-model weak` can show (docs/SECCOMP.md, S8).
  */
 import { defineMutant } from '../../runtime/index.js';
 
@@ -19,6 +18,8 @@ export const S4 = defineMutant('S4', 'no NNP propagation to synced threads');
 export const S5 = defineMutant('S5', 'is_ancestor(NULL, x) returns 0');
 export const S6 = defineMutant('S6', 'get_seccomp_filter() forgets users++ (refcount mistake)');
 export const S7 = defineMutant('S7', 'filters released at exit (6.11) but PF_EXITING threads not skipped by can_sync/sync');
+export const S8_PLAIN_FILTER = defineMutant('S8-plain-filter', "seccomp_sync_threads() publishes thread->seccomp.filter with a plain store, not smp_store_release()");
+export const S8_FLAG_FIRST = defineMutant('S8-flag-first', 'seccomp_assign_mode() without smp_mb__before_atomic(): SYSCALL_WORK_SECCOMP may be seen before the mode and filter (the v9 barrier)');
 export const S9 = defineMutant('S9', 'the TID is returned despite TSYNC_ESRCH; TSYNC|NEW_LISTENER accepted without TSYNC_ESRCH');
 export const S10 = defineMutant('S10', 'TSYNC refused while the caller has no filter yet (the v11 bug)');
 export const S11 = defineMutant('S11', 'filter_count not copied to synced threads');

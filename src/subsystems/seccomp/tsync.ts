@@ -40,7 +40,7 @@ import { MODE_NAMES, SECCOMP_MODE_DISABLED, SECCOMP_MODE_FILTER, SYSCALL_WORK_SE
 import { forceAdd, overwriteAll, pre611 } from './design.js';
 import { __seccompFilterRelease, chainOf, filterId, getSeccompFilter, isAncestor, isAncestorPeek, prevOf, seccompStackCopy } from './filter.js';
 import { seccomp } from './layout.js';
-import { S11, S2, S3, S4, S5, S7 } from './mutants.js';
+import { S11, S2, S3, S4, S5, S7, S8_FLAG_FIRST, S8_PLAIN_FILTER } from './mutants.js';
 
 export const L = {
   canSync: label('seccomp:2c.9.2:can_sync_threads'),
@@ -145,7 +145,9 @@ export function seccompAssignMode(k: Kernel, slot: number, mode: number): void {
   storePlain(k, t + seccomp.task.mode, mode);
   // "Make sure SYSCALL_WORK_SECCOMP cannot be set before the mode (and
   // filter) is set": pairs with the smp_rmb() in __seccomp_filter().
-  smpMbBeforeAtomic(k);
+  // S8-flag-first: without it a sibling in its syscall loop may see the
+  // work flag with the old mode (BUG()) or a NULL filter (WARN, KILL_PROCESS).
+  if (!k.mutant(S8_FLAG_FIRST)) smpMbBeforeAtomic(k);
   k.yieldPoint(L.assignWork);
   // set_task_syscall_work(): set_bit(), a relaxed RMW made fully ordered by the barrier.
   fetchOr(k, t + seccomp.task.syscall_work, SYSCALL_WORK_SECCOMP, Order.RELAXED);
@@ -212,7 +214,12 @@ export function seccompSyncThreads(k: Kernel): void {
       // (READ_ONCE in seccomp_run_filters()): "Make our new filter tree
       // visible" with smp_store_release().
       k.yieldPoint(L.syncStore);
-      storeRelease(k, k.base(t) + seccomp.task.filter, callerFilter);
+      // S8-plain-filter: a plain store. A DISABLED thread is still covered
+      // by seccomp_assign_mode()'s barrier below; a thread already in FILTER
+      // mode, reading its head at syscall entry, may see the new head before
+      // the filter's initialisation (kernel: a half-initialised prog).
+      if (k.mutant(S8_PLAIN_FILTER)) storePlain(k, k.base(t) + seccomp.task.filter, callerFilter);
+      else storeRelease(k, k.base(t) + seccomp.task.filter, callerFilter);
       // 4. atomic_set(&thread->seccomp.filter_count,
       // atomic_read(&caller->seccomp.filter_count)). S11: not copied, /proc
       // Seccomp_filters lies.
