@@ -9,7 +9,8 @@ import { defineMutant } from '../../runtime/index.js';
 /**
  * R3's first half: srcu_readers_active_idx_check() sums the locks first. It
  * fails under sequentially consistent memory already (docs/RCU.md); R3's
- * other half, dropping barrier A, needs a weaker memory model.
+ * other half, dropping barrier A, is R3-no-mb-A (below), which needs
+ * `--memory-model weak`.
  */
 export const R3_LOCKS_FIRST = defineMutant('R3-locks-first', 'srcu_readers_active_idx_check() sums locks before unlocks: a stale-index reader that locks and unlocks between the sums cancels a reader still inside');
 export const R4 = defineMutant('R4', 'skip SCAN1: flip at once, then check the old rank');

@@ -11,6 +11,7 @@
  *   R4  skip SCAN1: flip at once, then check the old rank
  *   R5  no flip: wait on the one rank readers keep using (starvation, I-SRCU4)
  *   busted  synchronize_srcu() returns at once (rcutorture's rcu_busted)
+ * and, in barriers.ts, one mutant per smp_mb() site A–E.
  */
 import {
   defineWaitKind,
