@@ -314,6 +314,66 @@ test('settle: everything executed so far has propagated to the thread', () => {
   assert.is(m.loadCandidates(0, 7), 2);
 });
 
+// ----- loads nothing orders: the floor ----------------------------------------------------------------
+/** MP with smp_mb() on the writer side; the reader's two loads with `mid` between them. */
+function mpMbWriter(mid: Program['threads'][number]): Program {
+  return {
+    locs: ['x', 'y'],
+    threads: [
+      [{ op: 'st', loc: 0, val: 1 }, { op: 'fence', f: 'mb' }, { op: 'st', loc: 1, val: 1 }],
+      [{ op: 'ld', loc: 1, reg: 'r0' }, ...mid, { op: 'ld', loc: 0, reg: 'r1' }],
+    ],
+  };
+}
+
+test('without addrDeps a load may be satisfied before another thread\'s smp_mb() reached its thread (MP+fencembonceonce+poonceonce)', () => {
+  const stale = { '1:r0': 1, '1:r1': 0 };
+  const bare = mpMbWriter([]);
+  const rmb = mpMbWriter([{ op: 'fence', f: 'rmb' }]);
+  // LKMM allows it without a reader-side barrier (no R->R ppo) and forbids it with smp_rmb().
+  assert.ok([...lkmmOutcomes(bare, 'ctrl')].some((o) => matches(o, stale)));
+  assert.not.ok([...lkmmOutcomes(rmb, 'ctrl')].some((o) => matches(o, stale)));
+  // The model: produced without addrDeps, not with (both loads treated as address-dependent), never with rmb.
+  const r = enumerateModel(bare, { addrDeps: false });
+  assert.ok([...r.outcomes].some((o) => matches(o, stale)));
+  assert.not.ok([...enumerateModel(bare, { addrDeps: true }).outcomes].some((o) => matches(o, stale)));
+  assert.not.ok([...enumerateModel(rmb, { addrDeps: false }).outcomes].some((o) => matches(o, stale)));
+  for (const e of r.executions) assert.equal(lkmmViolations(e.exec, 'ctrl'), [], e.outcome);
+});
+
+test('ONCE_NODEP under addrDeps: the counter sums of srcu_readers_active_idx_check() without and with barrier A', () => {
+  // Thread 0 is a reader: lock count, smp_mb() B, ..., smp_mb() C, unlock count.
+  // Thread 1 the updater: its last ordering point (here an smp_mb()) comes
+  // before the reader's section; then it sums unlocks, then locks.
+  const LOCK = 40;
+  const UNLOCK = 41;
+  const run = (kind: (typeof Kind)[keyof typeof Kind], fenceA: boolean): number => {
+    const { m } = fresh(2, 4, 4096, true);
+    m.fence(1, Fence.MB);
+    m.rmw(0, LOCK, RmwOp.ADD, 1, Order.RELAXED);
+    m.fence(0, Fence.MB);
+    m.fence(0, Fence.MB);
+    m.rmw(0, UNLOCK, RmwOp.ADD, 1, Order.RELAXED);
+    assert.is(m.load(1, UNLOCK, kind, 0), 1);
+    if (fenceA) m.fence(1, Fence.MB);
+    return m.loadCandidates(1, LOCK, kind);
+  };
+  // No A: the lock sum may read the count from before the reader's lock (an
+  // unlock counted without its lock: R3's barrier half).
+  assert.is(run(Kind.ONCE_NODEP, false), 2);
+  // With A, or with loads treated as address-dependent, it may not.
+  assert.is(run(Kind.ONCE_NODEP, true), 1);
+  assert.is(run(Kind.ONCE, false), 1);
+  // Another thread's smp_mb() raises CUR, not the floor; the thread's own ordering raises both.
+  const { m } = fresh(2, 4, 4096, true);
+  m.store(0, 50, 1, Kind.ONCE);
+  m.fence(0, Fence.MB);
+  assert.equal([m.loadCandidates(1, 50, Kind.ONCE), m.loadCandidates(1, 50, Kind.ONCE_NODEP)], [1, 2]);
+  m.fence(1, Fence.RMB);
+  assert.is(m.loadCandidates(1, 50, Kind.ONCE_NODEP), 1);
+  assert.throws(() => m.store(1, 50, 2, Kind.ONCE_NODEP), /load kind/);
+});
+
 test('Order and Fence are numbered as the accessor layer numbers them', () => {
   assert.equal({ ...Order }, { ...AccessOrder });
   assert.equal({ ...Fence }, { ...AccessFence });

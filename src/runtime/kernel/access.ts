@@ -7,6 +7,7 @@
  *
  *   plain C access ............ loadPlain / storePlain
  *   READ_ONCE / WRITE_ONCE .... loadOnce / storeOnce
+ *   READ_ONCE, no dependency .. loadOnceNoDep (see there)
  *   smp_load_acquire .......... loadAcquire      smp_store_release ... storeRelease
  *   atomic RMW ................ fetchAdd / fetchOr / fetchAnd / xchg / cmpxchg, with an Order:
  *                               RELAXED (atomic_inc, *_relaxed), ACQUIRE, RELEASE, FULL
@@ -73,7 +74,7 @@ function weakLoad(k: Kernel, wm: WeakMemory, a: number, kind: KindT): number {
   // (What the load does to this task's clocks are joins, which commute with a fence's joins.)
   if (k.fp !== null && wm.mayReadStale(k.cur, a)) k.fp.note(VIEW_WORD, false);
   const t = k.cur;
-  const n = wm.loadCandidates(t, a);
+  const n = wm.loadCandidates(t, a, kind);
   const c = n > 1 ? k.choose(n, L_WEAK_LOAD, a) : 0;
   if (c > 0) {
     // Mark the stale read in the trace with the store it read: writer tid and its store number.
@@ -122,6 +123,25 @@ export function loadOnce(k: Kernel, a: number): number {
   if (k.wm !== null) {
     const wm = weakOf(k);
     if (wm !== null) return weakLoad(k, wm, a, Kind.ONCE);
+  }
+  return Atomics.load(k.i32, a);
+}
+/**
+ * READ_ONCE() of a load that provably carries no address dependency: its
+ * value is used by no later access's address, and its own address depends
+ * on no earlier load (one per-CPU counter in a sum, as srcutree.c's
+ * srcu_readers_lock_idx()). Under weak memory the model's addrDeps treats
+ * every other load as the source of an address dependency to everything
+ * after it, which would order the loads of a sum among themselves and
+ * against the loads before them where LKMM does not (docs/MEMORY-MODEL.md
+ * §2). Use it only where the kernel code has no such dependency; under sc
+ * it is loadOnce().
+ */
+export function loadOnceNoDep(k: Kernel, a: number): number {
+  if (k.fp !== null) k.fp.note(a, false);
+  if (k.wm !== null) {
+    const wm = weakOf(k);
+    if (wm !== null) return weakLoad(k, wm, a, Kind.ONCE_NODEP);
   }
   return Atomics.load(k.i32, a);
 }

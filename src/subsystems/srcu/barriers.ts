@@ -7,15 +7,17 @@
  *   D  srcu_flip(), after the srcu_idx update
  *   E  srcu_flip(), before the srcu_idx update
  *
- * Each site is the accessor layer's smpMb() (runtime/kernel/access.ts), which
- * is free while lockstep's memory is sequentially consistent, plus what the
- * site was before the accessor layer existed: a labelled preemption point
- * (schedules, and so seeds and replays, depend on it) and `barrierHooks`, for
- * a store-buffer model to flush at. R3's barrier half (no barrier A) needs
- * that model; its other half (locks summed first, R3-locks-first) does not
- * (docs/RCU.md, "Modelling decisions").
+ * Each site is the accessor layer's smpMb() (runtime/kernel/access.ts), free
+ * under `--memory-model sc` and a full fence under `weak`, plus what the site
+ * was before the accessor layer existed: a labelled preemption point
+ * (schedules, and so seeds and replays, depend on it) and `barrierHooks`.
+ * Each site has a mutant that drops its fence and keeps its preemption
+ * point (mutants.ts): R3-no-mb-A (R3's barrier half; its other half,
+ * R3-locks-first, needs no weak memory), srcu-no-mb-B, -C, and the negative
+ * controls srcu-no-mb-D and -E (docs/RCU.md, "Barriers A–E").
  */
-import { label, smpMb, type Kernel } from '../../runtime/index.js';
+import { label, smpMb, type Kernel, type Mutant } from '../../runtime/index.js';
+import { R3_NO_MB_A, SRCU_NO_MB_B, SRCU_NO_MB_C, SRCU_NO_MB_D, SRCU_NO_MB_E } from './mutants.js';
 
 export type BarrierSite = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -30,9 +32,13 @@ const LABELS: Record<BarrierSite, number> = {
 /** Called at every lettered barrier site; a memory model registers here to flush its buffers. */
 export const barrierHooks: ((k: Kernel, site: BarrierSite) => void)[] = [];
 
-/** The smp_mb() of lettered site `site` in srcutree.c. */
+/** The mutant that drops each site's fence. */
+const DROPPED: Record<BarrierSite, Mutant> = { A: R3_NO_MB_A, B: SRCU_NO_MB_B, C: SRCU_NO_MB_C, D: SRCU_NO_MB_D, E: SRCU_NO_MB_E };
+
+/** The smp_mb() of lettered site `site` in srcutree.c (unless its mutant drops it). */
 export function srcuMb(k: Kernel, site: BarrierSite): void {
   k.yieldPoint(LABELS[site]);
+  if (k.mutant(DROPPED[site])) return;
   smpMb(k);
   for (const h of barrierHooks) h(k, site);
 }

@@ -19,9 +19,10 @@
  * (SRCU_INTERVAL), and the unlock wakes it. Safety still rests only on the
  * counter check; the wake-up makes a blocked grace period a sleeping task
  * the watchdog can see (a cycle through an SRCU reader is a certain
- * deadlock, not a busy poll; docs/RCU.md, "Modelling decisions").
+ * deadlock, not a busy poll; docs/RCU.md, "Modelling decisions"). The
+ * wake-up adds no ordering of its own (wakeUpdater()).
  */
-import { deref, fetchAdd, label, loadOnce, Order, smpMb, wakeUpAll, type Kernel } from '../../runtime/index.js';
+import { deref, fetchAdd, label, loadOnce, Order, wakeUpAll, type Kernel } from '../../runtime/index.js';
 import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
 import { srcuMb } from './barriers.js';
 import { SS_DOWN_READERS, SS_IDX, SS_WQ, srcu } from './layout.js';
@@ -62,13 +63,25 @@ function srcuReadUnlockCount(k: Kernel, ss: number, idx: number): void {
 }
 
 /**
- * lockstep's wake-up of a sleeping updater (see the header). A lockless
- * check for a sleeping updater is wq_has_sleeper() (include/linux/wait.h):
- * smp_mb() between the counter update and the read of the waiter count.
+ * lockstep's wake-up of a sleeping updater (see the header), which the
+ * kernel does not have: __srcu_read_unlock() ends with the increment, and
+ * the reader runs on with no barrier until its next one. A lockless check
+ * for a sleeper would be wq_has_sleeper() (include/linux/wait.h), an
+ * smp_mb() after the increment; under `--memory-model weak` that fence would
+ * publish the critical section's stores right after the increment and hide
+ * a missing barrier C. So the waiter count is read outside the model (the
+ * SAB word holds its latest value; free under sc), no fence, and the updater
+ * settles before the check it sleeps on (tree.ts, waitForReadersOf()): if
+ * the count read here is 0, the updater's increment of it comes later, so
+ * its settled check sees this unlock. No wake-up is lost, and no ordering
+ * is added that the kernel's polling updater would not have.
  */
 function wakeUpdater(k: Kernel, ss: number): void {
-  smpMb(k);
-  if (loadOnce(k, ss + SS_WQ + WAITQ_WAITERS) > 0) wakeUpAll(k, ss + SS_WQ, L.wake);
+  const wm = k.wm;
+  k.wm = null;
+  const waiters = loadOnce(k, ss + SS_WQ + WAITQ_WAITERS);
+  k.wm = wm;
+  if (waiters > 0) wakeUpAll(k, ss + SS_WQ, L.wake);
 }
 
 /** srcu_read_lock(ssp): returns the index to pass to srcu_read_unlock() in this same task. */

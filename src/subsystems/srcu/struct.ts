@@ -30,6 +30,7 @@ import {
   type Kernel,
   type KernelFailure,
 } from '../../runtime/index.js';
+import { loadOnceNoDep } from '../../runtime/kernel/access.js';
 import { I_SRCU2 } from './invariants.js';
 import { SRCU_CPUS, SS_COMPLETED, SS_COUNTS, SS_ID, SS_IDX, SS_NR_CPUS, srcu } from './layout.js';
 
@@ -73,13 +74,23 @@ export function thisCpu(k: Kernel, ss: number): number {
  * between two CPUs' counters (`lbl` is a preemption point before each),
  * so a sum is not a snapshot: readers lock and unlock, on CPUs already
  * summed or not yet summed, while it runs.
+ *
+ * Every load here is loadOnceNoDep(): no counter's address depends on a
+ * loaded value (per_cpu_ptr(ssp->sda, cpu)[idx]: the srcu_struct, the CPU
+ * number and idx, fixed before the sums), and the sum feeds only a
+ * comparison, a control dependency, which orders no later load (LKMM). So
+ * nothing but a barrier orders these loads among themselves or after the
+ * loads before them, which is what barrier A is for; the model's addrDeps
+ * would otherwise order them as if dependent and hide a missing A. The
+ * bound, nr_cpu_ids here, is for_each_possible_cpu()'s possible mask, fixed
+ * at boot: no dependency either.
  */
 export function sumCounts(k: Kernel, ss: number, first: number, lbl: number): number {
   let s = 0;
-  const n = nrCpus(k, ss);
+  const n = loadOnceNoDep(k, ss + SS_NR_CPUS);
   for (let c = 0; c < n; c++) {
     k.yieldPoint(lbl, first + c);
-    s = (s + loadOnce(k, first + c)) | 0;
+    s = (s + loadOnceNoDep(k, first + c)) | 0;
   }
   return s;
 }

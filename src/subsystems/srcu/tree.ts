@@ -11,6 +11,7 @@
  *   R4  skip SCAN1: flip at once, then check the old rank
  *   R5  no flip: wait on the one rank readers keep using (starvation, I-SRCU4)
  *   busted  synchronize_srcu() returns at once (rcutorture's rcu_busted)
+ * and, in barriers.ts, one mutant per smp_mb() site A–E.
  */
 import {
   defineWaitKind,
@@ -31,6 +32,7 @@ import {
   type Kernel,
 } from '../../runtime/index.js';
 import { WAITQ_WAITERS } from '../../runtime/kernel/layout.js';
+import { settleCurrent } from '../../runtime/kernel/weakhooks.js';
 import { srcuMb } from './barriers.js';
 import { I_SRCU2 } from './invariants.js';
 import { SS_COMPLETED, SS_GP_MUTEX, SS_GP_SEQ, SS_ID, SS_IDX, SS_WAIT_IDX, SS_WQ } from './layout.js';
@@ -138,6 +140,12 @@ function waitForReadersOf(k: Kernel, ss: number, idx: number, trycount: number, 
   const wq = ss + SS_WQ;
   for (;;) {
     prepareToWait(k, SRCU_GP_WAIT, wq, wq + WAITQ_WAITERS, TASK_UNINTERRUPTIBLE, lbl, idx);
+    // Under weak memory: every store so far has reached the updater before
+    // the check it may sleep on. It stands for the kernel's next poll from
+    // delayed work (SRCU_INTERVAL later; LKMM's stores propagate in finite
+    // time), and with it srcu_read_unlock()'s wake-up needs no fence
+    // (reader.ts, wakeUpdater()). Only removes behaviours; a no-op under sc.
+    settleCurrent(k);
     if (srcuReadersActiveIdxCheck(k, ss, idx)) break;
     schedule(k, lbl);
     finishWait(k, wq + WAITQ_WAITERS);

@@ -49,8 +49,27 @@ import {
 import { copy, covers, join, joinOne } from './clock.js';
 import { Histories } from './history.js';
 
-/** Load and store kinds (linux-kernel.def): plain C, READ_ONCE/WRITE_ONCE, smp_load_acquire, smp_store_release. */
-export const Kind = { PLAIN: 0, ONCE: 1, ACQUIRE: 2, RELEASE: 3 } as const;
+/**
+ * The thread's load floor F (docs/MEMORY-MODEL.md §1): CUR as it was at the
+ * thread's last event that orders its later loads (a fence, an acquire, a
+ * load that carries an address dependency, settle, syncFrom). A load that
+ * nothing orders after the loads before it (ONCE_NODEP, and every non-acquire
+ * load without addrDeps) may be satisfied as early as that point, so it reads
+ * against F: what other threads' full fences propagated to the thread since
+ * then does not bind it. Stored in the thread record's sixth clock
+ * (arena.ts's C_TMP), which no operation needs as scratch any more.
+ */
+const C_FLOOR = C_TMP;
+
+/**
+ * Load and store kinds (linux-kernel.def): plain C, READ_ONCE/WRITE_ONCE,
+ * smp_load_acquire, smp_store_release, and ONCE_NODEP: a READ_ONCE() that no
+ * later access depends on through its address and that depends on no earlier
+ * load, such as one per-CPU counter read in a sum (srcutree.c's
+ * srcu_readers_lock_idx()). With addrDeps, ONCE_NODEP is the one load that
+ * keeps LKMM's freedom to be reordered with the loads around it.
+ */
+export const Kind = { PLAIN: 0, ONCE: 1, ACQUIRE: 2, RELEASE: 3, ONCE_NODEP: 4 } as const;
 export type KindT = (typeof Kind)[keyof typeof Kind];
 /** RMW ordering and fences: the accessor layer's own (../orders.ts). */
 import { Fence, Order, type FenceT, type OrderT } from '../orders.js';
@@ -162,7 +181,7 @@ export class WeakMemory {
    *   and pb axioms through prop = fre ; cumul-fence* ; rfe), or
    * - t has already read or written a store after m (coherence: CoRR, CoWR).
    */
-  loadCandidates(t: number, addr: number): number {
+  loadCandidates(t: number, addr: number, kind: KindT = Kind.ONCE): number {
     this.checkThread(t);
     const a = this.a;
     const h = this.h;
@@ -173,7 +192,8 @@ export class WeakMemory {
       n = 1;
     } else {
       this.resyncIfNeeded(s, addr);
-      const cur = this.clock(t, C_CUR);
+      // An unordered load walks against the floor (C_FLOOR above), any other against CUR.
+      const cur = this.clock(t, this.unordered(kind) ? C_FLOOR : C_CUR);
       for (let seq = h.count(s) - 1; seq >= h.oldest(s); seq--) {
         const e = h.entry(s, seq);
         a[this.scratch + n++] = e;
@@ -226,28 +246,40 @@ export class WeakMemory {
   }
 
   /** For traces: what thread t's load of `addr` with this choice reads (before the load; changes no state but the scratch). */
-  describeLoad(t: number, addr: number, choice: number): string {
-    this.loadCandidates(t, addr);
+  describeLoad(t: number, addr: number, choice: number, kind: KindT = Kind.ONCE): string {
+    this.loadCandidates(t, addr, kind);
     return this.describe(choice);
   }
 
   /** Thread t loads `addr`, reading candidate `choice` of `loadCandidates(t, addr)`. */
   load(t: number, addr: number, kind: KindT, choice: number): number {
-    const n = this.loadCandidates(t, addr);
+    if (kind === Kind.RELEASE) throw new RangeError('weak memory: a release load');
+    const n = this.loadCandidates(t, addr, kind);
     if (!Number.isInteger(choice) || choice < 0 || choice >= n) {
       throw new RangeError(`weak memory: choice ${choice} of ${n} candidates at word ${addr}`);
     }
     const e = this.cand(choice);
     if (e < 0) return this.a[addr]!;
     if (choice > 0) this.a[this.base + H_STALE]!++;
-    this.readEntry(t, e, kind === Kind.ACQUIRE);
+    this.readEntry(t, e, kind === Kind.ACQUIRE, kind === Kind.ONCE_NODEP);
     return this.h.value(e);
+  }
+
+  /**
+   * Does nothing order this load after the thread's earlier loads? ONCE_NODEP
+   * always; without addrDeps every load, acquire included (LKMM's ppo has no
+   * edge into a load from an earlier load without a dependency or a fence:
+   * acquire orders what follows it, not what precedes it).
+   */
+  private unordered(kind: KindT): boolean {
+    return kind === Kind.ONCE_NODEP || !this.addrDeps;
   }
 
   // ----- stores --------------------------------------------------------------------------
   /** Thread t stores v at `addr` (plain, once or release), at the end of modification order. */
   store(t: number, addr: number, v: number, kind: KindT): void {
     this.checkThread(t);
+    if (kind === Kind.ACQUIRE || kind === Kind.ONCE_NODEP) throw new RangeError('weak memory: a store of a load kind');
     const s = this.h.slot(addr, this.a[addr]!);
     this.resyncIfNeeded(s, addr);
     this.write(t, s, addr, v | 0, kind === Kind.RELEASE, -1);
@@ -276,7 +308,7 @@ export class WeakMemory {
       case RmwOp.XCHG: v = operand | 0; break;
       case RmwOp.CMPXCHG:
         if (old !== (expected | 0)) {
-          this.readEntry(t, h.latest(s), false);
+          this.readEntry(t, h.latest(s), false, false);
           return old;
         }
         v = operand | 0;
@@ -291,9 +323,10 @@ export class WeakMemory {
     const tr = this.thr(t);
     if (order === Order.FULL || (order === Order.ACQUIRE && a[tr + T_REL] !== 0)) this.mb(t);
     const e = h.latest(s);
-    const rc = this.clock(t, C_TMP);
-    copy(a, rc, h.clockOf(e), this.n);
-    this.readEntry(t, e, order === Order.ACQUIRE || order === Order.FULL);
+    // The read store's message clock, for the write below (write() handles
+    // the one case, hist 1, where the new entry takes this entry's place).
+    const rc = h.clockOf(e);
+    this.readEntry(t, e, order === Order.ACQUIRE || order === Order.FULL, false);
     if (order === Order.ACQUIRE) {
       // A lock acquisition: po-unlock-lock-po is a cumul-fence (not A-cumulative),
       // so the stores after the lock carry what preceded the unlock it read.
@@ -314,6 +347,7 @@ export class WeakMemory {
         // rmb orders earlier loads before later ones: what they read was
         // preceded (cumul-fence*) by the stores in their message clocks.
         join(a, this.clock(t, C_CUR), this.clock(t, C_PORD), n);
+        this.raiseFloor(t);
         return;
       case Fence.WMB: {
         // wmb orders this thread's earlier stores before its later ones (not
@@ -348,10 +382,11 @@ export class WeakMemory {
     this.checkThread(from);
     const a = this.a;
     const n = this.n;
-    const x = this.clock(from, C_TMP);
-    copy(a, x, this.clock(from, C_CUR), n);
-    join(a, x, this.clock(from, C_PCUM), n);
-    for (const c of [C_CUR, C_PCUM, C_WM]) join(a, this.clock(t, c), x, n);
+    for (const c of [C_CUR, C_PCUM, C_WM]) {
+      join(a, this.clock(t, c), this.clock(from, C_CUR), n);
+      join(a, this.clock(t, c), this.clock(from, C_PCUM), n);
+    }
+    this.raiseFloor(t);
   }
 
   /**
@@ -365,6 +400,16 @@ export class WeakMemory {
     this.checkThread(t);
     const cur = this.clock(t, C_CUR);
     for (let u = 0; u < this.n; u++) joinOne(this.a, cur, u, this.a[this.thr(u) + T_EV]!);
+    this.raiseFloor(t);
+  }
+
+  /**
+   * t's later loads are ordered after everything t has done so far: the floor
+   * catches up with CUR. Only the thread's own ordering events call this;
+   * another thread's full fence raises CUR, never the floor.
+   */
+  private raiseFloor(t: number): void {
+    copy(this.a, this.clock(t, C_FLOOR), this.clock(t, C_CUR), this.n);
   }
 
   // ----- internals ---------------------------------------------------------------------------
@@ -385,10 +430,11 @@ export class WeakMemory {
     for (let u = 0; u < n; u++) if (u !== t) join(a, this.clock(u, C_CUR), cur, n);
     join(a, this.clock(t, C_WM), cur, n);
     a[this.thr(t) + T_REL] = 0;
+    this.raiseFloor(t);
   }
 
-  /** Thread t reads entry e (relaxed or acquiring). */
-  private readEntry(t: number, e: number, acquire: boolean): void {
+  /** Thread t reads entry e (relaxed or acquiring; `nodep`: a load no later access depends on). */
+  private readEntry(t: number, e: number, acquire: boolean, nodep: boolean): void {
     const a = this.a;
     const h = this.h;
     const n = this.n;
@@ -403,8 +449,14 @@ export class WeakMemory {
     // Acquire orders later accesses after this load (acq-po); it also applies
     // the earlier loads' message clocks (stronger than LKMM, needed when an
     // hb path through other threads links an earlier load to this one).
-    if (acquire) join(a, this.clock(t, C_CUR), pord, n);
-    else if (this.addrDeps) join(a, this.clock(t, C_CUR), mc, n);
+    // Either orders the thread's later loads after this one: the floor follows.
+    if (acquire) {
+      join(a, this.clock(t, C_CUR), pord, n);
+      this.raiseFloor(t);
+    } else if (this.addrDeps && !nodep) {
+      join(a, this.clock(t, C_CUR), mc, n);
+      this.raiseFloor(t);
+    }
   }
 
   /**
@@ -428,8 +480,12 @@ export class WeakMemory {
       joinOne(a, mc, t, prev);
       a[tr + T_REL] = 1;
     } else {
+      // With hist 1 the new entry is the read entry (rc === mc) and append()
+      // has cleared it: PCUM holds rc since the read (readEntry), and
+      // carrying more only removes behaviours.
+      const from = rc === mc ? this.clock(t, C_PCUM) : rc;
       copy(a, mc, this.clock(t, C_WM), n);
-      if (rc >= 0) join(a, mc, rc, n);
+      if (rc >= 0) join(a, mc, from, n);
     }
     join(a, this.clock(t, C_SJ), mc, n);
     a[this.clock(t, C_CUR) + t] = ev;
