@@ -20,6 +20,7 @@ import {
   kVersion,
   LAYOUT_MAGIC,
   LAYOUT_VERSION,
+  SLAB_HDR_WORDS,
   X_MAILBOX,
   type Layout,
   type LayoutConfig,
@@ -115,7 +116,14 @@ export class KernelMemory {
       i32[c.ctl + C_FAIL_AT] = 0;
     }
     // Every iteration starts with empty store histories: its initial values are what setup wrote.
-    this.weak?.reset();
+    if (this.weak !== null) {
+      this.weak.reset();
+      // A slab header (state, generation) is read through the model, and a load may read the value a word had
+      // before the iteration's first store to it: that value must not depend on which iterations ran before in
+      // this process, or a seed log would not replay exactly. So a weak run starts every slot's header from zero
+      // (generation 0 becomes 1 at the first allocation), as a fresh process does.
+      for (const c of L.caches) for (let s = 0; s < c.spec.capacity; s++) i32.fill(0, c.base + s * c.stride, c.base + s * c.stride + SLAB_HDR_WORDS);
+    }
   }
 
   /** Write a UTF-8 message into the failure buffer; returns its byte length. */
