@@ -172,6 +172,8 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
   const st = loadOnce(k, b + T_STATE);
   if (st === TASK_RUNNING) return true;
   k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
+  // schedule_timeout() sleeps in schedule(): __schedule()'s rq_lock() + smp_mb__after_spinlock(), as in schedule() above.
+  smpMbAfterSpinlock(k);
   fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
   storeOnce(k, b + T_ON_RQ, 0);
   let woken = true;
