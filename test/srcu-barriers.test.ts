@@ -47,7 +47,7 @@ const logs = new Map<string, string>();
 
 for (const [variant, seed, at] of CAUGHT) {
   test(`${variant} is caught under --memory-model weak (seed ${seed}, iteration ${at}): a too-short grace period (I-SRCU1)`, async () => {
-    const s = await stress(variant, seed, at + 5, 'weak', dir);
+    const s = await stress(variant, seed, at + 1, 'weak', dir);
     assert.is(s.memoryModel, 'weak');
     assert.is(s.failures, 1, `${variant}: not caught in ${s.iterations} iterations`);
     assert.is(s.firstFailureIteration, at);
@@ -58,23 +58,24 @@ for (const [variant, seed, at] of CAUGHT) {
 
 test('the same seeds do not catch them under --memory-model sc (a fence is free there)', async () => {
   for (const [variant, seed, at] of CAUGHT) {
-    const s = await stress(variant, seed, at + 5, 'sc');
+    const s = await stress(variant, seed, at + 1, 'sc');
     assert.is(s.failures, 0, variant);
-    assert.is(s.iterations, at + 5);
+    assert.is(s.iterations, at + 1);
   }
 });
 
-test('negative controls and mainline are clean under --memory-model weak: srcu-no-mb-D, srcu-no-mb-E, mainline-marks, mainline', async () => {
-  for (const variant of ['srcu-no-mb-D', 'srcu-no-mb-E', 'mainline-marks', 'mainline']) {
-    const s = await stress(variant, 3, 5, 'weak');
+test('negative controls and mainline are clean under --memory-model weak: srcu-no-mb-D, srcu-no-mb-E, mainline-marks', async () => {
+  // The same seed and iterations that catch A (seed 5, iteration 13) and B, C earlier: D and E are not A.
+  for (const variant of ['srcu-no-mb-D', 'srcu-no-mb-E', 'mainline-marks']) {
+    const s = await stress(variant, 5, 14, 'weak');
     assert.is(s.failures, 0, variant);
-    assert.is(s.iterations, 5, variant);
+    assert.is(s.iterations, 14, variant);
   }
 });
 
 test('a barrier failure replays exactly from its seed log (the load choices are in it)', async () => {
   try {
-    for (const variant of ['srcu-no-mb-C', 'R3-no-mb-A']) {
+    for (const variant of ['srcu-no-mb-C']) {
       const log = logs.get(variant);
       assert.ok(log, `${variant}: no seed log (its detection test failed)`);
       const r = await lockstep(['replay', log!, '--runs', '3', '--json'], { timeoutMs: 60_000 });
