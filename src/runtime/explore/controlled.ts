@@ -39,6 +39,7 @@ import {
   kSchedOverflow,
   kSchedPreemptions,
   kSchedStep,
+  kSpinners,
   kStepLimit,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
@@ -57,10 +58,18 @@ import {
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
 import { noteInEntry } from '../kernel/footprint.js';
+import { CORES, SpinPolicy, spinWhile } from '../kernel/sched.js';
 import type { ControlledScheduler } from './types.js';
 
-
-const SPIN = 2000;
+/**
+ * Baton waits spin only where spinning can win: one task holds the baton
+ * and runs, so a spinner has a core of its own only while the holder, the
+ * other spinners and itself fit on the cores (with 2 cores: one spinner at
+ * a time). Before, every task that handed the baton on spun 2,000 loads, so
+ * under the random strategy (a switch at most steps) several spinners took
+ * the cores the chosen task needed to wake up.
+ */
+const batonPolicy = new SpinPolicy();
 
 /**
  * Tasks that can run: TASK_RUNNING, or preempted at a yield point whatever
@@ -268,7 +277,10 @@ export function handoff(k: Kernel, next: number): void {
 export function waitBaton(k: Kernel): void {
   const i32 = k.i32;
   const pw = k.curBase + T_PARK;
-  for (let i = 0; i < SPIN && Atomics.load(i32, pw) === 0; i++);
+  if (Atomics.load(i32, pw) === 0 && Atomics.load(i32, kSpinners) + 2 <= CORES && batonPolicy.mayTry()) {
+    if (spinWhile(i32, pw)) batonPolicy.won();
+    else batonPolicy.lost();
+  }
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
   k.checkAbort();
 }
