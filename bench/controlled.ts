@@ -11,6 +11,7 @@
  * by thread count, which should stay flat: waking the chosen task must not
  * cost more because more tasks are parked.
  */
+import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import type { Session } from '../src/harness/session.js';
 import { PctSteps } from '../src/runtime/explore/pct-steps.js';
@@ -48,11 +49,52 @@ export function stepCases(quick: boolean): StepCase[] {
   ];
 }
 
-/** Every step figure against one raw futex wake; the spin handoff against the wake too (the two floors side by side). */
+/** The raw floor of the thread-count curve: one futex handoff to a random other thread among `n`, nothing else. */
+export function rawRingName(n: number): string {
+  return `raw random futex handoff among ${n} threads`;
+}
+
+/**
+ * tw-barrier's steps against one raw futex wake; each point of the curve
+ * against the raw random handoff among as many threads (what the platform
+ * itself charges for waking one of n threads); the floors against the wake.
+ */
 export function stepBaselines(cases: readonly StepCase[]): Record<string, string> {
   const out: Record<string, string> = { [RAW_SPIN_HANDOFF]: RAW_WAKE };
-  for (const c of cases) out[stepCaseName(c)] = RAW_WAKE;
+  for (const c of cases) {
+    out[stepCaseName(c)] = c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE;
+    if (c.scenario === 'bench-steps') out[rawRingName(c.threads)] = RAW_WAKE;
+  }
   return out;
+}
+
+const RING = new URL('./workers/ring.js', import.meta.url);
+
+/** `n` raw threads handing one token to each other at random; returns µs per handoff over `ms`. */
+async function rawRing(n: number, ms: number): Promise<{ sample(): Promise<number>; stop(): Promise<void> }> {
+  const i32 = new Int32Array(new SharedArrayBuffer(4 * (n + 3)));
+  i32[1] = 0x2545f491;
+  const ws = Array.from({ length: n }, (_, id) => new Worker(RING, { workerData: { sab: i32.buffer, id, n } }));
+  await Promise.all(ws.map((w) => new Promise((r) => w.once('online', r))));
+  Atomics.store(i32, 3, 1);
+  Atomics.notify(i32, 3, 1);
+  await new Promise((r) => setTimeout(r, 100));
+  return {
+    async sample() {
+      const c0 = Atomics.load(i32, 2);
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, ms));
+      return ((performance.now() - t0) * 1000) / Math.max(1, Atomics.load(i32, 2) - c0);
+    },
+    async stop() {
+      Atomics.store(i32, 0, 1);
+      for (let i = 0; i < n; i++) {
+        Atomics.store(i32, 3 + i, 1);
+        Atomics.notify(i32, 3 + i);
+      }
+      await Promise.all(ws.map((w) => w.terminate()));
+    },
+  };
 }
 
 async function load(name: string): Promise<{ scenario: Scenario; url: string }> {
@@ -105,6 +147,19 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
         },
       },
     );
+  }
+  // The raw ring for each thread count of the curve, measured before its lockstep point.
+  for (const n of [...new Set(cases.filter((c) => c.scenario === 'bench-steps').map((c) => c.threads))]) {
+    let ring: Awaited<ReturnType<typeof rawRing>> | null = null;
+    bench.add(rawRingName(n), async () => ({ overriddenDuration: (await ring!.sample()) / 1000 }), {
+      async beforeAll() {
+        ring = await rawRing(n, o.quick ? 100 : 250);
+      },
+      async afterAll() {
+        await ring?.stop();
+        ring = null;
+      },
+    });
   }
   const iterations = o.quick ? 30 : 100;
   const sessions = new BenchSessions();
