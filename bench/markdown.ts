@@ -15,6 +15,7 @@ import { fmt } from './stats.js';
 import { stressSampling } from './stress.js';
 import { detectionCell, rateText, type SuiteReport } from './suite.js';
 import { tsyncCaseName } from './tsync.js';
+import { breakdownName, TSYNC_BREAKDOWN_GROUP, TSYNC_WHOLE } from './tsync-breakdown.js';
 import type { BenchResult, DetectionResult } from './types.js';
 
 const GROUP_TITLES: Record<string, string> = {
@@ -24,6 +25,7 @@ const GROUP_TITLES: Record<string, string> = {
   [ITERATION_GROUP]: 'Where a parallel stress iteration spends its time',
   [CONTROLLED_GROUP]: 'Controlled mode: µs per scheduling step, beside one raw futex wake',
   floor: 'Raw broadcast-ack floor',
+  [TSYNC_BREAKDOWN_GROUP]: 'One Landlock TSYNC call with 8 siblings, phase by phase',
   tsync: 'TSYNC latency by parked siblings',
   ...RCU_GROUP_TITLES,
 };
@@ -36,6 +38,8 @@ const GROUP_NOTES: Record<string, string> = {
     "Session.run's phases, per iteration on a warm pool, each beside the whole iteration (the ratio is its share): setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
   [CONTROLLED_GROUP]:
     'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of parked threads grows.',
+  [TSYNC_BREAKDOWN_GROUP]:
+    "Read from the trace of one call (the event rings' µs timestamps; the last of the iteration's calls, one call per sample), each phase beside the whole call (the ratio is its share): the caller queueing the task_works and waking each sibling, a sibling's wake (task_work_add to its first step of the work), prepare_creds, the two completions (all_prepared back to the caller, ready_to_commit out to the siblings), the commit, and all_finished back to the caller. Per-sibling phases are the median sibling, and the last one where the caller waits for it.",
   floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
   tsync: 'One `landlock_restrict_self(TSYNC)` (or libpsx broadcast, or seccomp TSYNC) call with N parked siblings, timed inside the caller; each sample is the median of 11 calls in one iteration. Landlock TSYNC is compared with the broadcast-ack floor for the same N.',
 };
@@ -146,6 +150,12 @@ function reading(r: SuiteReport): string[] {
     out.push(
       `- Against the broadcast-ack floor with the same number of threads, Landlock TSYNC costs between ${lo.ratio!.toFixed(1)}× (${lo.name.replace('Landlock TSYNC ', '')}) and ${hi.ratio!.toFixed(1)}× (${hi.name.replace('Landlock TSYNC ', '')}). It needs two wake-ups per sibling (the task_work, then \`ready_to_commit\`) plus the caller's two, where the floor needs one, and each of them goes through the runtime's park/unpark path.`,
     );
+  }
+  const call = get(breakdownName(TSYNC_WHOLE));
+  if (call) {
+    const parts = r.results.filter((x) => x.group === TSYNC_BREAKDOWN_GROUP && x.name !== call.name);
+    const top = [...parts].sort((a, b) => b.median - a.median).slice(0, 3);
+    out.push(`- In the trace of one TSYNC call with 8 siblings (${fmt(call.median)} µs at the median), the largest phases are ${top.map((x) => `${x.name.split(': ')[1]} (${fmt(x.median)} µs)`).join(', ')}.`);
   }
   const sec8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false }));
   const fa8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false, forceAdd: true }));

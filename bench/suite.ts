@@ -23,6 +23,7 @@ import { SRCU_READ_NAMES, addSrcuReadSide } from './srcu-read.js';
 import { results, round, type BenchError } from './stats.js';
 import { stressBench, stressCases } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
+import { breakdownBaselines, tsyncBreakdownBench, TSYNC_BREAKDOWN_GROUP } from './tsync-breakdown.js';
 import type { BenchOptions, BenchResult, DetectionResult } from './types.js';
 
 const TSYNC_SIBLINGS = BROADCAST_WAITERS;
@@ -142,6 +143,9 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
   const creds: CredCount[] = [];
   all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
+  log('tsync-breakdown: where one Landlock TSYNC call with 8 siblings spends its time, from its trace ...');
+  Object.assign(baselines, breakdownBaselines());
+  all.push(...results(TSYNC_BREAKDOWN_GROUP, await tsyncBreakdownBench(o), 'us', errors));
   log('srcu-sync: synchronize_srcu() latency by looping readers ...');
   all.push(...results('srcu-sync', await srcuSyncBench(o, o.quick ? QUICK_SRCU_READERS : SRCU_READERS), 'us', errors));
   log('rcu-tasks: synchronize_rcu_tasks() latency per design, idle tasks and busy readers ...');
