@@ -118,7 +118,7 @@ function reading(r: SuiteReport): string[] {
     const busy = get(handoffName('runtime', true));
     out.push(
       `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median (p99 ${fmt(park.p99)} µs against ${raw ? fmt(raw.p99) : '?'} µs)` +
-        (spin ? ` and ${(park.median / spin.median).toFixed(1)}× the raw spin ping-pong` : '') +
+        (spin ? ` and ${fmt(park.median / spin.median)}× the raw spin ping-pong (${fmt(spin.median)} µs)` : '') +
         (busy?.ratio !== undefined ? `; with one core busy, where it must not spin, ${busy.ratio.toFixed(2)}× the futex ping-pong under the same load (p99 ${fmt(busy.p99)} µs).` : '.'),
     );
   }

@@ -58,7 +58,7 @@ import {
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
 import { noteInEntry } from '../kernel/footprint.js';
-import { CORES, SpinPolicy, spinWhile } from '../kernel/sched.js';
+import { CORES, SPIN_US, SpinPolicy } from '../kernel/sched.js';
 import type { ControlledScheduler } from './types.js';
 
 /**
@@ -69,7 +69,9 @@ import type { ControlledScheduler } from './types.js';
  * under the random strategy (a switch at most steps) several spinners took
  * the cores the chosen task needed to wake up.
  */
-const batonPolicy = new SpinPolicy();
+// The baton comes back after the others' steps, not after one wake: any win
+// within the window is worth it, so only a spin that runs out backs off.
+const batonPolicy = new SpinPolicy(SPIN_US);
 
 /**
  * Tasks that can run: TASK_RUNNING, or preempted at a yield point whatever
@@ -286,10 +288,7 @@ export function handoff(k: Kernel, next: number): void {
 export function waitBaton(k: Kernel): void {
   const i32 = k.i32;
   const pw = k.curBase + T_PARK;
-  if (Atomics.load(i32, pw) === 0 && Atomics.load(i32, kSpinners) + 2 <= CORES && batonPolicy.mayTry()) {
-    if (spinWhile(i32, pw)) batonPolicy.won();
-    else batonPolicy.lost();
-  }
+  if (Atomics.load(i32, pw) === 0 && Atomics.load(i32, kSpinners) + 2 <= CORES) batonPolicy.spin(i32, pw);
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
   k.checkAbort();
 }

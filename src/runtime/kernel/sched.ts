@@ -77,37 +77,47 @@ const MAX_SPIN_SKIP = 64;
 
 /**
  * What a thread has learnt from its own spins. A spin that runs out (the
- * waker did not come within SPIN_US) means the cores are busier than the
- * counters show, or the wait is long: skip the next spins, twice as many
- * after each failure; one spin that wins resets it. Failed spins are then
- * at most one park in MAX_SPIN_SKIP under steady load.
+ * waker did not come within SPIN_US), or that wins only after `slowUs` (the
+ * waker got a core late: other work shares the cores, and the spin itself
+ * may have been what kept the waker off), means the cores are busier than
+ * the counters show: skip the next spins, twice as many after each such
+ * spin; one quick win resets it. Wasted spins are then at most one park in
+ * MAX_SPIN_SKIP under steady load.
  */
 export class SpinPolicy {
   private skip = 0;
   private backoff = 0;
-  /** May this park spin (not inside the backoff of earlier failures)? */
-  mayTry(): boolean {
-    if (this.skip === 0) return true;
-    this.skip--;
-    return false;
-  }
-  won(): void {
-    this.backoff = 0;
-  }
-  lost(): void {
-    this.backoff = Math.min(MAX_SPIN_SKIP, Math.max(1, this.backoff * 2));
-    this.skip = this.backoff;
+  constructor(private readonly slowUs = SPIN_US / 2) {}
+
+  /**
+   * Spin on word `w` while it holds `idle` (0: a park word), unless inside
+   * the backoff of earlier spins; true if it changed meanwhile (no need to
+   * block). The caller has checked that the state lets spinning win.
+   */
+  spin(i32: Int32Array, w: number, idle = 0): boolean {
+    if (this.skip > 0) {
+      this.skip--;
+      return false;
+    }
+    const us = spinWhile(i32, w, idle);
+    if (us >= 0 && us <= this.slowUs) this.backoff = 0;
+    else {
+      this.backoff = Math.min(MAX_SPIN_SKIP, Math.max(1, this.backoff * 2));
+      this.skip = this.backoff;
+    }
+    return us >= 0;
   }
 }
 
 /**
- * Spin until word `w` is no longer `idle` (0: a park word), for at most
- * SPIN_US; true if it changed. Counted in kSpinners meanwhile, so that no
- * more threads spin than there are cores to spare.
+ * Spin until word `w` no longer holds `idle`, for at most SPIN_US; the µs
+ * it took if it changed, -1 if not. Counted in kSpinners meanwhile, so that
+ * no more threads spin than there are cores to spare.
  */
-export function spinWhile(i32: Int32Array, w: number, idle = 0): boolean {
+export function spinWhile(i32: Int32Array, w: number, idle = 0): number {
   Atomics.add(i32, kSpinners, 1); // lockstep-internal
   const t0 = performance.now();
+  let t = t0;
   let won = false;
   // The clock costs ~50 ns, one load ~8: read the clock every 64 loads.
   for (;;) {
@@ -117,10 +127,11 @@ export function spinWhile(i32: Int32Array, w: number, idle = 0): boolean {
         break;
       }
     }
-    if (won || performance.now() - t0 > SPIN_US / 1000) break;
+    t = performance.now();
+    if (won || t - t0 > SPIN_US / 1000) break;
   }
   Atomics.sub(i32, kSpinners, 1); // lockstep-internal
-  return won;
+  return won ? (t - t0) * 1000 : -1;
 }
 
 /**
@@ -221,13 +232,7 @@ function park(k: Kernel, pw: number): void {
   // Spin only if somebody runs who can wake us, and every runnable task,
   // every spinner and we ourselves still fit on the cores.
   const running = Atomics.load(i32, kNrRunning); // lockstep-internal
-  if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && parkPolicy.mayTry()) { // lockstep-internal
-    if (spinWhile(i32, pw)) {
-      parkPolicy.won();
-      return;
-    }
-    parkPolicy.lost();
-  }
+  if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && parkPolicy.spin(i32, pw)) return; // lockstep-internal
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
 }
 
