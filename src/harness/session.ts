@@ -51,6 +51,7 @@ import {
   kSchedPreemptions,
   kSchedStep,
   kSeq,
+  kSpinners,
   kStrategy,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
@@ -386,6 +387,9 @@ export class Session {
     if (Atomics.load(i32, kBusy) > 0) {
       await pool.replace(pool.busy());
       Atomics.store(i32, kBusy, 0);
+      // A terminated worker may have died inside a spin, counted in
+      // kSpinners for good (sched.ts): start the count afresh.
+      Atomics.store(i32, kSpinners, 0);
     }
   }
 }
