@@ -8,14 +8,14 @@
  * than drawn and made up half of a parallel iteration's time (issue 16).
  * Each thread measures that overshoot once and subtracts it. A delay shorter
  * than the overshoot cannot block for its length: it blocks (giving the CPU
- * away, which is what a sleep does to the other tasks) only when a task is
- * waiting for a core (kNrRunning > cores); otherwise every runnable task has
- * a core of its own, nobody can use ours, and the thread spins for the
- * delay instead. A yield is the kernel's sched_yield(): a switch when
+ * away, which is what a sleep does to the other tasks) when a task is
+ * waiting for a core (kNrRunning > cores) or the machine is loaded;
+ * otherwise every runnable task has a core of its own, nobody can use ours,
+ * and the thread spins for the delay instead. A yield is the kernel's sched_yield(): a switch when
  * another task waits for the CPU, a return at once when none does.
  */
 import { kNrRunning } from '../kernel/layout.js';
-import { CORES } from '../kernel/sched.js';
+import { CORES, machineBusy } from '../kernel/sched.js';
 
 const word = new Int32Array(new SharedArrayBuffer(4));
 
@@ -41,9 +41,14 @@ function overshoot(): number {
   return overshootUs;
 }
 
-/** Somebody waits for a core: blocking hands ours over. */
+/**
+ * Somebody waits for a core: blocking hands ours over. Other processes
+ * count too (sched.ts machineBusy): on a loaded machine a thread that spins
+ * through its delay spends its share of the CPU and is descheduled for a
+ * time slice later, longer than the delay it was asked for.
+ */
 function cpuWanted(i32: Int32Array): boolean {
-  return Atomics.load(i32, kNrRunning) > CORES; // lockstep-internal
+  return Atomics.load(i32, kNrRunning) > CORES || machineBusy(); // lockstep-internal
 }
 
 function spinUs(us: number): void {

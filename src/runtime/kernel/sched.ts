@@ -89,7 +89,7 @@ let busy = false;
  * up to 2.9×). Our own runnable threads count in the average too, hence
  * the one thread of slack (a ping-pong pair alone makes it 2).
  */
-function machineBusy(): boolean {
+export function machineBusy(): boolean {
   const now = performance.now();
   if (now - loadCheckedAt > LOAD_CHECK_MS) {
     loadCheckedAt = now;
