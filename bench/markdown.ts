@@ -8,23 +8,38 @@
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from './atomics.js';
 import { DETECTION_STRATEGIES, detectionName, PLANTED_BUGS } from './detection.js';
 import { ATOMICS_NOTE, RCU_GROUP_TITLES, rcuGroupExtras, rcuGroupNote, rcuReading } from './markdown-rcu.js';
+import { CONTROLLED_GROUP, RAW_SPIN_HANDOFF, RAW_WAKE } from './controlled.js';
+import { handoffName } from './handoff.js';
+import { ITERATION_GROUP } from './iteration.js';
 import { fmt } from './stats.js';
 import { stressSampling } from './stress.js';
 import { detectionCell, rateText, type SuiteReport } from './suite.js';
 import { tsyncCaseName } from './tsync.js';
+import { breakdownName, TSYNC_BREAKDOWN_GROUP, TSYNC_WHOLE } from './tsync-breakdown.js';
 import type { BenchResult, DetectionResult } from './types.js';
 
 const GROUP_TITLES: Record<string, string> = {
   [ATOMICS_GROUP]: 'Per-operation costs: bare Atomics.add and the SRCU read side',
   handoff: 'Handoff: one round trip between the main thread and a worker',
   stress: 'Stress iterations/s (parallel) and schedules/s (controlled), per scenario',
+  [ITERATION_GROUP]: 'Where a parallel stress iteration spends its time',
+  [CONTROLLED_GROUP]: 'Controlled mode: µs per scheduling step, beside one raw futex wake',
   floor: 'Raw broadcast-ack floor',
+  [TSYNC_BREAKDOWN_GROUP]: 'One Landlock TSYNC call with 8 siblings, phase by phase',
   tsync: 'TSYNC latency by parked siblings',
   ...RCU_GROUP_TITLES,
 };
 
 const GROUP_NOTES: Record<string, string> = {
   [ATOMICS_GROUP]: ATOMICS_NOTE,
+  handoff:
+    'Each sample is one round trip. The runtime spins before it parks only where spinning can win (a task that can wake it is on a CPU, and every runnable task, spinner and itself fit on the cores) and backs off after spins that ran out; the last two rows repeat the futex baseline and the runtime with one core taken by a spinning thread, where spinning cannot win.',
+  [ITERATION_GROUP]:
+    "Session.run's phases, per iteration on a warm pool, each beside the whole iteration (the ratio is its share): setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
+  [CONTROLLED_GROUP]:
+    'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of parked threads grows.',
+  [TSYNC_BREAKDOWN_GROUP]:
+    "Read from the trace of one call (the event rings' µs timestamps; the last of the iteration's calls, one call per sample), each phase beside the whole call (the ratio is its share): the caller queueing the task_works and waking each sibling, a sibling's wake (task_work_add to its first step of the work), prepare_creds, the two completions (all_prepared back to the caller, ready_to_commit out to the siblings), the commit, and all_finished back to the caller. Per-sibling phases are the median sibling, and the last one where the caller waits for it.",
   floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
   tsync: 'One `landlock_restrict_self(TSYNC)` (or libpsx broadcast, or seccomp TSYNC) call with N parked siblings, timed inside the caller; each sample is the median of 11 calls in one iteration. Landlock TSYNC is compared with the broadcast-ack floor for the same N.',
 };
@@ -97,15 +112,36 @@ function reading(r: SuiteReport): string[] {
   if (add && raw) {
     out.push(`- One bare \`Atomics.add\` costs ${fmt(add.median)} ns; one futex round trip (${fmt(raw.median)} µs) costs as much as ${Math.round((raw.median * 1000) / add.median).toLocaleString('en')} of them. A read-side primitive that stays on atomics is in the first range; one that parks is in the second.`);
   }
-  const park = get('runtime park/unpark (completion ping-pong)');
+  const park = get(handoffName('runtime'));
+  const spin = get(handoffName('spin'));
   if (park?.ratio !== undefined) {
-    const how =
-      park.ratio < 1
-        ? 'it spins briefly before it parks (two threads on two cores), so its median beats the futex path'
-        : 'it spins briefly before it parks, which pays off only while the two threads have a core each, and in this run it did not (see the load average above)';
+    const busy = get(handoffName('runtime', true));
     out.push(
-      `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median: ${how}; its p99 is ${fmt(park.p99)} µs. With more runnable threads than cores the spin budget drops to almost nothing (32 loads instead of 4,000): there, pure spinning fell as low as 73 round trips/s on 2 cores (docs/PLATFORM.md §2).`,
+      `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median (p99 ${fmt(park.p99)} µs against ${raw ? fmt(raw.p99) : '?'} µs)` +
+        (spin ? ` and ${fmt(park.median / spin.median)}× the raw spin ping-pong (${fmt(spin.median)} µs)` : '') +
+        (busy?.ratio !== undefined ? `; with one core busy, where it must not spin, ${busy.ratio.toFixed(2)}× the futex ping-pong under the same load (p99 ${fmt(busy.p99)} µs).` : '.'),
     );
+  }
+  const wake = get(RAW_WAKE);
+  const steps = r.results.filter((x) => x.group === CONTROLLED_GROUP && x.name.startsWith('µs per controlled step'));
+  if (wake && steps.length) {
+    const tw = steps.filter((x) => x.name.includes('tw-barrier'));
+    const spinHandoff = get(RAW_SPIN_HANDOFF);
+    out.push(
+      `- A controlled step costs ${tw.map((x) => `${fmt(x.median)} µs under ${x.name.split(' ').pop()} (${x.ratio?.toFixed(2)}× one raw futex wake, ${x.opsPerSec.toFixed(0)} steps/s)`).join(' and ')} on tw-barrier with 4 threads; one raw futex wake costs ${fmt(wake.median)} µs and one raw spin handoff ${spinHandoff ? fmt(spinHandoff.median) : '?'} µs in the same run.`,
+    );
+    const curve = steps.filter((x) => x.name.includes('bench-steps')).map((x) => ({ n: Number(/(\d+) threads/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
+    if (curve.length > 1) {
+      const lo = curve[0]!;
+      const hi = curve[curve.length - 1]!;
+      out.push(`- By thread count (every thread the same 20 yield points, random): ${curve.map((c) => `${fmt(c.x.median)} µs at ${c.n}`).join(', ')}; ${hi.n} threads cost ${(hi.x.median / lo.x.median).toFixed(2)}× ${lo.n} per step.`);
+    }
+  }
+  const parts = r.results.filter((x) => x.group === ITERATION_GROUP && !x.name.endsWith('whole iteration') && !x.name.includes('spawn'));
+  const whole = r.results.find((x) => x.group === ITERATION_GROUP && x.name.endsWith('whole iteration'));
+  if (parts.length && whole) {
+    const big = parts.reduce((a, b) => (a.median >= b.median ? a : b));
+    out.push(`- A parallel iteration of ${whole.name.split(':')[0]} takes ${fmt(whole.median)} µs (${whole.opsPerSec.toFixed(0)} it/s); its largest part is ${big.name.split(': ')[1]}, ${fmt(big.median)} µs (${((big.median / whole.median) * 100).toFixed(0)} %).`);
   }
   const floorRatios = r.results.filter((x) => x.group === 'tsync' && /^Landlock TSYNC \d+ siblings$/.test(x.name) && x.ratio !== undefined);
   if (floorRatios.length) {
@@ -114,6 +150,12 @@ function reading(r: SuiteReport): string[] {
     out.push(
       `- Against the broadcast-ack floor with the same number of threads, Landlock TSYNC costs between ${lo.ratio!.toFixed(1)}× (${lo.name.replace('Landlock TSYNC ', '')}) and ${hi.ratio!.toFixed(1)}× (${hi.name.replace('Landlock TSYNC ', '')}). It needs two wake-ups per sibling (the task_work, then \`ready_to_commit\`) plus the caller's two, where the floor needs one, and each of them goes through the runtime's park/unpark path.`,
     );
+  }
+  const call = get(breakdownName(TSYNC_WHOLE));
+  if (call) {
+    const parts = r.results.filter((x) => x.group === TSYNC_BREAKDOWN_GROUP && x.name !== call.name);
+    const top = [...parts].sort((a, b) => b.median - a.median).slice(0, 3);
+    out.push(`- In the trace of one TSYNC call with 8 siblings (${fmt(call.median)} µs at the median), the largest phases are ${top.map((x) => `${x.name.split(': ')[1]} (${fmt(x.median)} µs)`).join(', ')}.`);
   }
   const sec8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false }));
   const fa8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false, forceAdd: true }));

@@ -40,6 +40,9 @@ export function stressCases(quick: boolean): StressCase[] {
   return [
     { scenario: 'tw-barrier', mode: 'parallel', strategy: 'none' },
     ...parallel.map((scenario) => ({ scenario, mode: 'parallel' as const, strategy: 'random' as const })),
+    // Issue 16's case, `stress --scenario landlock-multi-threaded --threads 4`, beside the same run without perturbation.
+    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'none' },
+    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'random' },
     ...controlled.flatMap((scenario) => [
       { scenario, mode: 'controlled' as const, strategy: 'random' as const },
       { scenario, mode: 'controlled' as const, strategy: 'pct' as const },

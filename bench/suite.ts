@@ -15,12 +15,15 @@ import { BROADCAST_WAITERS, broadcastAckName, broadcastBench } from './broadcast
 import { detectionBench, detectionPlan } from './detection.js';
 import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksBench, rcuTasksCases, SRCU_READERS, srcuSyncBench, srcuSyncName } from './gp-latency.js';
 import { gpRateBench, gpRateCases, gpRateName, RCUTORTURE_CONTEXT, type PublishedGpRate } from './gp-rate.js';
-import { handoffBench } from './handoff.js';
+import { CONTROLLED_GROUP, controlledBench, stepBaselines, stepCases } from './controlled.js';
+import { handoffBench, handoffName } from './handoff.js';
+import { ITERATION_CASE, ITERATION_GROUP, iterationBaselines, iterationBench } from './iteration.js';
 import { lineChart } from './plot.js';
 import { SRCU_READ_NAMES, addSrcuReadSide } from './srcu-read.js';
 import { results, round, type BenchError } from './stats.js';
 import { stressBench, stressCases } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
+import { breakdownBaselines, tsyncBreakdownBench, TSYNC_BREAKDOWN_GROUP } from './tsync-breakdown.js';
 import type { BenchOptions, BenchResult, DetectionResult } from './types.js';
 
 const TSYNC_SIBLINGS = BROADCAST_WAITERS;
@@ -31,8 +34,10 @@ export const SRCU_SYNC_BASELINE = 'raw Atomics.wait/notify ping-pong';
 /** Which baseline each figure is compared with (the stress group adds its own). */
 function fixedBaselines(): Record<string, string> {
   const b: Record<string, string> = {
-    'runtime park/unpark (completion ping-pong)': 'raw Atomics.wait/notify ping-pong',
-    'raw spin ping-pong': 'raw Atomics.wait/notify ping-pong',
+    [handoffName('runtime')]: handoffName('raw'),
+    [handoffName('spin')]: handoffName('raw'),
+    // The same pair with one core taken by a spinning thread: spinning cannot win there.
+    [handoffName('runtime', true)]: handoffName('raw', true),
   };
   for (const n of TSYNC_SIBLINGS) {
     // Each TSYNC point against the broadcast-ack floor with as many waiters as it has siblings.
@@ -126,11 +131,21 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   const stress = await stressBench(o, stressCases(o.quick));
   Object.assign(baselines, stress.baselines);
   all.push(...results('stress', stress.bench, 'ms', errors));
+  log(`iteration: where a parallel iteration of ${ITERATION_CASE.scenario} (${ITERATION_CASE.threads} threads) spends its time ...`);
+  Object.assign(baselines, iterationBaselines(ITERATION_CASE));
+  all.push(...results(ITERATION_GROUP, await iterationBench(o), 'us', errors));
+  log('controlled: µs per controlled scheduling step beside one raw futex wake, by strategy and thread count ...');
+  const steps = stepCases(o.quick);
+  Object.assign(baselines, stepBaselines(steps));
+  all.push(...results(CONTROLLED_GROUP, await controlledBench(o, steps), 'us', errors));
   log('floor: raw broadcast-ack to N waiters ...');
   all.push(...results('floor', await broadcastBench(o, o.quick ? QUICK_SIBLINGS : TSYNC_SIBLINGS), 'us', errors));
   log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
   const creds: CredCount[] = [];
   all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
+  log('tsync-breakdown: where one Landlock TSYNC call with 8 siblings spends its time, from its trace ...');
+  Object.assign(baselines, breakdownBaselines());
+  all.push(...results(TSYNC_BREAKDOWN_GROUP, await tsyncBreakdownBench(o), 'us', errors));
   log('srcu-sync: synchronize_srcu() latency by looping readers ...');
   all.push(...results('srcu-sync', await srcuSyncBench(o, o.quick ? QUICK_SRCU_READERS : SRCU_READERS), 'us', errors));
   log('rcu-tasks: synchronize_rcu_tasks() latency per design, idle tasks and busy readers ...');
@@ -185,6 +200,10 @@ export function rateText(x: BenchResult): string {
       return `${x.opsPerSec.toFixed(0)} GP/s`;
     case ATOMICS_GROUP:
       return `${(x.opsPerSec / 1e6).toFixed(1)} M ops/s`;
+    case CONTROLLED_GROUP:
+      return `${x.opsPerSec.toFixed(0)} steps/s`;
+    case ITERATION_GROUP:
+      return x.name.endsWith('whole iteration') ? `${x.opsPerSec.toFixed(0)} it/s` : '';
     default:
       return `${x.opsPerSec.toFixed(0)} rt/s`;
   }

@@ -15,6 +15,9 @@ import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksCases, rcuTasksName, src
 import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../bench/gp-rate.js';
 import { SRCU_READ_NAMES } from '../bench/srcu-read.js';
 import { SRCU_SYNC_BASELINE, type SuiteReport } from '../bench/suite.js';
+import { RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName, stepCaseName, stepCases } from '../bench/controlled.js';
+import { handoffName } from '../bench/handoff.js';
+import { breakdownName, TSYNC_WHOLE } from '../bench/tsync-breakdown.js';
 import { lockstep, withTimeout } from './helpers.js';
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -43,7 +46,23 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     }
   }
   const groups = new Set(rep.results.map((x) => x.group));
-  for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'floor', 'tsync', 'srcu-sync', 'rcu-tasks', 'gp-rate']) assert.ok(groups.has(g), `group ${g}`);
+  for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'iteration', 'controlled', 'floor', 'tsync', 'tsync-breakdown', 'srcu-sync', 'rcu-tasks', 'gp-rate']) assert.ok(groups.has(g), `group ${g}`);
+
+  // Issue 16's figures, each beside its baseline from the same run (no timing asserted).
+  const busy = rep.results.find((x) => x.name === handoffName('runtime', true));
+  assert.is(busy?.baseline, handoffName('raw', true), 'park/unpark with one core busy against the futex under the same load');
+  for (const c of stepCases(true)) {
+    const x = rep.results.find((y) => y.name === stepCaseName(c));
+    assert.ok(x, stepCaseName(c));
+    assert.is(x!.baseline, c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE, `${x!.name} baseline`);
+  }
+  assert.ok(rep.results.some((x) => x.name === RAW_SPIN_HANDOFF), 'raw spin handoff in the controlled group');
+  const phases = rep.results.filter((x) => x.group === 'iteration');
+  assert.ok(phases.length >= 7, 'iteration phases');
+  for (const x of phases) if (!x.name.endsWith('whole iteration')) assert.ok(x.baseline?.endsWith('whole iteration'), `${x.name} against the whole iteration`);
+  const call = rep.results.find((x) => x.name === breakdownName(TSYNC_WHOLE));
+  assert.ok(call, 'TSYNC breakdown: the whole call');
+  assert.ok(rep.results.filter((x) => x.group === 'tsync-breakdown').length >= 8, 'TSYNC breakdown phases');
 
   // Baselines, measured in the same run.
   const add = rep.results.find((x) => x.name === ATOMICS_ADD_BASELINE);

@@ -4,6 +4,7 @@
  * `spin`: busy Atomics.load on the same words (the spin floor).
  * `runtime`: a simulated task answering through lockstep's completions, i.e.
  * the full spin-then-park path with yield points and breadcrumbs.
+ * `hog`: no partner; spins on one core until stopped (a loaded machine).
  */
 import { workerData } from 'node:worker_threads';
 import { Kernel } from '../../src/runtime/kernel/kernel.js';
@@ -12,7 +13,7 @@ import { complete, waitForCompletion } from '../../src/runtime/kernel/sync/compl
 import type { LayoutConfig } from '../../src/runtime/kernel/layout.js';
 
 interface EchoData {
-  readonly kind: 'raw' | 'spin' | 'runtime';
+  readonly kind: 'raw' | 'spin' | 'runtime' | 'hog';
   readonly sab: SharedArrayBuffer;
   readonly layout?: LayoutConfig;
   readonly ping: number;
@@ -41,6 +42,9 @@ if (d.kind === 'raw') {
     if (Atomics.load(i32, d.stop) !== 0) break;
     Atomics.add(i32, d.pong, 1);
   }
+} else if (d.kind === 'hog') {
+  // Other work on the machine: keep one core busy until stopped.
+  while (Atomics.load(i32, d.stop) === 0);
 } else {
   const mem = new KernelMemory(d.sab, d.layout!);
   const k = new Kernel(mem, false);

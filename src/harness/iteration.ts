@@ -34,6 +34,7 @@ import {
   kIterState,
   kLiveTasks,
   kNextSlot,
+  kNrRunning,
   kProgramSteps,
   kSchedDecisions,
   kSchedHash,
@@ -107,8 +108,9 @@ export function beginIteration(hk: Kernel, shape: RunShape, p: IterationRequest)
   mem.resetIteration();
   i32[kIteration] = p.iteration;
   i32[kIterSeed] = p.iterSeed;
-  for (const w of [kSeq, kBusy, kLiveTasks, kAbort, kFailSet, kSchedStep, kSchedDecisions, kSchedPreemptions, kWaitTicket, kSchedOverflow, kIdleExecutors, kProgramSteps])
+  for (const w of [kSeq, kBusy, kLiveTasks, kAbort, kFailSet, kSchedStep, kSchedDecisions, kSchedPreemptions, kWaitTicket, kSchedOverflow, kIdleExecutors, kProgramSteps, kNrRunning])
     i32[w] = 0;
+  // kSpinners is not reset: every spin counts itself in and out (sched.ts), also an idle executor's between iterations.
   i32[kTasklistLock] = 0;
   i32[kTasklistLock + 1] = 0;
   i32[kSchedHash] = fnv1a('');

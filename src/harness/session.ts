@@ -15,7 +15,7 @@
  * points is replaced.
  */
 import type { Mode } from '../runtime/kernel/constants.js';
-import { FAIL_KIND_NAMES, FailKind, type FailKindName } from '../runtime/kernel/constants.js';
+import { Ev, FAIL_KIND_NAMES, FailKind, type FailKindName } from '../runtime/kernel/constants.js';
 import { KernelFailure } from '../runtime/kernel/errors.js';
 import { Kernel } from '../runtime/kernel/kernel.js';
 import { label, labelText } from '../runtime/kernel/labels.js';
@@ -51,12 +51,16 @@ import {
   kSchedPreemptions,
   kSchedStep,
   kSeq,
+  kSpinners,
   kStrategy,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
   SL_PREEMPT,
   SL_WHO,
+  EV_KIND,
+  EV_TIME,
   T_PARK,
+  T_RING_HEAD,
   type LayoutConfig,
 } from '../runtime/kernel/layout.js';
 import { KernelMemory } from '../runtime/kernel/memory.js';
@@ -117,8 +121,28 @@ export interface IterationResult {
   trace(): Trace;
 }
 
+/**
+ * Where an iteration's wall time goes, summed over the session's iterations
+ * (ms): `setup` (reset the memory, create init and the scenario's tasks),
+ * `start` (hand the first tasks to idle executors: one futex wake each),
+ * `run` (from then until the last task is done or a failure), `check` (the
+ * scenario's invariants), `teardown` (reaping, frees, the leak and poison
+ * scans). `spawn` is part of `run`: from the start to the last first task
+ * on its executor (its START event). bench/stress.ts reports it.
+ */
+export interface IterationCost {
+  iterations: number;
+  setup: number;
+  start: number;
+  spawn: number;
+  run: number;
+  check: number;
+  teardown: number;
+}
+
 export class Session {
   readonly mem: KernelMemory;
+  readonly cost: IterationCost = { iterations: 0, setup: 0, start: 0, spawn: 0, run: 0, check: 0, teardown: 0 };
   readonly hk: Kernel;
   readonly pool: ExecutorPool;
   private readonly shape: RunShape;
@@ -216,6 +240,7 @@ export class Session {
     this.loadReplay(req.replay);
     this.loadExplore(req.explore);
     let st;
+    const t0 = performance.now();
     try {
       st = beginIteration(hk, this.shape, req);
     } catch (e) {
@@ -224,16 +249,28 @@ export class Session {
     }
     // The first decision is the harness's: under exploration it opens the log's first entry.
     hk.fp = req.explore && req.mode === 'controlled' ? new Footprint() : null;
+    const t1 = performance.now();
     startIteration(hk, st, req.mode === 'controlled');
     hk.fp = null;
+    const t2 = performance.now();
     const outcome = await this.wait();
+    const t3 = performance.now();
+    const cost = this.cost;
+    cost.iterations++;
+    cost.setup += t1 - t0;
+    cost.start += t2 - t1;
+    cost.run += t3 - t2;
+    cost.spawn += lastStart(hk, st.pending, t1);
     let failure: Failure | null = null;
     let graph: WaitGraph | null = null;
     if (outcome === 'done' && Atomics.load(i32, kFailSet) === 0) {
       const bad = safeCheck(hk, this.shape, req.iteration);
+      const t4 = performance.now();
+      cost.check += t4 - t3;
       if (bad) failure = { kind: 'invariant', message: bad.message, spec: bad.spec, tid: 0, label: '' };
       else {
         const leak = teardownIteration(hk, st);
+        cost.teardown += performance.now() - t4;
         if (leak) failure = { kind: FAIL_KIND_NAMES[leak.kind] ?? 'crash', message: leak.message, spec: leak.spec, tid: 0, label: '' };
       }
     } else {
@@ -350,8 +387,27 @@ export class Session {
     if (Atomics.load(i32, kBusy) > 0) {
       await pool.replace(pool.busy());
       Atomics.store(i32, kBusy, 0);
+      // A terminated worker may have died inside a spin, counted in
+      // kSpinners for good (sched.ts): start the count afresh.
+      Atomics.store(i32, kSpinners, 0);
     }
   }
+}
+
+/**
+ * ms from `t` (a performance.now() of this thread) to the START event of the
+ * last of `slots` to start; a ring that wrapped no longer holds it (0 then).
+ */
+function lastStart(hk: Kernel, slots: readonly number[], t: number): number {
+  const { i32, L } = hk;
+  const tUs = (performance.timeOrigin + t - hk.mem.epoch) * 1000;
+  let last = tUs;
+  for (const s of slots) {
+    if (i32[hk.base(s) + T_RING_HEAD]! > L.config.ringEvents) continue;
+    const e = L.rings + s * L.ringStride;
+    if (i32[e + EV_KIND] === Ev.START) last = Math.max(last, i32[e + EV_TIME]!);
+  }
+  return (last - tUs) / 1000;
 }
 
 function safeCheck(hk: Kernel, shape: RunShape, j: number): { message: string; spec: string | null } | null {

@@ -24,6 +24,8 @@ import {
   kIdleExecutors,
   kIteration,
   kIterSeed,
+  kNrRunning,
+  kSpinners,
   kExplore,
   kExploreExitAtomic,
   kMode,
@@ -32,6 +34,7 @@ import {
   T_BODY,
   SIM_NR_CPUS,
   T_CPU,
+  T_PARK,
   T_TGID,
   X_BUSY,
   X_MAILBOX,
@@ -51,6 +54,7 @@ import { Sys } from './kernel/sys.js';
 import { userTick } from './kernel/tick.js';
 import { loadSubsystems } from './kernel/subsystem.js';
 import { doExit } from './kernel/task.js';
+import { CORES, markRunnable, markWaiting, SpinPolicy } from './kernel/sched.js';
 import { exitToUserMode } from './kernel/signal.js';
 
 export interface ExecutorArgs {
@@ -71,7 +75,7 @@ export interface ExecutorResult {
 const L_USER = label('user');
 const L_EXIT = label('sys_exit');
 
-const SPIN = 2000;
+const idlePolicy = new SpinPolicy();
 
 const scenarios = new Map<string, Scenario>();
 
@@ -117,7 +121,11 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
     let m = Atomics.load(i32, mb);
     if (m === EXEC_IDLE) {
       Atomics.add(i32, kIdleExecutors, 1);
-      for (let i = 0; i < SPIN && m === EXEC_IDLE; i++) m = Atomics.load(i32, mb);
+      // Spin for the next task only while a running task (which may clone)
+      // leaves a core to spare; between iterations nothing runs and the
+      // harness needs the cores to check, tear down and set up (sched.ts).
+      const running = Atomics.load(i32, kNrRunning);
+      if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && idlePolicy.spin(i32, mb, EXEC_IDLE)) m = Atomics.load(i32, mb);
       while (m === EXEC_IDLE) {
         Atomics.wait(i32, mb, EXEC_IDLE);
         m = Atomics.load(i32, mb);
@@ -177,6 +185,8 @@ function runTask(
   // happened to be idle: controlled replays stay exact); it migrates on
   // wake-up (sched.ts).
   k.tset(slot, T_CPU, slot % SIM_NR_CPUS);
+  // Parallel mode: the task is on a CPU now (kNrRunning, which decides spinning in sched.ts).
+  if (!k.controlled) markRunnable(i32, k.curBase + T_PARK);
   const ctx = makeContext(k, sc, args, slot, iterSeed, handlers);
   try {
     k.event(Ev.START, k.tget(slot, T_BODY));
@@ -213,6 +223,7 @@ function runTask(
     }
   } finally {
     k.wm = null;
+    if (!k.controlled) markWaiting(i32, k.curBase + T_PARK);
     k.cur = -1;
     k.perturber = null;
     k.chooseRng = null;

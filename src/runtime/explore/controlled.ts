@@ -39,6 +39,7 @@ import {
   kSchedOverflow,
   kSchedPreemptions,
   kSchedStep,
+  kSpinners,
   kStepLimit,
   SCHED_ENTRY_WORDS,
   SL_LABEL,
@@ -57,10 +58,20 @@ import {
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
 import { noteInEntry } from '../kernel/footprint.js';
+import { CORES, SPIN_US, SpinPolicy } from '../kernel/sched.js';
 import type { ControlledScheduler } from './types.js';
 
-
-const SPIN = 2000;
+/**
+ * Baton waits spin only where spinning can win: one task holds the baton
+ * and runs, so a spinner has a core of its own only while the holder, the
+ * other spinners and itself fit on the cores (with 2 cores: one spinner at
+ * a time). Before, every task that handed the baton on spun 2,000 loads, so
+ * under the random strategy (a switch at most steps) several spinners took
+ * the cores the chosen task needed to wake up.
+ */
+// The baton comes back after the others' steps, not after one wake: any win
+// within the window is worth it, so only a spin that runs out backs off.
+const batonPolicy = new SpinPolicy(SPIN_US);
 
 /**
  * Tasks that can run: TASK_RUNNING, or preempted at a yield point whatever
@@ -69,25 +80,34 @@ const SPIN = 2000;
  * the deciding task when it decides at a yield point.
  */
 function runnableSlots(k: Kernel, cur: number): number[] {
-  const n = Atomics.load(k.i32, kNextSlot);
+  // Raw loads of the task table, not k.tget: the scheduler's own reads are
+  // no accesses of the program (decide() suspends footprints for them), and
+  // this walk runs at every step over every slot, so it must stay cheap as
+  // the number of parked tasks grows.
+  const i32 = k.i32;
+  const n = Atomics.load(i32, kNextSlot);
+  const tw = k.L.taskWords;
   const out: number[] = [];
-  for (let s = 1; s < n; s++) {
+  for (let s = 1, b = k.L.tasks + tw; s < n; s++, b += tw) {
     // Not the link state: a thread that reaped itself in exit_notify() is
     // unlinked but still runs until do_task_dead().
-    if (k.tget(s, T_EXECUTOR) === 0) continue;
-    if (s === cur || k.tget(s, T_STATE) === TASK_RUNNING || k.tget(s, T_AT_YIELD) !== 0) out.push(s);
-    else if (k.tget(s, T_YIELDING) === YIELD_POLL && k.tget(s, T_STATE) !== TASK_DEAD) out.push(s);
+    if (Atomics.load(i32, b + T_EXECUTOR) === 0) continue;
+    const st = Atomics.load(i32, b + T_STATE);
+    if (s === cur || st === TASK_RUNNING || Atomics.load(i32, b + T_AT_YIELD) !== 0) out.push(s);
+    else if (Atomics.load(i32, b + T_YIELDING) === YIELD_POLL && st !== TASK_DEAD) out.push(s);
   }
   return out;
 }
 
 function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
-  const n = Atomics.load(k.i32, kNextSlot);
+  const i32 = k.i32;
+  const n = Atomics.load(i32, kNextSlot);
+  const tw = k.L.taskWords;
   const out: number[] = [];
-  for (let s = 1; s < n; s++) {
-    const st = k.tget(s, T_STATE);
-    if (st === TASK_RUNNING || st === TASK_DEAD || k.tget(s, T_EXECUTOR) === 0 || k.tget(s, T_AT_YIELD) !== 0) continue;
-    const y = k.tget(s, T_YIELDING);
+  for (let s = 1, b = k.L.tasks + tw; s < n; s++, b += tw) {
+    const st = Atomics.load(i32, b + T_STATE);
+    if (st === TASK_RUNNING || st === TASK_DEAD || Atomics.load(i32, b + T_EXECUTOR) === 0 || Atomics.load(i32, b + T_AT_YIELD) !== 0) continue;
+    const y = Atomics.load(i32, b + T_YIELDING);
     if (timedOnly && y !== YIELD_TIMED && y !== YIELD_POLL) continue;
     out.push(s);
   }
@@ -268,7 +288,7 @@ export function handoff(k: Kernel, next: number): void {
 export function waitBaton(k: Kernel): void {
   const i32 = k.i32;
   const pw = k.curBase + T_PARK;
-  for (let i = 0; i < SPIN && Atomics.load(i32, pw) === 0; i++);
+  if (Atomics.load(i32, pw) === 0 && Atomics.load(i32, kSpinners) + 2 <= CORES) batonPolicy.spin(i32, pw);
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
   k.checkAbort();
 }

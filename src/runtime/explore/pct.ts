@@ -78,9 +78,9 @@ export const pct: Strategy = {
         const rank = rankOf(k, prio);
         if (rank === 0) return;
         k.notePreempted(k.cur); // an involuntary switch (nivcsw)
-        if (prio < i32[kDepth]!) sleepUs(50 + rng.below(150));
-        else if (rank === 1) yieldCpu();
-        else sleepUs(10 * rank + rng.below(20));
+        if (prio < i32[kDepth]!) sleepUs(i32, 50 + rng.below(150));
+        else if (rank === 1) yieldCpu(i32);
+        else sleepUs(i32, 10 * rank + rng.below(20));
       },
     };
   },

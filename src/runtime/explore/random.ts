@@ -30,8 +30,8 @@ export const random: Strategy = {
         // Giving up the CPU here is a preemption, not a voluntary switch
         // (nivcsw; RCU Tasks must not take it as a quiescent state, R8).
         k.notePreempted(k.cur);
-        if (r < 8) yieldCpu();
-        else sleepUs(5 + rng.below(200));
+        if (r < 8) yieldCpu(k.i32);
+        else sleepUs(k.i32, 5 + rng.below(200));
       },
     };
   },

@@ -116,6 +116,13 @@ export const kProgramSteps = 69;
 /** Exploration: 1 when every task's exit is one unexplored step (scenario `explore.exit`, or --explore-exit). */
 export const kExploreExitAtomic = 70;
 /**
+ * Spin-or-park state (lockstep-internal; kernel/sched.ts, explore/controlled.ts):
+ * tasks not waiting (running, or woken and not yet back on a CPU: the kernel's
+ * nr_running), and threads spinning before they park. Word 32 was unused.
+ */
+export const kNrRunning = 71;
+export const kSpinners = 32;
+/**
  * Words from CORE_HEADER_WORDS on hold the kernel-wide state of subsystems: each
  * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */

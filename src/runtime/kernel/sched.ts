@@ -22,14 +22,20 @@
  * Atomics.wait cannot answer messages, so the watchdog reads breadcrumbs to
  * build the wait-for graph.
  *
- * Parallel mode parks on the task's own park word: spin briefly (cheap when
- * there are no more runnable threads than cores), then Atomics.wait. Never
- * spin unboundedly: with more threads than cores a spinning waiter steals
- * the CPU its waker needs (~100 handoffs/s measured with 4 runnable threads
- * on 2 cores; docs/ARCHITECTURE.md §5 has the table).
+ * Parallel mode parks on the task's own park word (1 while the task runs
+ * or has been woken, 0 while it waits): it spins only where spinning can
+ * win, then Atomics.wait. Spinning wins when the waker is on a CPU and the
+ * spinner has a core of its own; otherwise the spinner steals the core its
+ * waker needs (146 µs handoffs against a 10 µs futex, issue 16; ~100
+ * handoffs/s with 4 runnable threads on 2 cores, docs/ARCHITECTURE.md §5).
+ * So, as the kernel's optimistic spinning spins only while the lock owner
+ * runs, park() reads the state first: kNrRunning (tasks not waiting,
+ * counting the woken ones the OS has not run yet) and kSpinners. What the
+ * state cannot show (other processes on the cores) comes from the load
+ * average and from the thread's own failed spins (SpinPolicy).
  */
 import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, smpMbAfterSpinlock, storeOnce } from './access.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import {
   Ev,
   TASK_NORMAL,
@@ -38,7 +44,8 @@ import {
 } from './constants.js';
 import { bug } from './errors.js';
 import {
-  kLiveTasks,
+  kNrRunning,
+  kSpinners,
   kWaitTicket,
   SIM_NR_CPUS,
   T_CPU,
@@ -60,11 +67,115 @@ import {
 import type { Kernel } from './kernel.js';
 import { settleCurrent } from './weakhooks.js';
 
-const CORES = availableParallelism();
-/** Spin budget before parking when every runnable thread can have a core. */
-export const SPIN_UNDERSUBSCRIBED = 4000;
-/** Spin budget when threads outnumber cores: almost none. */
-export const SPIN_OVERSUBSCRIBED = 32;
+export const CORES = availableParallelism();
+/**
+ * Longest spin before parking, in µs: about one futex round trip on these
+ * machines, the most a spin can save (a longer spin only burns the core).
+ */
+export const SPIN_US = 15;
+/** After failed spins, skip spinning for 1, 2, 4 ... up to this many parks. */
+const MAX_SPIN_SKIP = 64;
+
+/** How often a thread re-reads the load average (ms). */
+const LOAD_CHECK_MS = 250;
+let loadCheckedAt = -Infinity;
+let busy = false;
+
+/**
+ * Other work keeps the cores busy: the 1-minute load average exceeds the
+ * cores by more than one thread. Then a spinner only burns its share of
+ * the CPU: the OS runs a thread that slept sooner than one that spun, so
+ * the futex wake comes faster than the spin wins (a pure-futex round trip
+ * measured 0.9–1.4× the raw ping-pong at load 15 on 2 cores, a spinning one
+ * up to 2.9×). Our own runnable threads count in the average too, hence
+ * the one thread of slack (a ping-pong pair alone makes it 2).
+ */
+export function machineBusy(): boolean {
+  const now = performance.now();
+  if (now - loadCheckedAt > LOAD_CHECK_MS) {
+    loadCheckedAt = now;
+    busy = loadavg()[0]! > CORES + 1;
+  }
+  return busy;
+}
+
+/**
+ * What a thread has learnt from its own spins. A spin that runs out (the
+ * waker did not come within SPIN_US), or that wins only after `slowUs` (the
+ * waker got a core late: other work shares the cores, and the spin itself
+ * may have been what kept the waker off), means the cores are busier than
+ * the counters show: skip the next spins, twice as many after each such
+ * spin; one quick win resets it. Wasted spins are then at most one park in
+ * MAX_SPIN_SKIP under steady load.
+ */
+export class SpinPolicy {
+  private skip = 0;
+  private backoff = 0;
+  constructor(private readonly slowUs = SPIN_US / 2) {}
+
+  /**
+   * Spin on word `w` while it holds `idle` (0: a park word), unless inside
+   * the backoff of earlier spins; true if it changed meanwhile (no need to
+   * block). The caller has checked that the state lets spinning win.
+   */
+  spin(i32: Int32Array, w: number, idle = 0): boolean {
+    if (machineBusy()) return false;
+    if (this.skip > 0) {
+      this.skip--;
+      return false;
+    }
+    const us = spinWhile(i32, w, idle);
+    if (us >= 0 && us <= this.slowUs) this.backoff = 0;
+    else {
+      this.backoff = Math.min(MAX_SPIN_SKIP, Math.max(1, this.backoff * 2));
+      this.skip = this.backoff;
+    }
+    return us >= 0;
+  }
+}
+
+/**
+ * Spin until word `w` no longer holds `idle`, for at most SPIN_US; the µs
+ * it took if it changed, -1 if not. Counted in kSpinners meanwhile, so that
+ * no more threads spin than there are cores to spare.
+ */
+export function spinWhile(i32: Int32Array, w: number, idle = 0): number {
+  Atomics.add(i32, kSpinners, 1); // lockstep-internal
+  const t0 = performance.now();
+  let t = t0;
+  let won = false;
+  // The clock costs ~50 ns, one load ~8: read the clock every 64 loads.
+  for (;;) {
+    for (let i = 0; i < 64; i++) {
+      if (Atomics.load(i32, w) !== idle) { // lockstep-internal
+        won = true;
+        break;
+      }
+    }
+    t = performance.now();
+    if (won || t - t0 > SPIN_US / 1000) break;
+  }
+  Atomics.sub(i32, kSpinners, 1); // lockstep-internal
+  return won ? (t - t0) * 1000 : -1;
+}
+
+/**
+ * Parallel mode's runnable count (kNrRunning): the task stops waiting (its
+ * park word goes 0 -> 1). The exchange makes exactly one of the racing
+ * parties (a waker, the task's own timeout or finishWait) count it back.
+ * A count that drifts (an abort wakes without counting; beginIteration
+ * resets it) only changes whether a later park spins, never correctness.
+ */
+export function markRunnable(i32: Int32Array, pw: number): void {
+  if (Atomics.exchange(i32, pw, 1) === 0) Atomics.add(i32, kNrRunning, 1); // lockstep-internal
+}
+
+/** The task starts waiting (park word 1 -> 0), or leaves the CPU for good. */
+export function markWaiting(i32: Int32Array, pw: number): void {
+  if (Atomics.exchange(i32, pw, 0) !== 0) Atomics.sub(i32, kNrRunning, 1); // lockstep-internal
+}
+
+const parkPolicy = new SpinPolicy();
 
 /** Publish the breadcrumb and enter sleep state `state` (set_current_state). */
 export function prepareToWait(
@@ -82,7 +193,7 @@ export function prepareToWait(
     // might_sleep(): sleeping with a spinlock held is a kernel bug.
     throw k.fail(bug(`BUG: sleeping function called from invalid context (tid ${k.curTid} holds a spinlock)`));
   }
-  if (!k.controlled) Atomics.store(i32, b + T_PARK, 0); // lockstep-internal
+  if (!k.controlled) markWaiting(i32, b + T_PARK);
   storeOnce(k, b + T_WAIT_KIND, kind);
   storeOnce(k, b + T_WAIT_LABEL, lbl);
   storeOnce(k, b + T_WAIT_AUX, aux);
@@ -104,6 +215,8 @@ export function finishWait(k: Kernel, waitersAddr: number): void {
   storeOnce(k, b + T_WAIT_OBJ, 0);
   storeOnce(k, b + T_WAIT_KIND, 0);
   Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal
+  // The condition held without a wake-up: the task counts itself runnable.
+  if (!k.controlled) markRunnable(i32, b + T_PARK);
   if (waitersAddr > 0) fetchAdd(k, waitersAddr, -1, Order.RELAXED);
 }
 
@@ -155,8 +268,11 @@ function blockedControlled(k: Kernel, lbl: number): void {
 
 function park(k: Kernel, pw: number): void {
   const i32 = k.i32;
-  const spin = Atomics.load(i32, kLiveTasks) <= CORES ? SPIN_UNDERSUBSCRIBED : SPIN_OVERSUBSCRIBED; // lockstep-internal
-  for (let i = 0; i < spin; i++) if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
+  if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
+  // Spin only if somebody runs who can wake us, and every runnable task,
+  // every spinner and we ourselves still fit on the cores.
+  const running = Atomics.load(i32, kNrRunning); // lockstep-internal
+  if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && parkPolicy.spin(i32, pw)) return; // lockstep-internal
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
 }
 
@@ -188,8 +304,10 @@ export function scheduleTimeout(k: Kernel, ms: number, lbl: number, poll = false
     const pw = b + T_PARK;
     if (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0, ms); // lockstep-internal: park
     if (Atomics.load(i32, pw) === 0) { // lockstep-internal
-      // Timed out, unless a waker wins the race to TASK_RUNNING first.
+      // Timed out, unless a waker wins the race to TASK_RUNNING first (then
+      // the waker counts the task runnable).
       woken = cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st;
+      if (!woken) markRunnable(i32, pw);
     }
   }
   Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal
@@ -215,7 +333,7 @@ export function tryToWakeUp(k: Kernel, slot: number, stateMask: number): boolean
   if ((st & stateMask) === 0) return false;
   if (cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st) return false;
   if (!k.controlled) {
-    Atomics.store(i32, b + T_PARK, 1); // lockstep-internal
+    markRunnable(i32, b + T_PARK);
     Atomics.notify(i32, b + T_PARK, 1);
   }
   return true;

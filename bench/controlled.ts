@@ -1,0 +1,200 @@
+/**
+ * Controlled mode's cost per scheduling step, beside what one step cannot
+ * beat: one raw futex wake (half a raw Atomics.wait/notify round trip) and
+ * one raw spin handoff (half a spin round trip), measured in the same Bench.
+ *
+ * A step is one decision of the controlled scheduler; its cost is the
+ * schedules' wall time divided by their decisions, on a warm pool (harness
+ * setup, check and teardown included, as a user running `stress --mode
+ * controlled` pays them). tw-barrier at 4 threads under random and PCT is the issue's case;
+ * bench-steps (every thread passes the same yield points) gives the curve
+ * by thread count, which should stay flat: waking the chosen task must not
+ * cost more because more tasks are parked.
+ */
+import { Worker } from 'node:worker_threads';
+import { Bench } from 'tinybench';
+import type { Session } from '../src/harness/session.js';
+import { PctSteps } from '../src/runtime/explore/pct-steps.js';
+import { deriveSeed } from '../src/runtime/kernel/prng.js';
+import { strategyByName } from '../src/runtime/explore/index.js';
+import type { Scenario } from '../src/runtime/kernel/scenario.js';
+import { builtinByName } from '../src/scenarios/index.js';
+import { rawPartner, type Partner } from './handoff.js';
+import { BenchSessions } from './sessions.js';
+import type { BenchOptions } from './types.js';
+
+export const CONTROLLED_GROUP = 'controlled';
+export const RAW_WAKE = 'one raw futex wake (half a wait/notify round trip)';
+export const RAW_SPIN_HANDOFF = 'one raw spin handoff (half a spin round trip)';
+const STEPS_URL = new URL('./scenarios/steps.js', import.meta.url).href;
+
+export interface StepCase {
+  /** A built-in scenario, or 'bench-steps' (bench/scenarios/steps.ts). */
+  readonly scenario: string;
+  readonly threads: number;
+  readonly strategy: 'random' | 'pct';
+}
+
+export function stepCaseName(c: StepCase): string {
+  return `µs per controlled step ${c.scenario} ${c.threads} threads ${c.strategy}`;
+}
+
+/** tw-barrier at 4 threads under both strategies, and the thread-count curve (4, 16 with --quick). */
+export function stepCases(quick: boolean): StepCase[] {
+  const curve = quick ? [4, 16] : [4, 16, 64, 128];
+  return [
+    { scenario: 'tw-barrier', threads: 4, strategy: 'random' },
+    { scenario: 'tw-barrier', threads: 4, strategy: 'pct' },
+    ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const })),
+  ];
+}
+
+/** The raw floor of the thread-count curve: one futex handoff to a random other thread among `n`, nothing else. */
+export function rawRingName(n: number): string {
+  return `raw random futex handoff among ${n} threads`;
+}
+
+/**
+ * tw-barrier's steps against one raw futex wake; each point of the curve
+ * against the raw random handoff among as many threads (what the platform
+ * itself charges for waking one of n threads); the floors against the wake.
+ */
+export function stepBaselines(cases: readonly StepCase[]): Record<string, string> {
+  const out: Record<string, string> = { [RAW_SPIN_HANDOFF]: RAW_WAKE };
+  for (const c of cases) {
+    out[stepCaseName(c)] = c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE;
+    if (c.scenario === 'bench-steps') out[rawRingName(c.threads)] = RAW_WAKE;
+  }
+  return out;
+}
+
+const RING = new URL('./workers/ring.js', import.meta.url);
+
+/** `n` raw threads handing one token to each other at random; returns µs per handoff over `ms`. */
+async function rawRing(n: number, ms: number): Promise<{ sample(): Promise<number>; stop(): Promise<void> }> {
+  const i32 = new Int32Array(new SharedArrayBuffer(4 * (n + 3)));
+  i32[1] = 0x2545f491;
+  const ws = Array.from({ length: n }, (_, id) => new Worker(RING, { workerData: { sab: i32.buffer, id, n } }));
+  await Promise.all(ws.map((w) => new Promise((r) => w.once('online', r))));
+  Atomics.store(i32, 3, 1);
+  Atomics.notify(i32, 3, 1);
+  await new Promise((r) => setTimeout(r, 100));
+  return {
+    async sample() {
+      const c0 = Atomics.load(i32, 2);
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, ms));
+      return ((performance.now() - t0) * 1000) / Math.max(1, Atomics.load(i32, 2) - c0);
+    },
+    async stop() {
+      Atomics.store(i32, 0, 1);
+      for (let i = 0; i < n; i++) {
+        Atomics.store(i32, 3 + i, 1);
+        Atomics.notify(i32, 3 + i);
+      }
+      await Promise.all(ws.map((w) => w.terminate()));
+    },
+  };
+}
+
+async function load(name: string): Promise<{ scenario: Scenario; url: string }> {
+  const url = name === 'bench-steps' ? STEPS_URL : builtinByName(name)?.url;
+  if (!url) throw new Error(`bench: no scenario ${name}`);
+  return { scenario: ((await import(url)) as { default: Scenario }).default, url };
+}
+
+/**
+ * One sample: `iterations` schedules on the case's warm session; the wall
+ * time of the batch over the decisions made in it (µs per step).
+ */
+async function usPerStep(c: StepCase, s: Session, pct: PctSteps, iterations: number, first: number): Promise<number> {
+  const strategy = strategyByName(c.strategy)!;
+  let steps = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const j = first + i;
+    const res = await s.run({ iteration: j, iterSeed: deriveSeed(1, j), mode: 'controlled', strategy, depth: 3, maxSteps: pct.current, perturbPermille: 0 });
+    if (res.failure) throw new Error(`${stepCaseName(c)}, iteration ${j}: the correct variant failed: ${res.failure.kind}: ${res.failure.message}`);
+    pct.observe(res.programSteps, false);
+    steps += res.steps;
+  }
+  return ((performance.now() - t0) * 1000) / Math.max(1, steps);
+}
+
+export async function controlledBench(o: BenchOptions, cases: readonly StepCase[]): Promise<Bench> {
+  const bench = new Bench({ name: CONTROLLED_GROUP, iterations: o.quick ? 3 : 7, time: 0, warmup: false, retainSamples: true });
+  // The floors: each partner lives only while its own task runs (a spinning
+  // partner left alive would take a core from everything measured after it).
+  const rounds = o.quick ? 2000 : 5000;
+  for (const [name, kind] of [[RAW_WAKE, 'raw'], [RAW_SPIN_HANDOFF, 'spin']] as const) {
+    let p: Partner | null = null;
+    bench.add(
+      name,
+      () => {
+        const t0 = performance.now();
+        for (let i = 0; i < rounds; i++) p!.roundTrip();
+        // Half a round trip: one wake (or one spin handoff) each way.
+        return { overriddenDuration: (performance.now() - t0) / rounds / 2 };
+      },
+      {
+        beforeAll() {
+          p = rawPartner(kind);
+          for (let i = 0; i < 200; i++) p.roundTrip();
+        },
+        async afterAll() {
+          await p?.close();
+          p = null;
+        },
+      },
+    );
+  }
+  // The raw ring for each thread count of the curve, measured before its lockstep point.
+  for (const n of [...new Set(cases.filter((c) => c.scenario === 'bench-steps').map((c) => c.threads))]) {
+    let ring: Awaited<ReturnType<typeof rawRing>> | null = null;
+    bench.add(rawRingName(n), async () => ({ overriddenDuration: (await ring!.sample()) / 1000 }), {
+      async beforeAll() {
+        ring = await rawRing(n, o.quick ? 100 : 250);
+      },
+      async afterAll() {
+        await ring?.stop();
+        ring = null;
+      },
+    });
+  }
+  const iterations = o.quick ? 30 : 100;
+  const sessions = new BenchSessions();
+  for (const c of cases) {
+    const sc = await load(c.scenario);
+    // Fewer schedules for the wide programs: a 128-thread schedule is ~4,700 steps.
+    const its = Math.max(4, Math.round((iterations * 4) / c.threads));
+    const pct = new PctSteps(null);
+    let first = 0;
+    const t = sessions.task(
+      () => ({
+        scenario: sc,
+        variant: sc.scenario.variants.find((v) => v.kind === 'correct')!,
+        threads: c.threads,
+        params: sc.scenario.params ?? {},
+        hangMs: 5000,
+        iterationTimeoutMs: 60_000,
+        stepLimit: 200_000,
+      }),
+      // The untimed first batch starts the workers and lets PCT learn k.
+      async (s) => {
+        await usPerStep(c, s, pct, 3, first);
+        first += 3;
+      },
+    );
+    bench.add(
+      stepCaseName(c),
+      async () => {
+        const us = await usPerStep(c, t.get(), pct, its, first);
+        first += its;
+        return { overriddenDuration: us / 1000 };
+      },
+      t.hooks,
+    );
+  }
+  await sessions.run(bench);
+  return bench;
+}
