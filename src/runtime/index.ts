@@ -115,4 +115,3 @@ export { registerTeardown } from './kernel/teardown.js';
 export { Sys } from './kernel/sys.js';
 export * as layout from './kernel/layout.js';
 export { CACHE } from './kernel/layout.js';
-export { fullBarrierOf } from './kernel/weakhooks.js';

@@ -10,7 +10,6 @@
 import { kAbort } from './layout.js';
 import type { Kernel } from './kernel.js';
 import { FailKind } from './constants.js';
-import { Fence } from '../memory/orders.js';
 import { KernelFailure } from './errors.js';
 
 /** Under exploration, these change views the footprint cannot name: dependent with every step. */
@@ -46,20 +45,3 @@ export function syncNewTask(k: Kernel, child: number): void {
   wm.syncFrom(child, k.cur);
 }
 
-/**
- * A full memory barrier executed by task `slot`'s CPU on its behalf: what a
- * grace period forces on every CPU that is not in a read-side critical
- * section (kernel/rcu/tree.c, synchronize_rcu(): "each CPU is guaranteed to
- * have executed a full memory barrier since the end of its last RCU
- * read-side critical section whose beginning preceded the call ... CPUs that
- * are offline, idle, or executing in user mode"). The caller is the grace
- * period; the fence is `slot`'s, so its earlier stores propagate to every
- * task. It changes every view: dependent with every load under exploration.
- */
-export function fullBarrierOf(k: Kernel, slot: number): void {
-  const wm = k.wm;
-  if (wm === null || Atomics.load(k.i32, kAbort) !== 0) return; // lockstep-internal
-  if (slot < 0 || slot >= wm.geometry.threads) return;
-  if (k.fp !== null) k.fp.note(VIEW_WORD, true);
-  wm.fence(slot, Fence.MB);
-}
