@@ -8,7 +8,8 @@
 //
 //   npm run build && node scripts/weak-shapes.mjs [--litmus DIR] [--random N] [--seed S] [--threads T]
 //
-// --litmus: the directory of the kernel's .litmus files (default ../shared/litmus/kernel next to the repository).
+// --litmus: the directory of the kernel's .litmus files (default $LINUX/tools/memory-model/litmus-tests, LINUX being
+//   a kernel tree; without either, the herd7 column shows '-').
 // --random N: also N random programs (default 0), each execution checked against the axioms
 //   (--threads T: up to T threads; --max-nodes M: skip a program whose search exceeds M nodes).
 // --skip-shapes: only the random campaign.
@@ -26,7 +27,7 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? def : process.argv[i + 1];
 };
-const litmus = arg('litmus', join(root, '..', 'shared', 'litmus', 'kernel'));
+const litmus = arg('litmus', join(process.env.LINUX ?? '', 'tools', 'memory-model', 'litmus-tests'));
 const matches = (o, ex) => {
   const m = new Map(o.split(' ').map((p) => p.split('=')));
   return Object.entries(ex).every(([k, v]) => m.get(k) === String(v));
