@@ -51,6 +51,7 @@ import {
   kSchedPreemptions,
   kSchedStep,
   kSeq,
+  kDelayWaiters,
   kSpinners,
   kStrategy,
   SCHED_ENTRY_WORDS,
@@ -77,6 +78,16 @@ import { Footprint } from '../runtime/kernel/footprint.js';
 import type { SeedLogSchedule } from './seedlog.js';
 
 const TICK_MS = 25;
+/**
+ * The first part of an iteration's wait blocks the harness thread in
+ * Atomics.wait: a short iteration's end then wakes it directly, where
+ * Atomics.waitAsync's wake goes through the event loop (a task posted to
+ * the main isolate, an epoll wake-up and a promise job: ~10 % of a
+ * landlock-multi-threaded parallel iteration, issue 16). Nothing the
+ * iteration needs runs on the event loop; a worker's error event waits
+ * this long at most.
+ */
+const SYNC_WAIT_MS = 2;
 /** A deadlock where every task is parked is declared after this much quiet. */
 const QUIET_MS = 60;
 /** How long aborted tasks get to unwind before their workers are replaced. */
@@ -337,6 +348,12 @@ export class Session {
     let last = -1;
     const start = performance.now();
     let since = start;
+    for (let left = SYNC_WAIT_MS; left > 0; left = SYNC_WAIT_MS - (performance.now() - start)) {
+      const st = Atomics.load(i32, kIterState);
+      if (st === IterState.DONE) return 'done';
+      if (st === IterState.FAILED) return 'failed';
+      Atomics.wait(i32, kIterState, st, left);
+    }
     for (;;) {
       const st = Atomics.load(i32, kIterState);
       if (st === IterState.DONE) return 'done';
@@ -387,9 +404,11 @@ export class Session {
     if (Atomics.load(i32, kBusy) > 0) {
       await pool.replace(pool.busy());
       Atomics.store(i32, kBusy, 0);
-      // A terminated worker may have died inside a spin, counted in
-      // kSpinners for good (sched.ts): start the count afresh.
+      // A terminated worker may have died inside a spin or a perturbation
+      // delay, counted in kSpinners or kDelayWaiters for good (sched.ts,
+      // explore/delay.ts): start the counts afresh.
       Atomics.store(i32, kSpinners, 0);
+      Atomics.store(i32, kDelayWaiters, 0);
     }
   }
 }

@@ -54,7 +54,7 @@ import { Sys } from './kernel/sys.js';
 import { userTick } from './kernel/tick.js';
 import { loadSubsystems } from './kernel/subsystem.js';
 import { doExit } from './kernel/task.js';
-import { CORES, markRunnable, markWaiting, SpinPolicy } from './kernel/sched.js';
+import { markRunnable, markWaiting, SpinPolicy } from './kernel/sched.js';
 import { exitToUserMode } from './kernel/signal.js';
 
 export interface ExecutorArgs {
@@ -125,7 +125,7 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
       // leaves a core to spare; between iterations nothing runs and the
       // harness needs the cores to check, tear down and set up (sched.ts).
       const running = Atomics.load(i32, kNrRunning);
-      if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && idlePolicy.spin(i32, mb, EXEC_IDLE)) m = Atomics.load(i32, mb);
+      if (running >= 1 && idlePolicy.spin(i32, mb, EXEC_IDLE, running + Atomics.load(i32, kSpinners) + 1)) m = Atomics.load(i32, mb);
       while (m === EXEC_IDLE) {
         Atomics.wait(i32, mb, EXEC_IDLE);
         m = Atomics.load(i32, mb);

@@ -19,7 +19,6 @@
  */
 import { FailKind, PF_EXITING, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
 import {
-  fnv1a,
   EX_CHOSEN,
   EX_DECIDER,
   EX_FLAGS,
@@ -58,7 +57,7 @@ import {
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
 import { noteInEntry } from '../kernel/footprint.js';
-import { CORES, SPIN_US, SpinPolicy } from '../kernel/sched.js';
+import { SPIN_US, SpinPolicy } from '../kernel/sched.js';
 import type { ControlledScheduler } from './types.js';
 
 /**
@@ -170,6 +169,25 @@ function closeEntry(k: Kernel, step: number, next: number, preempted: number): v
   if (preempted >= 0) noteInEntry(i32, L.exploreLog, L.config.exploreSteps, step, k.base(preempted) + T_NIVCSW, true);
 }
 
+/**
+ * The schedule hash's step: FNV-1a over who decided, where, and whom (a
+ * slot) or which value (-1 - c) it chose, four bytes a word. Integers, not a
+ * string per step: with 64 threads each worker's isolate runs this code
+ * only a few dozen times per schedule, too rarely to be optimized, and
+ * building the string cost ~3 µs of a ~80 µs step (issue 16).
+ */
+function hashStep(h: number, who: number, lbl: number, what: number): number {
+  return fnvWord(fnvWord(fnvWord(h, who), lbl), what);
+}
+
+function fnvWord(h: number, w: number): number {
+  for (let sh = 0; sh < 32; sh += 8) {
+    h ^= (w >>> sh) & 0xff;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
 function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
   const i32 = k.i32;
   const strategy = strategyOf(k);
@@ -226,7 +244,7 @@ function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
   }
   i32[kSchedDecisions]!++;
   // The hash covers who decided, where, and whom it chose: the event sequence.
-  i32[kSchedHash] = fnv1a(`${k.cur},${lbl},${next}`, i32[kSchedHash]!);
+  i32[kSchedHash] = hashStep(i32[kSchedHash]!, k.cur, lbl, next);
   if (cur >= 0 && next !== cur) {
     i32[kSchedPreemptions]!++;
     k.notePreempted(cur);
@@ -268,7 +286,7 @@ export function decideData(k: Kernel, n: number, lbl: number): number {
       i32[kSchedOverflow] = 1;
     }
     i32[kSchedDecisions]!++;
-    i32[kSchedHash] = fnv1a(`${k.cur},${lbl},=${c}`, i32[kSchedHash]!);
+    i32[kSchedHash] = hashStep(i32[kSchedHash]!, k.cur, lbl, -1 - c);
     return c;
   } finally {
     if (fp !== null) fp.suspended = false;
@@ -288,7 +306,7 @@ export function handoff(k: Kernel, next: number): void {
 export function waitBaton(k: Kernel): void {
   const i32 = k.i32;
   const pw = k.curBase + T_PARK;
-  if (Atomics.load(i32, pw) === 0 && Atomics.load(i32, kSpinners) + 2 <= CORES) batonPolicy.spin(i32, pw);
+  if (Atomics.load(i32, pw) === 0) batonPolicy.spin(i32, pw, 0, Atomics.load(i32, kSpinners) + 2);
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0);
   k.checkAbort();
 }

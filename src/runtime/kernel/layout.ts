@@ -123,10 +123,18 @@ export const kExploreExitAtomic = 70;
 export const kNrRunning = 71;
 export const kSpinners = 32;
 /**
+ * Parallel perturbation delays (lockstep-internal; explore/delay.ts): threads
+ * inside a delay's futex wait, and the word they wait on, bumped and notified
+ * when a task stops running (sched.ts markWaiting) while some wait: a yield
+ * ends when a core is free, a sleep when no other task can run.
+ */
+export const kDelayWaiters = 72;
+export const kDelayWake = 73;
+/**
  * Words from CORE_HEADER_WORDS on hold the kernel-wide state of subsystems: each
  * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */
-export const CORE_HEADER_WORDS = 72;
+export const CORE_HEADER_WORDS = 74;
 /** Simulated CPUs: fixed, so that per-CPU state and replays do not depend on the host. */
 export const SIM_NR_CPUS = 4;
 

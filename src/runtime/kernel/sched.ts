@@ -31,11 +31,12 @@
  * So, as the kernel's optimistic spinning spins only while the lock owner
  * runs, park() reads the state first: kNrRunning (tasks not waiting,
  * counting the woken ones the OS has not run yet) and kSpinners. What the
- * state cannot show (other processes on the cores) comes from the load
- * average and from the thread's own failed spins (SpinPolicy).
+ * state cannot show (other processes on the cores) comes from the kernel's
+ * count of runnable threads (cpuload.ts) and from the thread's own failed
+ * spins (SpinPolicy).
  */
 import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, smpMbAfterSpinlock, storeOnce } from './access.js';
-import { availableParallelism, loadavg } from 'node:os';
+import { CORES, coresFor } from './cpuload.js';
 import {
   Ev,
   TASK_NORMAL,
@@ -44,6 +45,8 @@ import {
 } from './constants.js';
 import { bug } from './errors.js';
 import {
+  kDelayWaiters,
+  kDelayWake,
   kNrRunning,
   kSpinners,
   kWaitTicket,
@@ -67,7 +70,7 @@ import {
 import type { Kernel } from './kernel.js';
 import { settleCurrent } from './weakhooks.js';
 
-export const CORES = availableParallelism();
+export { CORES };
 /**
  * Longest spin before parking, in µs: about one futex round trip on these
  * machines, the most a spin can save (a longer spin only burns the core).
@@ -75,29 +78,6 @@ export const CORES = availableParallelism();
 export const SPIN_US = 15;
 /** After failed spins, skip spinning for 1, 2, 4 ... up to this many parks. */
 const MAX_SPIN_SKIP = 64;
-
-/** How often a thread re-reads the load average (ms). */
-const LOAD_CHECK_MS = 250;
-let loadCheckedAt = -Infinity;
-let busy = false;
-
-/**
- * Other work keeps the cores busy: the 1-minute load average exceeds the
- * cores by more than one thread. Then a spinner only burns its share of
- * the CPU: the OS runs a thread that slept sooner than one that spun, so
- * the futex wake comes faster than the spin wins (a pure-futex round trip
- * measured 0.9–1.4× the raw ping-pong at load 15 on 2 cores, a spinning one
- * up to 2.9×). Our own runnable threads count in the average too, hence
- * the one thread of slack (a ping-pong pair alone makes it 2).
- */
-export function machineBusy(): boolean {
-  const now = performance.now();
-  if (now - loadCheckedAt > LOAD_CHECK_MS) {
-    loadCheckedAt = now;
-    busy = loadavg()[0]! > CORES + 1;
-  }
-  return busy;
-}
 
 /**
  * What a thread has learnt from its own spins. A spin that runs out (the
@@ -115,15 +95,17 @@ export class SpinPolicy {
 
   /**
    * Spin on word `w` while it holds `idle` (0: a park word), unless inside
-   * the backoff of earlier spins; true if it changed meanwhile (no need to
-   * block). The caller has checked that the state lets spinning win.
+   * the backoff of earlier spins or unless `ours` (this session's threads
+   * that want a core while we spin, ourselves and the other spinners
+   * included) and the machine's other runnable threads (cpuload.ts) do not
+   * fit on the cores; true if it changed meanwhile (no need to block).
    */
-  spin(i32: Int32Array, w: number, idle = 0): boolean {
-    if (machineBusy()) return false;
+  spin(i32: Int32Array, w: number, idle: number, ours: number): boolean {
     if (this.skip > 0) {
       this.skip--;
       return false;
     }
+    if (!coresFor(ours)) return false;
     const us = spinWhile(i32, w, idle);
     if (us >= 0 && us <= this.slowUs) this.backoff = 0;
     else {
@@ -170,9 +152,24 @@ export function markRunnable(i32: Int32Array, pw: number): void {
   if (Atomics.exchange(i32, pw, 1) === 0) Atomics.add(i32, kNrRunning, 1); // lockstep-internal
 }
 
-/** The task starts waiting (park word 1 -> 0), or leaves the CPU for good. */
+/**
+ * A task stopped running and `running` tasks remain (markWaiting):
+ * a core is free for a yielding thread, and a sleeping one may now be alone.
+ * Both re-check (explore/delay.ts); a sleep that is not over and not alone blocks again.
+ */
+function wakeDelayed(i32: Int32Array, running: number): void {
+  if (running <= CORES && Atomics.load(i32, kDelayWaiters) !== 0) { // lockstep-internal
+    Atomics.add(i32, kDelayWake, 1); // lockstep-internal
+    Atomics.notify(i32, kDelayWake); // lockstep-internal
+  }
+}
+
+/**
+ * The task starts waiting (park word 1 -> 0), or leaves the CPU for good; a
+ * perturbation delay waiting for a free core or for being alone re-checks.
+ */
 export function markWaiting(i32: Int32Array, pw: number): void {
-  if (Atomics.exchange(i32, pw, 0) !== 0) Atomics.sub(i32, kNrRunning, 1); // lockstep-internal
+  if (Atomics.exchange(i32, pw, 0) !== 0) wakeDelayed(i32, Atomics.sub(i32, kNrRunning, 1) - 1); // lockstep-internal
 }
 
 const parkPolicy = new SpinPolicy();
@@ -270,9 +267,9 @@ function park(k: Kernel, pw: number): void {
   const i32 = k.i32;
   if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
   // Spin only if somebody runs who can wake us, and every runnable task,
-  // every spinner and we ourselves still fit on the cores.
+  // every spinner, we ourselves and the machine's other work still fit on the cores.
   const running = Atomics.load(i32, kNrRunning); // lockstep-internal
-  if (running >= 1 && running + Atomics.load(i32, kSpinners) + 1 <= CORES && parkPolicy.spin(i32, pw)) return; // lockstep-internal
+  if (running >= 1 && parkPolicy.spin(i32, pw, 0, running + Atomics.load(i32, kSpinners) + 1)) return; // lockstep-internal
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
 }
 

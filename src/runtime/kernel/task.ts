@@ -55,6 +55,7 @@ import {
   T_CHILDREN,
   T_CRED,
   T_EXECUTOR,
+  T_PARK,
   T_EXIT_CODE,
   T_EXIT_STATE,
   T_FLAGS,
@@ -68,6 +69,7 @@ import {
   T_TID,
   X_MAILBOX,
 } from './layout.js';
+import { markRunnable } from './sched.js';
 import { lockSiglock, sighandOf, signalOf, threadsOf, unlockSiglock } from './signal.js';
 import { fatalSignalPending } from './sigpending.js';
 import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
@@ -260,6 +262,10 @@ export function wakeUpNewTask(k: Kernel, slot: number): void {
     if (Atomics.compareExchange(i32, mb, EXEC_IDLE, slot) !== EXEC_IDLE) continue; // lockstep-internal
     Atomics.store(i32, k.base(slot) + T_EXECUTOR, x + 1); // lockstep-internal
     storeOnce(k, k.base(slot) + T_STATE, TASK_RUNNING);
+    // Parallel mode: the child is runnable from now on (kNrRunning counts the
+    // woken tasks the OS has not run yet, sched.ts); its executor's own count
+    // when it starts the task then finds the park word set.
+    if (k.mode === 'parallel') markRunnable(i32, k.base(slot) + T_PARK);
     Atomics.notify(i32, mb, 1);
     return;
   }
