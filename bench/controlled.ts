@@ -8,8 +8,10 @@
  * setup, check and teardown included, as a user running `stress --mode
  * controlled` pays them). tw-barrier at 4 threads under random and PCT is the issue's case;
  * bench-steps (every thread passes the same yield points) gives the curve
- * by thread count, which should stay flat: waking the chosen task must not
- * cost more because more tasks are parked.
+ * by thread count; with `active` 4 it gives the step among 4 switching tasks
+ * beside 0, 12, 60 or 124 parked ones, timed over the active phase only
+ * (bench/scenarios/steps.ts): waking the chosen task must not cost more
+ * because more tasks are parked.
  */
 import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
@@ -20,6 +22,7 @@ import { strategyByName } from '../src/runtime/explore/index.js';
 import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { builtinByName } from '../src/scenarios/index.js';
 import { rawPartner, type Partner } from './handoff.js';
+import { PHASE_WORDS } from './scenarios/steps.js';
 import { BenchSessions } from './sessions.js';
 import type { BenchOptions } from './types.js';
 
@@ -33,9 +36,15 @@ export interface StepCase {
   readonly scenario: string;
   readonly threads: number;
   readonly strategy: 'random' | 'pct';
+  /** bench-steps only: this many tasks switch, the others stay parked; µs per step of the active phase. */
+  readonly active?: number;
 }
 
+/** Tasks that switch in the parked curve. */
+export const ACTIVE = 4;
+
 export function stepCaseName(c: StepCase): string {
+  if (c.active !== undefined) return `µs per controlled step, ${c.active} active among ${c.threads} threads (${c.threads - c.active} parked) ${c.strategy}`;
   return `µs per controlled step ${c.scenario} ${c.threads} threads ${c.strategy}`;
 }
 
@@ -46,6 +55,7 @@ export function stepCases(quick: boolean): StepCase[] {
     { scenario: 'tw-barrier', threads: 4, strategy: 'random' },
     { scenario: 'tw-barrier', threads: 4, strategy: 'pct' },
     ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const })),
+    ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const, active: ACTIVE })),
   ];
 }
 
@@ -61,7 +71,14 @@ export function rawRingName(n: number): string {
  */
 export function stepBaselines(cases: readonly StepCase[]): Record<string, string> {
   const out: Record<string, string> = { [RAW_SPIN_HANDOFF]: RAW_WAKE };
+  const activeOnly = cases.find((c) => c.active !== undefined && c.active === c.threads);
   for (const c of cases) {
+    if (c.active !== undefined) {
+      // The parked curve against its own first point (no task parked), which
+      // stands beside the raw ring among as many threads.
+      out[stepCaseName(c)] = activeOnly && c !== activeOnly ? stepCaseName(activeOnly) : rawRingName(c.threads);
+      continue;
+    }
     out[stepCaseName(c)] = c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE;
     if (c.scenario === 'bench-steps') out[rawRingName(c.threads)] = RAW_WAKE;
   }
@@ -110,14 +127,21 @@ async function load(name: string): Promise<{ scenario: Scenario; url: string }> 
 async function usPerStep(c: StepCase, s: Session, pct: PctSteps, iterations: number, first: number): Promise<number> {
   const strategy = strategyByName(c.strategy)!;
   let steps = 0;
+  let phaseUs = 0;
   const t0 = performance.now();
   for (let i = 0; i < iterations; i++) {
     const j = first + i;
     const res = await s.run({ iteration: j, iterSeed: deriveSeed(1, j), mode: 'controlled', strategy, depth: 3, maxSteps: pct.current, perturbPermille: 0 });
     if (res.failure) throw new Error(`${stepCaseName(c)}, iteration ${j}: the correct variant failed: ${res.failure.kind}: ${res.failure.message}`);
     pct.observe(res.programSteps, false);
-    steps += res.steps;
+    if (c.active === undefined) steps += res.steps;
+    else {
+      const [s0, s1, u0, u1] = PHASE_WORDS.map((w) => s.mem.i32[s.mem.L.scenario + s.cfg.scenario.scenario.sharedOffsets[w]!.at]!);
+      steps += s1! - s0!;
+      phaseUs += u1! - u0!;
+    }
   }
+  if (c.active !== undefined) return phaseUs / Math.max(1, steps);
   return ((performance.now() - t0) * 1000) / Math.max(1, steps);
 }
 
@@ -174,7 +198,7 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
         scenario: sc,
         variant: sc.scenario.variants.find((v) => v.kind === 'correct')!,
         threads: c.threads,
-        params: sc.scenario.params ?? {},
+        params: c.active === undefined ? sc.scenario.params ?? {} : { ...sc.scenario.params, active: c.active },
         hangMs: 5000,
         iterationTimeoutMs: 60_000,
         stepLimit: 200_000,

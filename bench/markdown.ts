@@ -37,7 +37,7 @@ const GROUP_NOTES: Record<string, string> = {
   [ITERATION_GROUP]:
     "Session.run's phases, per iteration on a warm pool, each beside the whole iteration (the ratio is its share): setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
   [CONTROLLED_GROUP]:
-    'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of parked threads grows.',
+    'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of threads grows (every thread switching, each its own isolate and caches); the `active among` rows run 4 switching threads beside 0, 12, 60 or 124 parked ones and time only that phase: the cost of a step as the number of parked threads grows.',
   [TSYNC_BREAKDOWN_GROUP]:
     "Read from the trace of one call (the event rings' µs timestamps; the last of the iteration's calls, one call per sample), each phase beside the whole call (the ratio is its share): the caller queueing the task_works and waking each sibling, a sibling's wake (task_work_add to its first step of the work), prepare_creds, the two completions (all_prepared back to the caller, ready_to_commit out to the siblings), the commit, and all_finished back to the caller. Per-sibling phases are the median sibling, and the last one where the caller waits for it.",
   floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
@@ -135,6 +135,12 @@ function reading(r: SuiteReport): string[] {
       const lo = curve[0]!;
       const hi = curve[curve.length - 1]!;
       out.push(`- By thread count (every thread the same 20 yield points, random): ${curve.map((c) => `${fmt(c.x.median)} µs at ${c.n}`).join(', ')}; ${hi.n} threads cost ${(hi.x.median / lo.x.median).toFixed(2)}× ${lo.n} per step.`);
+    }
+    const parked = steps.filter((x) => x.name.includes(' active among ')).map((x) => ({ n: Number(/\((\d+) parked\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
+    if (parked.length > 1) {
+      const lo = parked[0]!;
+      const hi = parked[parked.length - 1]!;
+      out.push(`- 4 threads switching beside parked ones: ${parked.map((c) => `${fmt(c.x.median)} µs with ${c.n} parked`).join(', ')}; ${hi.n} parked threads make a step ${(hi.x.median / lo.x.median).toFixed(2)}× the step with none.`);
     }
   }
   const parts = r.results.filter((x) => x.group === ITERATION_GROUP && !x.name.endsWith('whole iteration') && !x.name.includes('spawn'));

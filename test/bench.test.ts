@@ -54,7 +54,13 @@ test('bench --quick writes every result with its spread, ratio and the machine f
   for (const c of stepCases(true)) {
     const x = rep.results.find((y) => y.name === stepCaseName(c));
     assert.ok(x, stepCaseName(c));
-    assert.is(x!.baseline, c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE, `${x!.name} baseline`);
+    const want =
+      c.active !== undefined && c.active < c.threads
+        ? stepCaseName({ ...c, threads: c.active })
+        : c.scenario === 'bench-steps'
+          ? rawRingName(c.threads)
+          : RAW_WAKE;
+    assert.is(x!.baseline, want, `${x!.name} baseline`);
   }
   assert.ok(rep.results.some((x) => x.name === RAW_SPIN_HANDOFF), 'raw spin handoff in the controlled group');
   const phases = rep.results.filter((x) => x.group === 'iteration');
