@@ -12,7 +12,7 @@ import { CONTROLLED_GROUP, RAW_SPIN_HANDOFF, RAW_WAKE } from './controlled.js';
 import { handoffName } from './handoff.js';
 import { ITERATION_GROUP } from './iteration.js';
 import { fmt } from './stats.js';
-import { stressSampling } from './stress.js';
+import { LONG_ITERATIONS, stressSampling } from './stress.js';
 import { detectionCell, rateText, type SuiteReport } from './suite.js';
 import { tsyncCaseName } from './tsync.js';
 import { breakdownName, TSYNC_BREAKDOWN_GROUP, TSYNC_WHOLE } from './tsync-breakdown.js';
@@ -35,7 +35,7 @@ const GROUP_NOTES: Record<string, string> = {
   handoff:
     'Each sample is one round trip. The runtime spins before it parks only where spinning can win (a task that can wake it is on a CPU, and every runnable task, spinner and itself fit on the cores) and backs off after spins that ran out; the last two rows repeat the futex baseline and the runtime with one core taken by a spinning thread, where spinning cannot win.',
   [ITERATION_GROUP]:
-    "Session.run's phases, per iteration on a warm pool, each beside the whole iteration (the ratio is its share): setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
+    "Session.run's phases, per iteration on a warm pool (warmed by an untimed batch: each worker's isolate compiles lockstep's code on its own, and a fresh pool's first ~40 iterations take 2-10 ms each, which the stress rows above include), each beside the whole iteration (the ratio is its share), and the whole iteration beside the same scenario without perturbation on a second warm pool, batches alternating: setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
   [CONTROLLED_GROUP]:
     'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of threads grows (every thread switching, each its own isolate and caches); the `active among` rows run 4 switching threads beside 0, 12, 60 or 124 parked ones and time only that phase: the cost of a step as the number of parked threads grows.',
   [TSYNC_BREAKDOWN_GROUP]:
@@ -48,7 +48,7 @@ function stressNote(quick: boolean): string {
   const { samples, iterations } = stressSampling(quick);
   return [
     `${quick ? 'A subset of the built-in scenarios' : 'Every built-in scenario'} (correct variant, default thread count) in parallel mode with random perturbation delays (50 ‰ per yield point), and a few in controlled mode under random and PCT (depth 3).`,
-    `Each sample is one run of ${iterations} iterations on a fresh pool (${samples} samples per case); the time is per steady iteration, the first (which starts the pool) excluded.`,
+    `Each sample is one run of ${iterations} iterations${quick ? '' : ` (${LONG_ITERATIONS} for landlock-multi-threaded with 4 threads and controlled tw-barrier, issue 16's cases)`} on a fresh pool (${samples} samples per case); the time is per steady iteration, the first (which starts the pool) excluded, the warm-up of each worker's compiled code (2-10 ms an iteration for the first ~40) included.`,
     "Controlled mode runs one thread at a time and records every decision: schedules/s are compared with the same scenario's parallel iterations/s, and perturbation delays with none.",
   ].join(' ');
 }
@@ -144,10 +144,15 @@ function reading(r: SuiteReport): string[] {
     }
   }
   const parts = r.results.filter((x) => x.group === ITERATION_GROUP && !x.name.endsWith('whole iteration') && !x.name.includes('spawn'));
-  const whole = r.results.find((x) => x.group === ITERATION_GROUP && x.name.endsWith('whole iteration'));
+  const whole = r.results.find((x) => x.group === ITERATION_GROUP && x.name.endsWith('parallel random: whole iteration'));
+  const bare = r.results.find((x) => x.group === ITERATION_GROUP && x.name.endsWith('parallel none: whole iteration'));
   if (parts.length && whole) {
     const big = parts.reduce((a, b) => (a.median >= b.median ? a : b));
-    out.push(`- A parallel iteration of ${whole.name.split(':')[0]} takes ${fmt(whole.median)} µs (${whole.opsPerSec.toFixed(0)} it/s); its largest part is ${big.name.split(': ')[1]}, ${fmt(big.median)} µs (${((big.median / whole.median) * 100).toFixed(0)} %).`);
+    out.push(
+      `- A parallel iteration of ${whole.name.split(':')[0]} takes ${fmt(whole.median)} µs (${whole.opsPerSec.toFixed(0)} it/s) on a warm pool` +
+        (bare ? `, ${fmt(bare.median)} µs (${bare.opsPerSec.toFixed(0)} it/s) without perturbation` : '') +
+        `; its largest part is ${big.name.split(': ')[1]}, ${fmt(big.median)} µs (${((big.median / whole.median) * 100).toFixed(0)} %).`,
+    );
   }
   const floorRatios = r.results.filter((x) => x.group === 'tsync' && /^Landlock TSYNC \d+ siblings$/.test(x.name) && x.ratio !== undefined);
   if (floorRatios.length) {

@@ -22,7 +22,16 @@ export interface StressCase {
   readonly threads?: number;
   readonly mode: Mode;
   readonly strategy: 'none' | 'random' | 'pct';
+  /**
+   * Issue 16's cases: a longer run per sample (full sampling), so that the
+   * warm-up of a fresh pool (each worker's isolate compiles lockstep's code
+   * on its own: the first ~40 iterations take 2-10 ms each) weighs less.
+   */
+  readonly long?: boolean;
 }
+
+/** Iterations per sample of a `long` case with full sampling. */
+export const LONG_ITERATIONS = 1000;
 
 /** Scenarios of the quick subset: the runtime self-test, a checker self-test, one Landlock and one seccomp race. */
 const QUICK_SCENARIOS = ['tw-barrier', 'selftest-lost-update', 'landlock-multi-threaded', 'seccomp-clone-race'];
@@ -41,11 +50,11 @@ export function stressCases(quick: boolean): StressCase[] {
     { scenario: 'tw-barrier', mode: 'parallel', strategy: 'none' },
     ...parallel.map((scenario) => ({ scenario, mode: 'parallel' as const, strategy: 'random' as const })),
     // Issue 16's case, `stress --scenario landlock-multi-threaded --threads 4`, beside the same run without perturbation.
-    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'none' },
-    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'random' },
+    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'none', long: true },
+    { scenario: 'landlock-multi-threaded', threads: 4, mode: 'parallel', strategy: 'random', long: true },
     ...controlled.flatMap((scenario) => [
-      { scenario, mode: 'controlled' as const, strategy: 'random' as const },
-      { scenario, mode: 'controlled' as const, strategy: 'pct' as const },
+      { scenario, mode: 'controlled' as const, strategy: 'random' as const, long: scenario === 'tw-barrier' },
+      { scenario, mode: 'controlled' as const, strategy: 'pct' as const, long: scenario === 'tw-barrier' },
     ]),
   ];
 }
@@ -58,6 +67,7 @@ export interface ResolvedStressCase {
   readonly threads: number;
   readonly mode: Mode;
   readonly strategy: 'none' | 'random' | 'pct';
+  readonly long: boolean;
 }
 
 export function stressCaseName(c: { scenario: string; variant: string; threads: number; mode: string; strategy: string }): string {
@@ -71,7 +81,7 @@ export async function resolveStressCase(c: StressCase): Promise<ResolvedStressCa
   const variant = c.variant ? sc.variants.find((v) => v.name === c.variant) : sc.variants.find((v) => v.kind === 'correct');
   if (!variant) throw new Error(`bench: ${c.scenario} has no variant ${c.variant ?? '(correct)'}`);
   const threads = c.threads ?? sc.threads.default;
-  return { name: stressCaseName({ scenario: sc.name, variant: variant.name, threads, mode: c.mode, strategy: c.strategy }), scenario: sc, url: b.url, variant, threads, mode: c.mode, strategy: c.strategy };
+  return { name: stressCaseName({ scenario: sc.name, variant: variant.name, threads, mode: c.mode, strategy: c.strategy }), scenario: sc, url: b.url, variant, threads, mode: c.mode, strategy: c.strategy, long: c.long === true };
 }
 
 /**
@@ -112,7 +122,7 @@ export async function stressBench(o: BenchOptions, cases: readonly StressCase[])
         variant: r.variant,
         threads: r.threads,
         params: r.scenario.params ?? {},
-        iterations,
+        iterations: r.long && !o.quick ? LONG_ITERATIONS : iterations,
         seconds: null,
         seed: seed++,
         shard: null,
