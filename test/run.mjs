@@ -15,13 +15,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pattern = new RegExp(process.argv[2] ? `(${process.argv[2]}).*\\.test\\.js$` : '\\.test\\.js$', 'i');
 
-// Seconds per file, measured alone (2 cores); only used to balance the split.
+// Seconds per file, measured alone (2 cores); only used to balance the split
+// (the run prints its slowest files at the end, to keep these current).
 // A file missing here counts as DEFAULT_WEIGHT.
 const WEIGHTS = {
   'rcu.test.js': 110,
   'landlock.test.js': 76,
   'seccomp.test.js': 60,
-  'srcu-barriers.test.js': 30,
+  'srcu-barriers.test.js': 10,
   'bench.test.js': 47,
   'srcu.test.js': 42,
   'explore.test.js': 36,
@@ -86,14 +87,19 @@ function runShard(shard, index) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    // When each file starts (uvu prints its name first): per-file wall times for the table at the end.
+    const starts = [];
     child.stdout.on('data', (d) => {
+      for (const m of String(d).matchAll(/^(\S+\.test\.js)$/gm)) starts.push([m[1], Date.now()]);
       out += d;
       // One process streams as it goes; the others print when they end (no interleaved lines).
       if (index === 0) process.stdout.write(d);
     });
     child.on('close', (code, signal) => {
       if (index !== 0) process.stdout.write(`\n[process ${index + 1} of ${jobs}]\n${out}`);
-      resolve({ out, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - t0) / 1000 });
+      const end = Date.now();
+      const times = starts.map(([f, t], i) => [f, ((starts[i + 1]?.[1] ?? end) - t) / 1000]);
+      resolve({ out, code: code ?? (signal ? 1 : 0), seconds: (end - t0) / 1000, times });
     });
   });
 }
@@ -111,6 +117,8 @@ const results = await Promise.all(shards.map(runShard));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const slowest = results.flatMap((r) => r.times).sort((a, b) => b[1] - a[1]).slice(0, 10);
+process.stdout.write(`\nslowest files (s): ${slowest.map(([f, t]) => `${f} ${t.toFixed(1)}`).join(', ')}`);
 if (jobs > 1) results.forEach((r, i) => process.stdout.write(`\nprocess ${i + 1}: ${r.seconds.toFixed(1)} s, exit ${r.code}`));
 for (const { out, code } of results) {
   const total = /Total:\s+(\d+)/.exec(out);
