@@ -22,7 +22,7 @@ const WEIGHTS = {
   'rcu.test.js': 110,
   'landlock.test.js': 76,
   'seccomp.test.js': 60,
-  'srcu-barriers.test.js': 10,
+  'srcu-barriers.test.js': 25,
   'bench.test.js': 47,
   'srcu.test.js': 42,
   'explore.test.js': 36,
