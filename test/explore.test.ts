@@ -14,6 +14,16 @@ import { fixtureUrl, run, withTimeout } from './helpers.js';
 
 const independent = fixtureUrl('explore/independent');
 
+/**
+ * The watchdog's no-progress limit for these runs. In controlled mode a
+ * deadlock is reported at once (no runnable task) and a livelock by the
+ * step limit; the watchdog only catches a wall-clock stall, which here can
+ * only be the machine (a loaded or suspended test process), and one such
+ * spurious "hang" among thousands of schedules changed the counts and
+ * state sets compared below. 20 s, as srcu.test.ts uses.
+ */
+const STALL_MS = 20_000;
+
 function cfg(o: Partial<ExploreConfig> = {}): ExploreConfig {
   return { reduction: 'none', policy: 'pb', bound: null, iterative: false, exitAtomic: true, ...o };
 }
@@ -27,25 +37,25 @@ function binom(n: number, k: number): number {
 test('dfs without reduction: two threads of k steps give C(2k, k) schedules (a step: its start, then each store)', async () => {
   for (const stores of [1, 2, 3]) {
     const k = stores + 1;
-    const r = await run({ scenario: independent, mode: 'controlled', strategy: 'dfs', explore: cfg(), iterations: 10_000, params: { steps: stores }, timeoutMs: 60_000 });
+    const r = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg(), iterations: 10_000, params: { steps: stores }, timeoutMs: 60_000 });
     assert.is(r.summary.exploration!.schedules, binom(2 * k, k), `stores=${stores}`);
     assert.ok(r.summary.exploration!.complete && r.summary.exploration!.exhaustive);
     assert.is(r.summary.failures, 0);
   }
-  const three = await run({ scenario: independent, mode: 'controlled', strategy: 'dfs', explore: cfg(), iterations: 10_000, threads: 3, params: { steps: 1 }, timeoutMs: 60_000 });
+  const three = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg(), iterations: 10_000, threads: 3, params: { steps: 1 }, timeoutMs: 60_000 });
   assert.is(three.summary.exploration!.schedules, 90, '(3*2)! / (2!)^3');
 });
 
 test('dfs with DPOR: disjoint words explore one schedule; one shared word every order of the stores', async () => {
-  const d = await run({ scenario: independent, mode: 'controlled', strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3 } });
+  const d = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3 } });
   assert.is(d.summary.exploration!.schedules, 1);
   assert.ok(d.summary.exploration!.complete);
-  const s = await run({ scenario: independent, mode: 'controlled', strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3, word: 'shared' } });
+  const s = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3, word: 'shared' } });
   assert.is(s.summary.exploration!.schedules, binom(6, 3), 'the starts commute; the six stores do not');
 });
 
 test('a preemption bound of 0 runs each thread to its end: two schedules', async () => {
-  const r = await run({ scenario: independent, mode: 'controlled', strategy: 'dfs', explore: cfg({ bound: 0 }), iterations: 10_000, params: { steps: 3 } });
+  const r = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ bound: 0 }), iterations: 10_000, params: { steps: 3 } });
   assert.is(r.summary.exploration!.schedules, 2);
   assert.ok(r.summary.exploration!.complete && !r.summary.exploration!.exhaustive);
 });
@@ -60,7 +70,7 @@ test('reductions lose no behaviour: the final states of the selftests equal thos
   for (const c of cases) {
     const states: Record<string, string[]> = {};
     for (const reduction of ['none', 'sleep', 'dpor'] as const) {
-      const r = await run({ ...c, mode: 'controlled', strategy: 'dfs', explore: cfg({ reduction }), iterations: 20_000, hunt: false, timeoutMs: 120_000 });
+      const r = await run({ ...c, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction }), iterations: 20_000, hunt: false, timeoutMs: 120_000 });
       assert.ok(r.summary.exploration!.complete, `${c.scenario}/${c.variant} ${reduction}: complete`);
       states[reduction] = [...new Set(r.iterations.map((i) => i.finalState))].sort();
     }
@@ -77,7 +87,7 @@ test('dfs finds planted bugs at the minimal bound, and the seed log replays exac
       { scenario: 'selftest-abba', variant: 'abba', kind: 'deadlock' },
       { scenario: 'selftest-lost-update', variant: 'racy', kind: 'invariant' },
     ]) {
-      const r = await run({ ...c, mode: 'controlled', strategy: 'dfs', explore: cfg({ iterative: true, bound: 10, exitAtomic: false }), iterations: 20_000, stopOnFailure: true, logDir: dir });
+      const r = await run({ ...c, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ iterative: true, bound: 10, exitAtomic: false }), iterations: 20_000, stopOnFailure: true, logDir: dir });
       assert.is(r.failures.length, 1, c.scenario);
       assert.is(r.failures[0]!.kind, c.kind);
       assert.is(r.summary.exploration!.bound, 1, 'both need one preemption, and bound 0 was exhausted first');
@@ -92,10 +102,10 @@ test('dfs finds planted bugs at the minimal bound, and the seed log replays exac
 });
 
 test('PCT: a yield-spin handoff is not a livelock; a real livelock still is', async () => {
-  const ok = await run({ scenario: fixtureUrl('explore/yield-spin'), variant: 'handoff', mode: 'controlled', strategy: 'pct', iterations: 10_000, timeoutMs: 240_000 });
+  const ok = await run({ scenario: fixtureUrl('explore/yield-spin'), variant: 'handoff', mode: 'controlled', hangMs: STALL_MS, strategy: 'pct', iterations: 10_000, timeoutMs: 240_000 });
   assert.is(ok.summary.failures, 0, JSON.stringify(ok.summary.failureKinds));
   assert.is(ok.summary.iterations, 10_000);
-  const bad = await run({ scenario: fixtureUrl('explore/yield-spin'), variant: 'nobody-sets', mode: 'controlled', strategy: 'pct', iterations: 3, stepLimit: 5_000, hunt: false });
+  const bad = await run({ scenario: fixtureUrl('explore/yield-spin'), variant: 'nobody-sets', mode: 'controlled', hangMs: STALL_MS, strategy: 'pct', iterations: 3, stepLimit: 5_000, hunt: false });
   assert.is(bad.summary.failures, 3);
   assert.ok(bad.failures.every((f) => f.kind === 'hang' && /livelock/.test(f.message)));
 });

@@ -92,6 +92,7 @@ export async function run(o: RunOpts): Promise<RunResult> {
       ...(o.maxLogs !== undefined ? { maxLogs: o.maxLogs } : {}),
       ...(o.explore !== undefined ? { explore: o.explore } : {}),
       ...(o.pctSteps !== undefined ? { pctSteps: o.pctSteps } : {}),
+      ...(o.memoryModel !== undefined ? { memoryModel: o.memoryModel } : {}),
       stop,
       onFailure: (f) => failures.push(f),
       onIteration: (it) => {
@@ -147,24 +148,56 @@ export interface CliRun {
 /**
  * Run the `lockstep` command as a user would, bounded: killed (and the test
  * failed) after `timeoutMs`, which is how a frozen terminal shows up.
- * `interruptAfterMs` sends SIGINT (Ctrl-C) after that long.
+ * `interruptAfterMs` sends SIGINT (Ctrl-C) after that long; `interruptOn`
+ * sends it as soon as stderr matches (once), so a test that needs something
+ * to have happened before the Ctrl-C does not depend on how fast this
+ * machine is (`interruptAfterMs` then only bounds the wait).
  */
-export function lockstep(args: readonly string[], opts: { timeoutMs?: number; interruptAfterMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export function lockstep(args: readonly string[], opts: { timeoutMs?: number; interruptAfterMs?: number; interruptOn?: RegExp; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let interrupted = false;
+    const interrupt = (): void => {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    };
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (opts.interruptOn?.test(stderr)) interrupt();
+    });
     const kill = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`lockstep ${args.join(' ')}: timed out (a frozen terminal)`));
     }, opts.timeoutMs ?? 60_000);
-    if (opts.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    const later = opts.interruptAfterMs ? setTimeout(interrupt, opts.interruptAfterMs) : undefined;
     child.on('close', (code) => {
       clearTimeout(kill);
+      clearTimeout(later);
       resolve({ code, stdout, stderr, ms: Date.now() - t0 });
     });
   });
+}
+
+/**
+ * The entry point the `lockstep` binary calls (src/cli/main.ts `main`, with
+ * the output captured and a stop signal), run in this process: for the
+ * many checks of what a command prints and returns where the process
+ * itself is not the subject. Each contract of the real binary (exit codes,
+ * one-line errors on stderr, stdout formats) stays checked through
+ * `lockstep()` at least once; this only saves a Node start and a module
+ * load per call. Bounded like `lockstep()`.
+ */
+export async function lockstepInProcess(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+  const { main } = await import('../src/cli/main.js');
+  const t0 = Date.now();
+  let stdout = '';
+  let stderr = '';
+  const out = { write: (t: string) => void (stdout += t), error: (t: string) => void (stderr += t) };
+  const code = await withTimeout(`lockstep ${args.join(' ')} (in process)`, opts.timeoutMs ?? 60_000, (stop) => main(args, out, stop));
+  return { code, stdout, stderr, ms: Date.now() - t0 };
 }

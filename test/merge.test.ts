@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, lockstep } from './helpers.js';
+import { ROOT, lockstep, lockstepInProcess } from './helpers.js';
 
 
 
@@ -77,7 +77,8 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
   const files: string[] = [];
   const shards: Summary[] = [];
   for (const i of [1, 2, 3]) {
-    const r = await lockstep([
+    // The shards through the binary's entry point in this process (stress --json's own format is checked in cli.test.ts).
+    const r = await lockstepInProcess([
       'stress', '--scenario', 'selftest-lost-update', '--variant', 'racy', '--mode', 'controlled', '--strategy', 'pct',
       '--seed', '11', '--iterations', '40', '--shard', `${i}/3`, '--json', '--log-dir', join(tmp, `logs-${i}`),
     ]);
@@ -115,7 +116,7 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
     shards.map((s, i) => [files[i], s.iterations, s.failures]),
   );
   // Text output: the merged row and one row per shard.
-  const t = await lockstep(['merge', ...files]);
+  const t = await lockstepInProcess(['merge', ...files]);
   assert.is(t.code, 1);
   assert.match(t.stdout, /merged 3 result\(s\): 120 iterations/);
   assert.match(t.stdout, /selftest-lost-update\s+racy\s+controlled\s+pct\s+2\s+120/);
@@ -135,7 +136,7 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
   writeFileSync(join(art, 'shard-1', 'notes.json'), '{"type":"note"}\n');
   const copied = readdirSync(art, { recursive: true }).filter((p) => String(p).includes('deep') && String(p).endsWith('.json'));
   assert.is(copied.length, m.logs.length, 'every seed log is in the tree');
-  const d = await lockstep(['merge', art, '--json']);
+  const d = await lockstepInProcess(['merge', art, '--json']);
   assert.is(d.code, 1, d.stderr);
   assert.is(d.stderr, '');
   const md = lastLine(d.stdout);
@@ -147,7 +148,7 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
     [1, 2, 3].map((i) => join(art, `shard-${i}`, `shard-${i}.json`)),
   );
   // Directories and files mixed.
-  const mixed = await lockstep(['merge', join(art, 'shard-1'), files[1]!, join(art, 'shard-3'), '--json']);
+  const mixed = await lockstepInProcess(['merge', join(art, 'shard-1'), files[1]!, join(art, 'shard-3'), '--json']);
   assert.is(mixed.code, 1, mixed.stderr);
   const mm = lastLine(mixed.stdout);
   assert.is(mm.iterations, 120);
@@ -156,7 +157,7 @@ test('merge: real shards of one run add up; failures and seed logs are kept', as
     [join(art, 'shard-1', 'shard-1.json'), files[1], join(art, 'shard-3', 'shard-3.json')],
   );
   // A file named twice, once inside a directory and once on its own, is refused as before.
-  const twice = await lockstep(['merge', art, join(art, 'shard-2', 'shard-2.json')]);
+  const twice = await lockstepInProcess(['merge', art, join(art, 'shard-2', 'shard-2.json')]);
   assert.is(twice.code, 2);
   assert.match(twice.stderr, /shard-2\.json is given twice|shard 2\/3 appears twice/);
 });
@@ -167,7 +168,7 @@ test('merge: synthetic shards, a pretty-printed summary, and a merged summary me
   const c = join(tmp, 'c.json');
   const { cpuSeconds: _c, shards: _s, ...rest } = summary({ iterations: 50, seconds: 1, workersSpawned: 4, failures: 1, logs: ['z.json'], failureKinds: { hang: 1 } });
   writeFileSync(c, JSON.stringify(rest, null, 2));
-  const r = await lockstep(['merge', a, b, c, '--json']);
+  const r = await lockstepInProcess(['merge', a, b, c, '--json']);
   assert.is(r.code, 1, r.stderr);
   const m = lastLine(r.stdout);
   assert.is(m.iterations, 450);
@@ -183,7 +184,7 @@ test('merge: synthetic shards, a pretty-printed summary, and a merged summary me
   const merged = join(tmp, 'merged.json');
   writeFileSync(merged, r.stdout);
   const d = shardFile('d.json', { iterations: 10, seconds: 9, workersSpawned: 1 });
-  const again = await lockstep(['merge', merged, d, '--json']);
+  const again = await lockstepInProcess(['merge', merged, d, '--json']);
   assert.is(again.code, 1);
   const m2 = lastLine(again.stdout);
   assert.is(m2.iterations, 460);
@@ -223,8 +224,9 @@ test('merge: bad input is one line and exit 2', async () => {
       /unfinished\/job\/cut\.json is a stress --json output without its summary line/,
     ],
   ];
-  for (const [what, args, re] of cases) {
-    const r = await lockstep(args);
+  // The first through the binary; the rest through its entry point (main) in this process.
+  for (const [i, [what, args, re]] of cases.entries()) {
+    const r = i === 0 ? await lockstep(args) : await lockstepInProcess(args);
     assert.is(r.code, 2, `${what}: ${r.stderr}`);
     assert.match(r.stderr, re, what);
     assert.is(r.stderr.trim().split('\n').length, 1, `${what}: one line`);

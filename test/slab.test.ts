@@ -11,10 +11,18 @@ import { CACHE, DEFAULT_LAYOUT_CONFIG, kFailSet, kNextSlot } from '../src/runtim
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
 import { deref, failNthAlloc, findLeaks, kfree, kget, kmemCacheAlloc, kput, ld, refcount } from '../src/runtime/kernel/slab.js';
 import { label } from '../src/runtime/kernel/labels.js';
+import { registeredSubsystems } from '../src/runtime/kernel/subsystem.js';
 import { fixtureUrl, run } from './helpers.js';
 
+/**
+ * A main-thread Kernel laid out as every run is: with the subsystems this
+ * thread has registered (their cred blobs included). A layout without them
+ * left the cred release hooks (registered by the imports above, e.g.
+ * Landlock's) reading their blob at offsets placed by whichever layout this
+ * thread computed last: the result depended on which test file ran before.
+ */
 function fresh(): Kernel {
-  const mem = KernelMemory.create(DEFAULT_LAYOUT_CONFIG);
+  const mem = KernelMemory.create({ ...DEFAULT_LAYOUT_CONFIG, subsystems: registeredSubsystems() });
   mem.resetIteration();
   mem.i32[kNextSlot] = 1;
   return new Kernel(mem, true);

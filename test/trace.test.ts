@@ -11,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, ROOT } from './helpers.js';
+import { CLI, lockstepInProcess, ROOT } from './helpers.js';
 
 interface Ran {
   readonly code: number | null;
@@ -120,10 +120,11 @@ test('trace and merge --help show flags and an example', async () => {
   assert.match(h.stdout, /--html FILE/);
   assert.match(h.stdout, /--dot FILE/);
   assert.match(h.stdout, /Example: lockstep trace /);
-  const top = await lockstep(['--help']);
+  // The binary's help is checked above and in cli.test.ts; these through its entry point in this process.
+  const top = await lockstepInProcess(['--help']);
   assert.match(top.stdout, /trace\s+Export/);
   assert.match(top.stdout, /merge\s+Combine/);
-  const s = await lockstep(['stress', '--help']);
+  const s = await lockstepInProcess(['stress', '--help']);
   assert.match(s.stdout, /--dot FILE/);
 });
 
@@ -313,8 +314,9 @@ test('trace: bad input is one line, exit 2, and nothing is written', async () =>
     ['overwrite the log', ['trace', deadlockLog, '--out', deadlockLog], /refusing to overwrite the seed log/],
     ['unknown flag', ['trace', deadlockLog, '--png', out], /unknown option --png \(valid: --out, --html, --dot/],
   ];
-  for (const [what, args, re] of cases) {
-    const r = await lockstep(args);
+  // The first through the binary; the rest through its entry point (main) in this process.
+  for (const [i, [what, args, re]] of cases.entries()) {
+    const r = i === 0 ? await lockstep(args) : await lockstepInProcess(args);
     assert.is(r.code, 2, `${what}: ${r.stderr}`);
     assert.match(r.stderr, re, what);
     assert.is(r.stderr.trim().split('\n').length, 1, `${what}: one line`);
