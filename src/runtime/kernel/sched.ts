@@ -70,7 +70,6 @@ import {
 import type { Kernel } from './kernel.js';
 import { settleCurrent } from './weakhooks.js';
 
-export { CORES };
 /**
  * Longest spin before parking, in µs: about one futex round trip on these
  * machines, the most a spin can save (a longer spin only burns the core).
