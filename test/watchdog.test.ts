@@ -7,7 +7,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixtureUrl, run } from './helpers.js';
+import { fixtureUrl, loadScenario, run, withTimeout } from './helpers.js';
+import { ExecutorPool } from '../src/harness/pool.js';
+import { layoutFor } from '../src/harness/layoutfor.js';
+import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { EXEC_IDLE, EXEC_QUIT, EXEC_WORDS, X_BUSY, X_MAILBOX } from '../src/runtime/kernel/layout.js';
+import { builtinByName } from '../src/scenarios/index.js';
 
 for (const mode of ['parallel', 'controlled'] as const) {
   test(`ABBA deadlock (${mode}): report names both threads, both mutexes and the cycle`, async () => {
@@ -72,6 +77,38 @@ test('the finishing variant of the fixture passes in both modes', async () => {
   for (const mode of ['parallel', 'controlled'] as const) {
     const r = await run({ scenario: fixtureUrl('hang'), variant: 'finishes', mode, iterations: 50 });
     assert.is(r.summary.failures, 0, r.failures[0]?.message);
+  }
+});
+
+test('an abort that gives up replaces every executor that owes kBusy, also one not yet at its task', async () => {
+  // An executor handed a task it has not taken yet (its worker not scheduled
+  // within the unwind time on a loaded machine) owes the task's share of
+  // kBusy: left alive, it ran the stale task into the next iteration, whose
+  // clone then found no idle executor. The executors are not started here,
+  // so the words stay as written.
+  const url = builtinByName('selftest-abba')!.url;
+  const sc = await loadScenario(url);
+  const layout = layoutFor(sc, 2, {});
+  const mem = KernelMemory.create(layout);
+  const pool = new ExecutorPool(mem, { sab: mem.sab, layout, scenarioUrl: url, variant: 'abba', params: {}, threads: 2 }, layout.maxExecutors);
+  try {
+    await withTimeout('busy', 30_000, async () => {
+      const i32 = mem.i32;
+      const word = (x: number, w: number): number => mem.L.executors + x * EXEC_WORDS + w;
+      assert.ok(layout.maxExecutors >= 2);
+      for (let x = 0; x < layout.maxExecutors; x++) Atomics.store(i32, word(x, X_MAILBOX), EXEC_IDLE);
+      assert.equal(pool.busy(), [], 'idle mailboxes, nothing running');
+      Atomics.store(i32, word(1, X_MAILBOX), 2);
+      assert.equal(pool.busy(), [1], 'a task posted and not taken');
+      Atomics.store(i32, word(1, X_MAILBOX), EXEC_IDLE);
+      Atomics.store(i32, word(0, X_BUSY), 1);
+      assert.equal(pool.busy(), [0], 'mailbox emptied, share not given back yet');
+      Atomics.store(i32, word(0, X_BUSY), 0);
+      Atomics.store(i32, word(1, X_MAILBOX), EXEC_QUIT);
+      assert.equal(pool.busy(), [], 'asked to quit is not a task');
+    });
+  } finally {
+    await pool.close();
   }
 });
 

@@ -86,11 +86,21 @@ export class ExecutorPool {
     );
   }
 
-  /** Executors currently running a task (X_BUSY). */
+  /**
+   * Executors that still owe kBusy a task's share: one handed a task it has
+   * not taken yet (its mailbox holds a slot; wakeUpNewTask() counted the task
+   * in kBusy when it posted it) or one running or finishing a task (X_BUSY,
+   * set before the mailbox is emptied and cleared after the share is given
+   * back). The mailbox is read first: an executor that takes its task between
+   * the two loads is then seen through X_BUSY.
+   */
   busy(): number[] {
+    const i32 = this.mem.i32;
     const out: number[] = [];
     for (let x = 0; x < this.size; x++) {
-      if (Atomics.load(this.mem.i32, this.mem.L.executors + x * EXEC_WORDS + X_BUSY) !== 0) out.push(x);
+      const xb = this.mem.L.executors + x * EXEC_WORDS;
+      const m = Atomics.load(i32, xb + X_MAILBOX);
+      if ((m !== EXEC_IDLE && m !== EXEC_QUIT) || Atomics.load(i32, xb + X_BUSY) !== 0) out.push(x);
     }
     return out;
   }

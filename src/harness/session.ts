@@ -92,6 +92,11 @@ const SYNC_WAIT_MS = 2;
 const QUIET_MS = 60;
 /** How long aborted tasks get to unwind before their workers are replaced. */
 const UNWIND_MS = 1500;
+/**
+ * ...and how many polls at least (2 ms apart): a harness descheduled past the
+ * deadline in one sleep (a loaded machine) still gives the tasks time to run.
+ */
+const UNWIND_POLLS = 50;
 
 export interface SessionConfig {
   readonly scenario: LoadedScenario;
@@ -397,7 +402,7 @@ export class Session {
     };
     wakeAll();
     const deadline = performance.now() + UNWIND_MS;
-    while (Atomics.load(i32, kBusy) > 0 && performance.now() < deadline) {
+    for (let polls = 0; Atomics.load(i32, kBusy) > 0 && (performance.now() < deadline || polls < UNWIND_POLLS); polls++) {
       await new Promise((r) => setTimeout(r, 2));
       wakeAll();
     }

@@ -137,13 +137,17 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
     runTask(k, sc, args, m, bodies, handlers);
     runs++;
     i32[xb + X_RUNS] = runs;
-    Atomics.store(i32, xb + X_BUSY, 0);
+    // Idle before the share of kBusy is given back: the harness starts the
+    // next iteration once kBusy is 0 and must find every mailbox idle. X_BUSY
+    // stays set until the share is given back: an abort that gives up waiting
+    // replaces exactly the executors that still owe one (pool.ts busy()).
     Atomics.store(i32, mb, EXEC_IDLE);
     if (Atomics.sub(i32, kBusy, 1) === 1) {
       // The last task of the iteration is done: tell the harness.
       Atomics.compareExchange(i32, kIterState, IterState.RUNNING, IterState.DONE);
       Atomics.notify(i32, kIterState);
     }
+    Atomics.store(i32, xb + X_BUSY, 0);
   }
   Atomics.store(i32, mb, EXEC_IDLE);
   return { exec: args.exec, runs };

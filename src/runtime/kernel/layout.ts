@@ -312,7 +312,11 @@ export const SLEEP_WORDS = 3 + EX_FP_MAX;
 export const EXEC_WORDS = 8;
 /** Slot of the task to run next, or EXEC_IDLE / EXEC_QUIT. */
 export const X_MAILBOX = 0;
-/** 1 while the executor runs a task. */
+/**
+ * 1 from when the executor takes a task from its mailbox until it has given
+ * back the task's share of kBusy: with the mailbox, the executor's whole debt
+ * to kBusy is visible (pool.ts busy()).
+ */
 export const X_BUSY = 1;
 /** Tasks run by this executor (statistics). */
 export const X_RUNS = 2;
