@@ -24,8 +24,6 @@ import {
   kIdleExecutors,
   kIteration,
   kIterSeed,
-  kNrRunning,
-  kSpinners,
   kExplore,
   kExploreExitAtomic,
   kMode,
@@ -124,8 +122,7 @@ export default async function runExecutor(args: ExecutorArgs): Promise<ExecutorR
       // Spin for the next task only while a running task (which may clone)
       // leaves a core to spare; between iterations nothing runs and the
       // harness needs the cores to check, tear down and set up (sched.ts).
-      const running = Atomics.load(i32, kNrRunning);
-      if (running >= 1 && idlePolicy.spin(i32, mb, EXEC_IDLE, running + Atomics.load(i32, kSpinners) + 1)) m = Atomics.load(i32, mb);
+      if (idlePolicy.spinWhileRunning(i32, mb, EXEC_IDLE)) m = Atomics.load(i32, mb);
       while (m === EXEC_IDLE) {
         Atomics.wait(i32, mb, EXEC_IDLE);
         m = Atomics.load(i32, mb);

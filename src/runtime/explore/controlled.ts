@@ -19,6 +19,7 @@
  */
 import { FailKind, PF_EXITING, TASK_DEAD, TASK_RUNNING } from '../kernel/constants.js';
 import {
+  fnv1aWord,
   EX_CHOSEN,
   EX_DECIDER,
   EX_FLAGS,
@@ -183,15 +184,7 @@ function closeEntry(k: Kernel, step: number, next: number, preempted: number): v
  * building the string cost ~3 µs of a ~80 µs step (issue 16).
  */
 function hashStep(h: number, who: number, lbl: number, what: number): number {
-  return fnvWord(fnvWord(fnvWord(h, who), lbl), what);
-}
-
-function fnvWord(h: number, w: number): number {
-  for (let sh = 0; sh < 32; sh += 8) {
-    h ^= (w >>> sh) & 0xff;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
+  return fnv1aWord(fnv1aWord(fnv1aWord(h, who), lbl), what);
 }
 
 function decideStep(k: Kernel, lbl: number, atYield: boolean): number {

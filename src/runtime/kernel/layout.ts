@@ -664,10 +664,21 @@ function layoutHash(config: LayoutConfig, specs: readonly CacheSpec[], subs: rea
   return fnv1a(parts.join(','));
 }
 
+const FNV_PRIME = 0x01000193;
+
 export function fnv1a(s: string, h = 0x811c9dc5): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h | 0;
+}
+
+/** FNV-1a folding the four bytes of the 32-bit word `w` (low byte first) into `h`. */
+export function fnv1aWord(h: number, w: number): number {
+  for (let sh = 0; sh < 32; sh += 8) {
+    h ^= (w >>> sh) & 0xff;
+    h = Math.imul(h, FNV_PRIME);
   }
   return h | 0;
 }

@@ -118,6 +118,17 @@ export class SpinPolicy {
     }
     return us >= 0;
   }
+
+  /**
+   * spin() on word `w` only if some task of the run is running, so that
+   * somebody can change the word (the kernel's optimistic spinning spins
+   * only while the owner runs), counting the running tasks, the spinners and
+   * ourselves as the threads that want a core meanwhile.
+   */
+  spinWhileRunning(i32: Int32Array, w: number, idle: number): boolean {
+    const running = Atomics.load(i32, kNrRunning); // lockstep-internal
+    return running >= 1 && this.spin(i32, w, idle, running + Atomics.load(i32, kSpinners) + 1); // lockstep-internal
+  }
 }
 
 /**
@@ -272,8 +283,7 @@ function park(k: Kernel, pw: number): void {
   if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
   // Spin only if somebody runs who can wake us, and every runnable task,
   // every spinner, we ourselves and the machine's other work still fit on the cores.
-  const running = Atomics.load(i32, kNrRunning); // lockstep-internal
-  if (running >= 1 && parkPolicy.spin(i32, pw, 0, running + Atomics.load(i32, kSpinners) + 1)) return; // lockstep-internal
+  if (parkPolicy.spinWhileRunning(i32, pw, 0)) return;
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
 }
 
