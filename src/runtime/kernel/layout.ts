@@ -39,12 +39,20 @@ export const kNextSlot = 8;
 export const kBusy = 9;
 /** Tasks created and not yet past do_task_dead(). */
 export const kLiveTasks = 10;
-/** 0 = parallel, 1 = controlled. */
-export const kMode = 11;
-/** Strategy id (see scheduler/index.ts). */
-export const kStrategy = 12;
-/** PCT depth d. */
-export const kDepth = 13;
+/**
+ * Words 11-13 are the counters every park, wake-up and yield point of every
+ * thread writes, on kSeq's cache line: a handoff between two threads then
+ * moves one header line instead of four (issue 16; the words that were here
+ * are read once per task or decision and moved to 32, 54 and 71).
+ *
+ * Spin-or-park state (lockstep-internal; kernel/sched.ts, explore/controlled.ts):
+ * tasks not waiting (running, or woken and not yet back on a CPU: the kernel's
+ * nr_running), and threads spinning before they park.
+ */
+export const kNrRunning = 11;
+export const kSpinners = 12;
+/** FIFO tickets for waiters (wake-one picks the oldest). */
+export const kWaitTicket = 13;
 /** Seed of the current iteration (derived from run seed and iteration). */
 export const kIterSeed = 14;
 /** Label ids of the mutants switched on in this run, 0-terminated (mutants.ts). */
@@ -65,6 +73,8 @@ export const kSchedStep = 26;
 export const kSchedRng = 27; // 27..30
 /** Controlled mode: FNV hash of the event sequence (tid, label) so far. */
 export const kSchedHash = 31;
+/** Strategy id (see scheduler/index.ts). */
+export const kStrategy = 32;
 /** Controlled mode: number of scheduling decisions recorded. */
 export const kSchedDecisions = 33;
 /** Controlled mode: number of preemptions (switch away from a runnable task). */
@@ -78,8 +88,8 @@ export const kIdleExecutors = 51;
 export const kPerturbPermille = 52;
 /** Controlled mode: maximum steps before the run is declared a livelock. */
 export const kStepLimit = 53;
-/** FIFO tickets for waiters (wake-one picks the oldest). */
-export const kWaitTicket = 54;
+/** PCT depth d. */
+export const kDepth = 54;
 /** Controlled mode: a scheduling decision is in progress (diagnostics). */
 export const kSchedOverflow = 55;
 /** Float64 slot (byte offset kEpochByte) holding the iteration's time origin (ms, performance.timeOrigin based). */
@@ -115,13 +125,8 @@ export const kExploreFiltered = 68;
 export const kProgramSteps = 69;
 /** Exploration: 1 when every task's exit is one unexplored step (scenario `explore.exit`, or --explore-exit). */
 export const kExploreExitAtomic = 70;
-/**
- * Spin-or-park state (lockstep-internal; kernel/sched.ts, explore/controlled.ts):
- * tasks not waiting (running, or woken and not yet back on a CPU: the kernel's
- * nr_running), and threads spinning before they park. Word 32 was unused.
- */
-export const kNrRunning = 71;
-export const kSpinners = 32;
+/** 0 = parallel, 1 = controlled. */
+export const kMode = 71;
 /**
  * Parallel perturbation delays (lockstep-internal; explore/delay.ts): threads
  * inside a delay's futex wait, and the word they wait on, bumped and notified
