@@ -174,6 +174,7 @@ function runTask(
   k.cur = slot;
   k.curBase = k.base(slot);
   k.controlled = Atomics.load(i32, kMode) === 1;
+  k.syncClock();
   // Exhaustive exploration records each step's footprint (kernel/footprint.ts).
   k.fp = k.controlled && Atomics.load(i32, kExplore) !== 0 ? new Footprint() : null;
   const iterSeed = Atomics.load(i32, kIterSeed);

@@ -105,6 +105,12 @@ export class Kernel {
   private readonly ringEvents: number;
   private readonly schedSteps: number;
   private readonly t0: number;
+  /**
+   * The iteration's epoch on this thread's clock, read from kernel memory
+   * once a task (syncClock(), executor.ts), not at every event: the epoch
+   * shares its cache line with words other threads write.
+   */
+  private clockOffset: number;
 
   constructor(
     readonly mem: KernelMemory,
@@ -116,6 +122,7 @@ export class Kernel {
     this.ringEvents = mem.L.config.ringEvents;
     this.schedSteps = mem.L.config.schedLogSteps;
     this.t0 = performance.timeOrigin;
+    this.clockOffset = this.t0 - mem.epoch;
   }
 
   // ----- task records ---------------------------------------------------------
@@ -215,8 +222,12 @@ export class Kernel {
     return Atomics.load(this.i32, kAbort) !== 0;
   }
 
-  /** Record an event in the current task's ring (plain stores: single writer). */
-  record(seq: number, kind: number, lbl: number, obj: number, aux: number): void {
+  /**
+   * Record an event in the current task's ring (plain stores: single writer),
+   * stamped with the clock `ms` (performance.now()): read here unless the
+   * caller has just read it for its own use (a block's spin, sched.ts).
+   */
+  record(seq: number, kind: number, lbl: number, obj: number, aux: number, ms = performance.now()): void {
     if (this.cur < 0) return;
     const i32 = this.i32;
     const hb = this.curBase + T_RING_HEAD;
@@ -228,11 +239,11 @@ export class Kernel {
     i32[at + EV_KIND] = kind;
     i32[at + EV_OBJ] = obj;
     i32[at + EV_AUX] = aux;
-    i32[at + EV_TIME] = this.nowUs();
+    i32[at + EV_TIME] = this.nowUs(ms);
   }
 
-  /** Record an event with a fresh sequence number (not a scheduling point). */
-  event(kind: number, lbl: number, obj = 0, aux = 0): void {
+  /** Record an event with a fresh sequence number (not a scheduling point); `ms` as in record(). */
+  event(kind: number, lbl: number, obj = 0, aux = 0, ms?: number): void {
     if (this.cur < 0) return;
     const seq = Atomics.add(this.i32, kSeq, 1);
     if (!this.controlled && seq < this.schedSteps) {
@@ -240,12 +251,17 @@ export class Kernel {
       this.i32[e + SL_WHO] = 0;
       this.i32[e + SL_LABEL] = lbl;
     }
-    this.record(seq, kind, lbl, obj, aux);
+    this.record(seq, kind, lbl, obj, aux, ms);
   }
 
-  /** Microseconds since the iteration's epoch. */
-  nowUs(): number {
-    return Math.round((this.t0 + performance.now() - this.mem.epoch) * 1000) | 0;
+  /** Take the iteration's epoch (the harness sets it before the tasks start). */
+  syncClock(): void {
+    this.clockOffset = this.t0 - this.mem.epoch;
+  }
+
+  /** Microseconds since the iteration's epoch, of the clock reading `ms` (performance.now()). */
+  nowUs(ms = performance.now()): number {
+    return Math.round((this.clockOffset + ms) * 1000) | 0;
   }
 
   /** Preemption accounting for RCU Tasks (an involuntary switch). */

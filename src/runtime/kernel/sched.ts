@@ -95,6 +95,8 @@ const MAX_SPIN_SKIP = 64;
 export class SpinPolicy {
   private skip = 0;
   private backoff = 0;
+  /** The clock (performance.now()) when the last spin that won saw the word change. */
+  wonAt = 0;
   constructor(private readonly slowUs = SPIN_US / 2) {}
 
   /**
@@ -103,20 +105,24 @@ export class SpinPolicy {
    * that want a core while we spin, ourselves and the other spinners
    * included) and the machine's other runnable threads (cpuload.ts) do not
    * fit on the cores; true if it changed meanwhile (no need to block).
+   * `t0`: the clock now, if the caller has just read it.
    */
-  spin(i32: Int32Array, w: number, idle: number, ours: number): boolean {
+  spin(i32: Int32Array, w: number, idle: number, ours: number, t0?: number): boolean {
     if (this.skip > 0) {
       this.skip--;
       return false;
     }
     if (!coresFor(ours)) return false;
-    const us = spinWhile(i32, w, idle);
+    const start = t0 ?? performance.now();
+    const end = spinWhile(i32, w, idle, start);
+    const us = end < 0 ? -1 : (end - start) * 1000;
     if (us >= 0 && us <= this.slowUs) this.backoff = 0;
     else {
       this.backoff = Math.min(MAX_SPIN_SKIP, Math.max(1, this.backoff * 2));
       this.skip = this.backoff;
     }
-    return us >= 0;
+    if (end >= 0) this.wonAt = end;
+    return end >= 0;
   }
 
   /**
@@ -125,20 +131,20 @@ export class SpinPolicy {
    * only while the owner runs), counting the running tasks, the spinners and
    * ourselves as the threads that want a core meanwhile.
    */
-  spinWhileRunning(i32: Int32Array, w: number, idle: number): boolean {
+  spinWhileRunning(i32: Int32Array, w: number, idle: number, t0?: number): boolean {
     const running = Atomics.load(i32, kNrRunning); // lockstep-internal
-    return running >= 1 && this.spin(i32, w, idle, running + Atomics.load(i32, kSpinners) + 1); // lockstep-internal
+    return running >= 1 && this.spin(i32, w, idle, running + Atomics.load(i32, kSpinners) + 1, t0); // lockstep-internal
   }
 }
 
 /**
- * Spin until word `w` no longer holds `idle`, for at most SPIN_US; the µs
- * it took if it changed, -1 if not. Counted in kSpinners meanwhile, so that
- * no more threads spin than there are cores to spare.
+ * Spin until word `w` no longer holds `idle`, for at most SPIN_US from the
+ * clock reading `t0`; the clock (performance.now()) when it saw the change,
+ * -1 if it ran out. Counted in kSpinners meanwhile, so that no more threads
+ * spin than there are cores to spare.
  */
-export function spinWhile(i32: Int32Array, w: number, idle = 0): number {
+export function spinWhile(i32: Int32Array, w: number, idle = 0, t0 = performance.now()): number {
   Atomics.add(i32, kSpinners, 1); // lockstep-internal
-  const t0 = performance.now();
   let t = t0;
   let won = false;
   // The clock costs ~50 ns, one load ~8: read the clock every 64 loads.
@@ -153,7 +159,7 @@ export function spinWhile(i32: Int32Array, w: number, idle = 0): number {
     if (won || t - t0 > SPIN_US / 1000) break;
   }
   Atomics.sub(i32, kSpinners, 1); // lockstep-internal
-  return won ? (t - t0) * 1000 : -1;
+  return won ? t : -1;
 }
 
 /**
@@ -239,17 +245,22 @@ export function finishWait(k: Kernel, waitersAddr: number): void {
 export function schedule(k: Kernel, lbl: number): void {
   const b = k.curBase;
   if (loadOnce(k, b + T_STATE) === TASK_RUNNING) return;
-  k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND));
+  // One clock reading stamps the block event and starts park()'s spin; a
+  // spin that wins stamps the wake: the clock is ~50 ns, a third of a
+  // spinning handoff's side (issue 16).
+  const blocked = performance.now();
+  k.event(Ev.BLOCK, lbl, loadOnce(k, b + T_WAIT_OBJ), loadOnce(k, b + T_WAIT_KIND), blocked);
   // __schedule(): rq_lock() + smp_mb__after_spinlock() before the switch is accounted.
   smpMbAfterSpinlock(k);
   fetchAdd(k, b + T_NVCSW, 1, Order.RELAXED);
   storeOnce(k, b + T_ON_RQ, 0);
+  let woke: number | undefined;
   if (k.controlled) blockedControlled(k, lbl);
-  else park(k, b + T_PARK);
+  else woke = park(k, b + T_PARK, blocked);
   migrateOnWake(k);
   storeOnce(k, b + T_ON_RQ, 1);
   k.checkAbort();
-  k.event(Ev.WAKE, lbl);
+  k.event(Ev.WAKE, lbl, 0, 0, woke);
 }
 
 /**
@@ -278,13 +289,20 @@ function blockedControlled(k: Kernel, lbl: number): void {
   if (wm !== null) settleCurrent(k);
 }
 
-function park(k: Kernel, pw: number): void {
+/**
+ * Wait on park word `pw` until a waker sets it; `t0` is the clock when the
+ * task blocked. Returns the clock when it saw the wake-up if it already read
+ * it (woken at once: `t0`; a spin that won: its last reading), else
+ * undefined.
+ */
+function park(k: Kernel, pw: number, t0: number): number | undefined {
   const i32 = k.i32;
-  if (Atomics.load(i32, pw) !== 0) return; // lockstep-internal
+  if (Atomics.load(i32, pw) !== 0) return t0; // lockstep-internal
   // Spin only if somebody runs who can wake us, and every runnable task,
   // every spinner, we ourselves and the machine's other work still fit on the cores.
-  if (parkPolicy.spinWhileRunning(i32, pw, 0)) return;
+  if (parkPolicy.spinWhileRunning(i32, pw, 0, t0)) return parkPolicy.wonAt;
   while (Atomics.load(i32, pw) === 0) Atomics.wait(i32, pw, 0); // lockstep-internal: park
+  return undefined;
 }
 
 /**
