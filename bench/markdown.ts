@@ -6,6 +6,7 @@
  * the numbers in the document are the numbers of one real run.
  */
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from './atomics.js';
+import { twoRoundName } from './broadcast.js';
 import { DETECTION_STRATEGIES, detectionName, PLANTED_BUGS } from './detection.js';
 import { ATOMICS_NOTE, RCU_GROUP_TITLES, rcuGroupExtras, rcuGroupNote, rcuReading } from './markdown-rcu.js';
 import { CONTROLLED_GROUP, RAW_SPIN_HANDOFF, RAW_WAKE } from './controlled.js';
@@ -40,7 +41,7 @@ const GROUP_NOTES: Record<string, string> = {
     'Schedules on a warm pool; a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of threads grows (every thread switching, each its own isolate and caches); the `active among` rows run 4 switching threads beside 0, 12, 60 or 124 parked ones and time only that phase, 100 schedules a sample at every width (the curve rows take fewer for the wide programs): the cost of a step as the number of parked threads grows.',
   [TSYNC_BREAKDOWN_GROUP]:
     "Read from the trace of one call (the event rings' µs timestamps; the last of the iteration's calls, one call per sample), each phase beside the whole call (the ratio is its share): the caller queueing the task_works and waking each sibling, a sibling's wake (task_work_add to its first step of the work), prepare_creds, the two completions (all_prepared back to the caller, ready_to_commit out to the siblings), the commit, and all_finished back to the caller. Per-sibling phases are the median sibling, and the last one where the caller waits for it.",
-  floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here.',
+  floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here. The two-round rows are the shape of the TSYNC protocol of the kernel with no work in it: twice, the caller wakes each waiter on a word of its own (task_work_add() to each sibling, then complete_all() over their waits) and the last ack wakes it back; each is compared with one broadcast round for as many waiters.',
   tsync: 'One `landlock_restrict_self(TSYNC)` (or libpsx broadcast, or seccomp TSYNC) call with N parked siblings, timed inside the caller; each sample is the median of 11 calls in one iteration. Landlock TSYNC is compared with the broadcast-ack floor for the same N.',
 };
 
@@ -160,6 +161,13 @@ function reading(r: SuiteReport): string[] {
     const hi = floorRatios.reduce((a, b) => (a.ratio! >= b.ratio! ? a : b));
     out.push(
       `- Against the broadcast-ack floor with the same number of threads, Landlock TSYNC costs between ${lo.ratio!.toFixed(1)}× (${lo.name.replace('Landlock TSYNC ', '')}) and ${hi.ratio!.toFixed(1)}× (${hi.name.replace('Landlock TSYNC ', '')}). It needs two wake-ups per sibling (the task_work, then \`ready_to_commit\`) plus the caller's two, where the floor needs one, and each of them goes through the runtime's park/unpark path.`,
+    );
+  }
+  const two8 = get(twoRoundName(8));
+  const tsync8 = get(tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false }));
+  if (two8?.ratio !== undefined && tsync8) {
+    out.push(
+      `- Two rounds of per-thread wake-ack with no work, the shape of the kernel's protocol, cost ${two8.ratio.toFixed(2)}× the broadcast-ack floor at 8 waiters (${fmt(two8.median)} µs): that much of TSYNC's ratio is the machine's. Landlock TSYNC with 8 siblings costs ${(tsync8.median / two8.median).toFixed(2)}× the two-round floor.`,
     );
   }
   const call = get(breakdownName(TSYNC_WHOLE));

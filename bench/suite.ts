@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fingerprint } from '../src/harness/fingerprint.js';
 import { computeLayout, DEFAULT_LAYOUT_CONFIG } from '../src/runtime/kernel/layout.js';
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP, atomicsBench } from './atomics.js';
-import { BROADCAST_WAITERS, broadcastAckName, broadcastBench } from './broadcast.js';
+import { BROADCAST_WAITERS, broadcastAckName, broadcastBench, TWO_ROUND_WAITERS, twoRoundName } from './broadcast.js';
 import { detectionBench, detectionPlan } from './detection.js';
 import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksBench, rcuTasksCases, SRCU_READERS, srcuSyncBench, srcuSyncName } from './gp-latency.js';
 import { gpRateBench, gpRateCases, gpRateName, RCUTORTURE_CONTEXT, type PublishedGpRate } from './gp-rate.js';
@@ -28,6 +28,7 @@ import type { BenchOptions, BenchResult, DetectionResult } from './types.js';
 
 const TSYNC_SIBLINGS = BROADCAST_WAITERS;
 const QUICK_SIBLINGS = [1, 8, 32];
+const QUICK_TWO_ROUND = [1, 8];
 /** The baseline of the synchronize_srcu() series (see fixedBaselines). */
 export const SRCU_SYNC_BASELINE = 'raw Atomics.wait/notify ping-pong';
 
@@ -47,6 +48,8 @@ function fixedBaselines(): Record<string, string> {
     b[tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false })] = tsyncCaseName({ siblings: n, how: 'tsync', ownCreds: false });
     b[tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false, forceAdd: true })] = tsyncCaseName({ siblings: n, how: 'seccomp', ownCreds: false });
   }
+  // The protocol's shape with no work (two rounds of per-thread wake-ups) against one broadcast round.
+  for (const n of TWO_ROUND_WAITERS) b[twoRoundName(n)] = broadcastAckName(n);
   b[tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: true })] = tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false });
   // The SRCU read side against one bare Atomics.add.
   for (const name of SRCU_READ_NAMES) b[name] = ATOMICS_ADD_BASELINE;
@@ -138,8 +141,8 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
   const steps = stepCases(o.quick);
   Object.assign(baselines, stepBaselines(steps));
   all.push(...results(CONTROLLED_GROUP, await controlledBench(o, steps), 'us', errors));
-  log('floor: raw broadcast-ack to N waiters ...');
-  all.push(...results('floor', await broadcastBench(o, o.quick ? QUICK_SIBLINGS : TSYNC_SIBLINGS), 'us', errors));
+  log('floor: raw broadcast-ack to N waiters, and two rounds of per-thread wake-ack ...');
+  all.push(...results('floor', await broadcastBench(o, o.quick ? QUICK_SIBLINGS : TSYNC_SIBLINGS, o.quick ? QUICK_TWO_ROUND : TWO_ROUND_WAITERS), 'us', errors));
   log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
   const creds: CredCount[] = [];
   all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
@@ -193,7 +196,7 @@ export function rateText(x: BenchResult): string {
     case 'tsync':
       return `${x.opsPerSec.toFixed(0)} calls/s`;
     case 'floor':
-      return `${x.opsPerSec.toFixed(0)} rounds/s`;
+      return `${x.opsPerSec.toFixed(0)} ${x.name.startsWith('raw two rounds') ? 'pairs of rounds' : 'rounds'}/s`;
     case 'srcu-sync':
     case 'rcu-tasks':
     case 'gp-rate':

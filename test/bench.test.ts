@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from '../bench/atomics.js';
-import { broadcastAckName } from '../bench/broadcast.js';
+import { broadcastAckName, twoRoundName } from '../bench/broadcast.js';
 import { DETECTION_STRATEGIES, detectionPlan } from '../bench/detection.js';
 import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksCases, rcuTasksName, srcuSyncName } from '../bench/gp-latency.js';
 import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../bench/gp-rate.js';
@@ -86,6 +86,12 @@ test('bench --quick writes every result with its spread, ratio and the machine f
   for (const t of tsync) {
     const n = Number(/(\d+) siblings/.exec(t.name)![1]);
     assert.is(t.baseline, broadcastAckName(n), `${t.name} against the floor for ${n}`);
+  }
+  // The protocol's shape with no work, against one broadcast round for as many waiters.
+  for (const n of [1, 8]) {
+    const two = rep.results.find((x) => x.name === twoRoundName(n));
+    assert.ok(two, `two-round per-thread floor for ${n}`);
+    assert.is(two!.baseline, broadcastAckName(n));
   }
 
   // Stress iterations/s per scenario in parallel mode, schedules/s in controlled mode.
