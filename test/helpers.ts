@@ -153,10 +153,10 @@ export interface CliRun {
  * to have happened before the Ctrl-C does not depend on how fast this
  * machine is (`interruptAfterMs` then only bounds the wait).
  */
-export function lockstep(args: readonly string[], opts: { timeoutMs?: number; interruptAfterMs?: number; interruptOn?: RegExp; cwd?: string } = {}): Promise<CliRun> {
+export function lockstep(args: readonly string[], opts: { timeoutMs?: number; interruptAfterMs?: number; interruptOn?: RegExp; cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

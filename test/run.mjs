@@ -32,6 +32,7 @@ const WEIGHTS = {
   'scenario-file.test.js': 24,
   'primitives.test.js': 18,
   'param-threads.test.js': 17,
+  'runqueue.test.js': 19,
   'cli.test.js': 12,
   'cli-pipes.test.js': 10,
   'hunt.test.js': 10,

@@ -8,7 +8,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TASK_DEAD, TASK_INTERRUPTIBLE, TASK_RUNNING } from '../src/runtime/kernel/constants.js';
+import { TASK_DEAD, TASK_INTERRUPTIBLE, TASK_NORMAL, TASK_RUNNING } from '../src/runtime/kernel/constants.js';
+import { tryToWakeUp } from '../src/runtime/kernel/sched.js';
 import { Kernel } from '../src/runtime/kernel/kernel.js';
 import { label } from '../src/runtime/kernel/labels.js';
 import {
@@ -392,6 +393,32 @@ test('decide: when nothing runs, the strategy picks which timer fires, and that 
   assert.is(k.tget(3, T_STATE), TASK_RUNNING);
   assert.is(k.tget(2, T_TIMED), 0);
   assert.is(k.i32[kReplayDiverged], 0);
+});
+
+test('decide: a sleeping task leaves the runqueue until a wake-up puts it back', () => {
+  const k = kernelWith(40); // two words of the dequeued mask
+  const { s, calls } = probe(none, true);
+  k.strategy = s;
+  const dequeued = (slot: number): boolean => (k.i32[k.L.dequeued + (slot >> 5)]! & (1 << (slot & 31))) !== 0;
+  for (const slot of [2, 33]) k.tset(slot, T_STATE, TASK_INTERRUPTIBLE);
+  decide(k, A);
+  assert.ok(dequeued(2) && dequeued(33), 'the sleepers are dequeued');
+  assert.not.ok(dequeued(1) || dequeued(34), 'runnable tasks stay');
+  // Their records are not read again: a raw state write is not a wake-up.
+  k.tset(33, T_STATE, TASK_RUNNING);
+  decide(k, A);
+  assert.not.ok(calls[1]!.split(' ')[1]!.split(',').includes('33'));
+  k.tset(33, T_STATE, TASK_INTERRUPTIBLE);
+  // try_to_wake_up() enqueues: the next decision sees the task again.
+  assert.ok(tryToWakeUp(k, 33, TASK_NORMAL));
+  assert.not.ok(dequeued(33));
+  decide(k, A);
+  const seen = calls[2]!.split(' ')[1]!.split(',').map(Number);
+  assert.ok(seen.includes(33) && !seen.includes(2));
+  assert.is(seen.length, 39);
+  // A new iteration starts with every slot enqueued.
+  k.mem.resetIteration();
+  assert.not.ok(dequeued(2));
 });
 
 test('decide: a Kernel without a strategy is refused', () => {

@@ -58,6 +58,7 @@ import {
 } from '../kernel/layout.js';
 import { strategyOf, type Kernel } from '../kernel/kernel.js';
 import { noteInEntry } from '../kernel/footprint.js';
+import { dequeueTask, enqueueTask } from '../kernel/runqueue.js';
 import { SPIN_US, SpinPolicy } from '../kernel/sched.js';
 import type { ControlledScheduler } from './types.js';
 
@@ -81,27 +82,67 @@ const batonPolicy = new SpinPolicy(SPIN_US);
  */
 function runnableSlots(k: Kernel, cur: number): number[] {
   // Raw loads of the task table, not k.tget: the scheduler's own reads are
-  // no accesses of the program (decide() suspends footprints for them), and
-  // this walk runs at every step over every slot, so it must stay cheap as
-  // the number of parked tasks grows. Plain reads, not Atomics.load: every
-  // word read here is written only by the baton holder (or by the harness
-  // before the first handoff), and the baton passes through Atomics
-  // (handoff/waitBaton), which orders those writes before this read. A
-  // worker's Atomics.load cost ~12 ns here against ~3 for a plain read: with
-  // 124 parked slots the scan took 6 µs of a 26 µs step, now 1.4 (issue 16).
+  // no accesses of the program (decide() suspends footprints for them). Plain
+  // reads, not Atomics.load: every word read here is written only by the
+  // baton holder (or by the harness before the first handoff), and the baton
+  // passes through Atomics (handoff/waitBaton), which orders those writes
+  // before this read (a worker's Atomics.load cost ~12 ns here, a plain read ~3).
+  // Only the slots on the runqueue are read (runqueue.ts): a slot this walk
+  // finds unable to run is dequeued until a wake-up enqueues it, so a step
+  // does not cost more because other tasks sleep (issue 16: with 124 parked
+  // tasks the walk of every slot took ~2.7 µs of a ~20 µs step).
   const i32 = k.i32;
   const n = Atomics.load(i32, kNextSlot);
   const tw = k.L.taskWords;
+  const tasks = k.L.tasks;
+  const dq = k.L.dequeued;
   const out: number[] = [];
-  for (let s = 1, b = k.L.tasks + tw; s < n; s++, b += tw) {
-    // Not the link state: a thread that reaped itself in exit_notify() is
-    // unlinked but still runs until do_task_dead().
-    if (i32[b + T_EXECUTOR]! === 0) continue;
-    const st = i32[b + T_STATE]!;
-    if (s === cur || st === TASK_RUNNING || i32[b + T_AT_YIELD]! !== 0) out.push(s);
-    else if (i32[b + T_YIELDING]! === YIELD_POLL && st !== TASK_DEAD) out.push(s);
+  for (let w = 0; w << 5 < n; w++) {
+    // Slot 0 is init, never scheduled; slots from n on are not handed out.
+    let m = ~i32[dq + w]!;
+    if (w === 0) m &= ~1;
+    if ((w + 1) << 5 > n) m &= (1 << (n & 31)) - 1;
+    if (cur >= 0 && cur >> 5 === w) m |= 1 << (cur & 31);
+    while (m !== 0) {
+      const bit = m & -m;
+      m ^= bit;
+      const s = (w << 5) | (31 - Math.clz32(bit));
+      if (canRun(i32, tasks + s * tw, s === cur)) out.push(s);
+      else dequeueTask(i32, dq, s);
+    }
   }
+  if (CHECK_RUNQUEUE) checkRunqueue(k, cur, out);
   return out;
+}
+
+/**
+ * A task that can run: TASK_RUNNING, at a yield point, polling, or the
+ * deciding task itself at a yield point; and on an executor (not the link
+ * state: a thread that reaped itself in exit_notify() is unlinked but still
+ * runs until do_task_dead()).
+ */
+function canRun(i32: Int32Array, b: number, isCur: boolean): boolean {
+  if (i32[b + T_EXECUTOR]! === 0) return false;
+  const st = i32[b + T_STATE]!;
+  if (isCur || st === TASK_RUNNING || i32[b + T_AT_YIELD]! !== 0) return true;
+  return i32[b + T_YIELDING]! === YIELD_POLL && st !== TASK_DEAD;
+}
+
+/**
+ * LOCKSTEP_CHECK_RUNQUEUE=1: every decision also reads every slot and fails
+ * the run if the runqueue missed a task that can run (a write that makes a
+ * slot runnable without enqueueTask()). For the test suite, not for users.
+ */
+const CHECK_RUNQUEUE = typeof process !== 'undefined' && process.env['LOCKSTEP_CHECK_RUNQUEUE'] === '1';
+
+function checkRunqueue(k: Kernel, cur: number, out: readonly number[]): void {
+  const i32 = k.i32;
+  const n = Atomics.load(i32, kNextSlot);
+  const all: number[] = [];
+  for (let s = 1; s < n; s++) if (canRun(i32, k.base(s), s === cur)) all.push(s);
+  if (all.join() !== out.join()) {
+    throw new Error(`runqueue: decision ${i32[kSchedStep]} found [${out.join(', ')}] runnable, every slot says [${all.join(', ')}]`);
+  }
 }
 
 function sleepingSlots(k: Kernel, timedOnly: boolean): number[] {
@@ -200,6 +241,7 @@ function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
       const s = strategy.pickTimer(k, timed, i32[kSchedStep]!, lbl);
       k.tset(s, T_TIMED, 1);
       k.tset(s, T_STATE, TASK_RUNNING);
+      enqueueTask(k, s);
       runnable = [s];
     } else {
       const sleeping = sleepingSlots(k, false);
@@ -229,6 +271,7 @@ function decideStep(k: Kernel, lbl: number, atYield: boolean): number {
     // A polling sleeper was chosen: its timeout fires now.
     k.tset(next, T_TIMED, 1);
     k.tset(next, T_STATE, TASK_RUNNING);
+    enqueueTask(k, next);
   }
   i32[kSchedStep] = step + 1;
   if ((k.tget(next, T_FLAGS) & PF_EXITING) === 0) i32[kProgramSteps] = step + 1;

@@ -551,6 +551,12 @@ export interface Layout {
   readonly exploreLog: number;
   /** Sleep table: SLEEP_WORDS per entry, one per task slot at most. */
   readonly sleepTable: number;
+  /**
+   * The controlled scheduler's dequeued mask: one bit per task slot, set when a
+   * decision found the slot unable to run, cleared by every write that can make it
+   * run again (runqueue.ts). Placed last, so that no other region moves.
+   */
+  readonly dequeued: number;
   readonly caches: readonly CacheLayout[];
   /** Cache layouts indexed by cache id. */
   readonly cacheById: readonly (CacheLayout | undefined)[];
@@ -622,6 +628,8 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
   w = (w + 1) & ~1;
   const failMsgByte = w * 4;
   w += FAIL_MSG_BYTES / 4;
+  const dequeued = w;
+  w += (config.maxTasks + 31) >> 5;
   return {
     config,
     headerWords,
@@ -634,6 +642,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     replayLog,
     exploreLog,
     sleepTable,
+    dequeued,
     caches,
     cacheById,
     scenario,

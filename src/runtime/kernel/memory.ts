@@ -2,6 +2,7 @@
  * One SharedArrayBuffer is the kernel's memory. This module creates it, gives
  * typed views over it, and resets it between iterations.
  */
+import { resetRunqueue } from './runqueue.js';
 import {
   C_BUMP,
   C_FAIL_AT,
@@ -106,6 +107,7 @@ export class KernelMemory {
   resetIteration(): void {
     const { i32, L } = this;
     i32.fill(0, L.tasks, L.tasks + L.config.maxTasks * L.taskWords);
+    resetRunqueue(i32, L.dequeued, L.config.maxTasks);
     i32.fill(0, L.scenario, L.scenario + L.config.scenarioWords);
     for (const c of L.caches) {
       i32[c.ctl + C_LOCK] = 0;

@@ -68,6 +68,7 @@ import {
   YIELD_TIMED,
 } from './layout.js';
 import type { Kernel } from './kernel.js';
+import { enqueueTask } from './runqueue.js';
 import { settleCurrent } from './weakhooks.js';
 
 /**
@@ -230,6 +231,7 @@ export function finishWait(k: Kernel, waitersAddr: number): void {
   const i32 = k.i32;
   const b = k.curBase;
   storeOnce(k, b + T_STATE, TASK_RUNNING);
+  enqueueTask(k, k.cur);
   storeOnce(k, b + T_WAIT_OBJ, 0);
   storeOnce(k, b + T_WAIT_KIND, 0);
   Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal
@@ -361,6 +363,8 @@ export function tryToWakeUp(k: Kernel, slot: number, stateMask: number): boolean
   const st = loadOnce(k, b + T_STATE);
   if ((st & stateMask) === 0) return false;
   if (cmpxchg(k, b + T_STATE, st, TASK_RUNNING, Order.FULL) !== st) return false;
+  // ttwu_do_activate() -> enqueue_task(): the next decision looks at it again.
+  enqueueTask(k, slot);
   if (!k.controlled) {
     markRunnable(i32, b + T_PARK);
     Atomics.notify(i32, b + T_PARK, 1);

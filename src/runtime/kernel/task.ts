@@ -75,6 +75,7 @@ import { fatalSignalPending } from './sigpending.js';
 import { deref, kget, kmemCacheAlloc, kput, peekIfLive } from './slab.js';
 import { spinLock, spinUnlock } from './sync/spinlock.js';
 import { waitEvent, wakeUpAll } from './sync/waitqueue.js';
+import { enqueueTask } from './runqueue.js';
 import { taskWorkRun } from './taskwork.js';
 import { joinWake } from './join.js';
 import { syncNewTask } from './weakhooks.js';
@@ -162,6 +163,8 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
     Atomics.sub(i32, kNextSlot, 1); // lockstep-internal
     return -EAGAIN;
   }
+  // A slot is handed out once an iteration: whatever a decision found of it before is stale.
+  enqueueTask(k, slot);
   const tid = k.tid(slot);
   const thread = (a.flags & CLONE_THREAD) !== 0;
   const b = k.base(slot);
@@ -262,6 +265,7 @@ export function wakeUpNewTask(k: Kernel, slot: number): void {
     if (Atomics.compareExchange(i32, mb, EXEC_IDLE, slot) !== EXEC_IDLE) continue; // lockstep-internal
     Atomics.store(i32, k.base(slot) + T_EXECUTOR, x + 1); // lockstep-internal
     storeOnce(k, k.base(slot) + T_STATE, TASK_RUNNING);
+    enqueueTask(k, slot);
     // Parallel mode: the child is runnable from now on (kNrRunning counts the
     // woken tasks the OS has not run yet, sched.ts); its executor's own count
     // when it starts the task then finds the park word set.
