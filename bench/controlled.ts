@@ -21,6 +21,7 @@ import { deriveSeed } from '../src/runtime/kernel/prng.js';
 import { strategyByName } from '../src/runtime/explore/index.js';
 import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { builtinByName } from '../src/scenarios/index.js';
+import { addDecideRows, decideBaselines } from './decide.js';
 import { rawPartner, type Partner } from './handoff.js';
 import { PHASE_WORDS } from './scenarios/steps.js';
 import { BenchSessions } from './sessions.js';
@@ -82,6 +83,8 @@ export function stepBaselines(cases: readonly StepCase[]): Record<string, string
     out[stepCaseName(c)] = c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE;
     if (c.scenario === 'bench-steps') out[rawRingName(c.threads)] = RAW_WAKE;
   }
+  // The decision alone (bench/decide.ts): by width against 4 tasks, and 4 tasks against the step it is part of.
+  Object.assign(out, decideBaselines(activeOnly ? stepCaseName(activeOnly) : undefined));
   return out;
 }
 
@@ -172,6 +175,7 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
       },
     );
   }
+  addDecideRows(bench);
   // The raw ring for each thread count of the curve, measured before its lockstep point.
   for (const n of [...new Set(cases.filter((c) => c.scenario === 'bench-steps').map((c) => c.threads))]) {
     let ring: Awaited<ReturnType<typeof rawRing>> | null = null;

@@ -16,6 +16,7 @@ import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../b
 import { SRCU_READ_NAMES } from '../bench/srcu-read.js';
 import { SRCU_SYNC_BASELINE, type SuiteReport } from '../bench/suite.js';
 import { RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName, stepCaseName, stepCases } from '../bench/controlled.js';
+import { DECIDE_TASKS, decideRowName } from '../bench/decide.js';
 import { handoffName } from '../bench/handoff.js';
 import { breakdownName, TSYNC_WHOLE } from '../bench/tsync-breakdown.js';
 import { lockstep, withTimeout } from './helpers.js';
@@ -63,6 +64,12 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     assert.is(x!.baseline, want, `${x!.name} baseline`);
   }
   assert.ok(rep.results.some((x) => x.name === RAW_SPIN_HANDOFF), 'raw spin handoff in the controlled group');
+  for (const n of DECIDE_TASKS) {
+    const x = rep.results.find((y) => y.name === decideRowName(n));
+    assert.ok(x, decideRowName(n));
+    assert.is(x!.group, 'controlled');
+    assert.is(x!.baseline, n === DECIDE_TASKS[0] ? stepCaseName({ scenario: 'bench-steps', threads: 4, strategy: 'random', active: 4 }) : decideRowName(DECIDE_TASKS[0]), `${x!.name} baseline`);
+  }
   const phases = rep.results.filter((x) => x.group === 'iteration');
   assert.ok(phases.length >= 7, 'iteration phases');
   for (const x of phases) if (!x.name.endsWith('whole iteration')) assert.ok(x.baseline?.endsWith('whole iteration'), `${x.name} against the whole iteration`);
