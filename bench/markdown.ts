@@ -143,7 +143,7 @@ function reading(r: SuiteReport): string[] {
       const hi = parked[parked.length - 1]!;
       out.push(`- 4 threads switching beside parked ones: ${parked.map((c) => `${fmt(c.x.median)} µs with ${c.n} parked`).join(', ')}; ${hi.n} parked threads make a step ${(hi.x.median / lo.x.median).toFixed(2)}× the step with none.`);
     }
-    const decisions = steps.filter((x) => x.name.startsWith('decide() at a yield point')).map((x) => ({ n: Number(/\((\d+) asleep\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
+    const decisions = r.results.filter((x) => x.group === CONTROLLED_GROUP && x.name.startsWith('decide() at a yield point')).map((x) => ({ n: Number(/\((\d+) asleep\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
     if (decisions.length > 1) {
       const lo = decisions[0]!;
       const hi = decisions[decisions.length - 1]!;
