@@ -71,7 +71,7 @@ export function addDecideRows(bench: Bench): void {
   }
 }
 
-/** The widest row against the narrowest; the narrowest against the step it is part of (`stepRow`). */
+/** Each wider row against the 4-task row; the 4-task row against the step it is part of (`stepRow`). */
 export function decideBaselines(stepRow: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const [lo, ...rest] = DECIDE_TASKS;
