@@ -11,12 +11,15 @@
  *
  * Here one bit per slot says "dequeued": a decision found the slot unable to
  * run (asleep, not at a yield point, not polling) and set the bit; the walk of
- * later decisions skips it. Every write that can make a slot able to run again
- * clears the bit first: the wake-up (tryToWakeUp), the start of a new task
- * (wakeUpNewTask), a sleeper's timeout firing (decide), a finished wait, the
- * allocation of the slot (copyProcess), and the reset of an iteration. A
- * cleared bit only costs a read of the slot, so the mask errs one way: a set
- * bit is always a slot that cannot run.
+ * later decisions skips it. Every write that can make a dequeued slot able
+ * to run again clears the bit: the wake-up (tryToWakeUp), the start of a new
+ * task (wakeUpNewTask), a sleeper's timeout firing (decide); the reset of an
+ * iteration clears them all. Nothing else is needed: a slot is handed out once
+ * an iteration, after the reset; a task at a yield point (the deciding one, or
+ * one preempted there, T_AT_YIELD) is never dequeued; and a task a decision
+ * found asleep runs again only after one of those writes. A cleared bit only
+ * costs a read of the slot, so the mask errs one way: a set bit is always a
+ * slot that cannot run.
  *
  * Who writes it: in controlled mode every one of those writes is made by the
  * baton holder (or by the harness before the first handoff), and decisions too,

@@ -231,7 +231,6 @@ export function finishWait(k: Kernel, waitersAddr: number): void {
   const i32 = k.i32;
   const b = k.curBase;
   storeOnce(k, b + T_STATE, TASK_RUNNING);
-  enqueueTask(k, k.cur);
   storeOnce(k, b + T_WAIT_OBJ, 0);
   storeOnce(k, b + T_WAIT_KIND, 0);
   Atomics.store(i32, b + T_YIELDING, 0); // lockstep-internal

@@ -163,8 +163,6 @@ export function copyProcess(k: Kernel, parentSlot: number, a: CloneArgs, deferWa
     Atomics.sub(i32, kNextSlot, 1); // lockstep-internal
     return -EAGAIN;
   }
-  // A slot is handed out once an iteration: whatever a decision found of it before is stale.
-  enqueueTask(k, slot);
   const tid = k.tid(slot);
   const thread = (a.flags & CLONE_THREAD) !== 0;
   const b = k.base(slot);
