@@ -405,9 +405,15 @@ test('decide: a sleeping task leaves the runqueue until a wake-up puts it back',
   assert.ok(dequeued(2) && dequeued(33), 'the sleepers are dequeued');
   assert.not.ok(dequeued(1) || dequeued(34), 'runnable tasks stay');
   // Their records are not read again: a raw state write is not a wake-up.
+  // (Under LOCKSTEP_CHECK_RUNQUEUE=1 the check reads every slot and refuses exactly that.)
   k.tset(33, T_STATE, TASK_RUNNING);
-  decide(k, A);
-  assert.not.ok(calls[1]!.split(' ')[1]!.split(',').includes('33'));
+  if (process.env['LOCKSTEP_CHECK_RUNQUEUE'] === '1') {
+    assert.throws(() => decide(k, A), /runqueue: decision 1 found \[1, 3, .*32, 34, .*\] runnable, every slot says \[1, 3, .*32, 33, 34, /);
+    calls.push('pick -');
+  } else {
+    decide(k, A);
+    assert.not.ok(calls[1]!.split(' ')[1]!.split(',').includes('33'));
+  }
   k.tset(33, T_STATE, TASK_INTERRUPTIBLE);
   // try_to_wake_up() enqueues: the next decision sees the task again.
   assert.ok(tryToWakeUp(k, 33, TASK_NORMAL));
