@@ -60,8 +60,14 @@ export function stepCases(quick: boolean): StepCase[] {
   ];
 }
 
-/** The raw floor of the thread-count curve: one futex handoff to a random other thread among `n`, nothing else. */
-export function rawRingName(n: number): string {
+/**
+ * The raw floor of the thread-count curve: one futex handoff to a random
+ * other thread among `n`, nothing else; with `active` < n, among the first
+ * `active` of them while the rest sleep in Atomics.wait (the parked curve's
+ * floor: what the platform charges for a handoff beside that many sleeping threads).
+ */
+export function rawRingName(n: number, active = n): string {
+  if (active < n) return `raw random futex handoff among ${active} of ${n} threads (${n - active} asleep)`;
   return `raw random futex handoff among ${n} threads`;
 }
 
@@ -78,6 +84,8 @@ export function stepBaselines(cases: readonly StepCase[]): Record<string, string
       // The parked curve against its own first point (no task parked), which
       // stands beside the raw ring among as many threads.
       out[stepCaseName(c)] = activeOnly && c !== activeOnly ? stepCaseName(activeOnly) : rawRingName(c.threads);
+      // Its raw floor beside as many sleeping threads, against the raw ring among the active ones alone.
+      if (c.active < c.threads) out[rawRingName(c.threads, c.active)] = rawRingName(c.active);
       continue;
     }
     out[stepCaseName(c)] = c.scenario === 'bench-steps' ? rawRingName(c.threads) : RAW_WAKE;
@@ -90,11 +98,14 @@ export function stepBaselines(cases: readonly StepCase[]): Record<string, string
 
 const RING = new URL('./workers/ring.js', import.meta.url);
 
-/** `n` raw threads handing one token to each other at random; returns µs per handoff over `ms`. */
-async function rawRing(n: number, ms: number): Promise<{ sample(): Promise<number>; stop(): Promise<void> }> {
+/**
+ * `n` raw threads, the first `active` of them handing one token to each
+ * other at random (the rest asleep); returns µs per handoff over `ms`.
+ */
+async function rawRing(n: number, ms: number, active = n): Promise<{ sample(): Promise<number>; stop(): Promise<void> }> {
   const i32 = new Int32Array(new SharedArrayBuffer(4 * (n + 3)));
   i32[1] = 0x2545f491;
-  const ws = Array.from({ length: n }, (_, id) => new Worker(RING, { workerData: { sab: i32.buffer, id, n } }));
+  const ws = Array.from({ length: n }, (_, id) => new Worker(RING, { workerData: { sab: i32.buffer, id, active } }));
   await Promise.all(ws.map((w) => new Promise((r) => w.once('online', r))));
   Atomics.store(i32, 3, 1);
   Atomics.notify(i32, 3, 1);
@@ -176,12 +187,20 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
     );
   }
   addDecideRows(bench);
-  // The raw ring for each thread count of the curve, measured before its lockstep point.
-  for (const n of [...new Set(cases.filter((c) => c.scenario === 'bench-steps').map((c) => c.threads))]) {
+  // The raw ring for each thread count of the curve, and for each width of
+  // the parked curve its active threads beside as many asleep, measured
+  // before the lockstep points.
+  const rings = new Map<string, [number, number]>();
+  for (const c of cases) {
+    if (c.scenario !== 'bench-steps') continue;
+    rings.set(rawRingName(c.threads), [c.threads, c.threads]);
+    if (c.active !== undefined && c.active < c.threads) rings.set(rawRingName(c.threads, c.active), [c.threads, c.active]);
+  }
+  for (const [name, [n, active]] of rings) {
     let ring: Awaited<ReturnType<typeof rawRing>> | null = null;
-    bench.add(rawRingName(n), async () => ({ overriddenDuration: (await ring!.sample()) / 1000 }), {
+    bench.add(name, async () => ({ overriddenDuration: (await ring!.sample()) / 1000 }), {
       async beforeAll() {
-        ring = await rawRing(n, o.quick ? 100 : 250);
+        ring = await rawRing(n, o.quick ? 100 : 250, active);
       },
       async afterAll() {
         await ring?.stop();

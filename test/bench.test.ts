@@ -64,6 +64,14 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     assert.is(x!.baseline, want, `${x!.name} baseline`);
   }
   assert.ok(rep.results.some((x) => x.name === RAW_SPIN_HANDOFF), 'raw spin handoff in the controlled group');
+  // The parked curve's raw floor: the active threads beside as many asleep, against the ring among the active ones alone.
+  for (const c of stepCases(true)) {
+    if (c.active === undefined || c.active >= c.threads) continue;
+    const x = rep.results.find((y) => y.name === rawRingName(c.threads, c.active));
+    assert.ok(x, rawRingName(c.threads, c.active));
+    assert.is(x!.group, 'controlled');
+    assert.is(x!.baseline, rawRingName(c.active), `${x!.name} baseline`);
+  }
   for (const n of DECIDE_TASKS) {
     const x = rep.results.find((y) => y.name === decideRowName(n));
     assert.ok(x, decideRowName(n));
