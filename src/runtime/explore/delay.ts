@@ -26,6 +26,7 @@
  * that gave the CPU away is over when a core is free again, not after a
  * fixed futex timeout.
  */
+import { performance } from 'node:perf_hooks'; // not the global accessor (kernel/kernel.ts)
 import { kDelayWaiters, kDelayWake, kNrRunning, kSpinners } from '../kernel/layout.js';
 import { coresFor } from '../kernel/cpuload.js';
 

@@ -23,6 +23,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks'; // not the global accessor (kernel.ts)
 
 export const CORES = availableParallelism();
 

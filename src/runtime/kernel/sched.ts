@@ -35,6 +35,7 @@
  * count of runnable threads (cpuload.ts) and from the thread's own failed
  * spins (SpinPolicy).
  */
+import { performance } from 'node:perf_hooks'; // not the global accessor (kernel.ts)
 import { Order, cmpxchg, fetchAdd, loadOnce, smpMb, smpMbAfterSpinlock, storeOnce } from './access.js';
 import { CORES, coresFor } from './cpuload.js';
 import {
