@@ -24,8 +24,8 @@ import { builtinByName } from '../src/scenarios/index.js';
 import { addDecideRows, decideBaselines } from './decide.js';
 import { rawPartner, type Partner } from './handoff.js';
 import { PHASE_WORDS } from './scenarios/steps.js';
-import { BenchSessions } from './sessions.js';
-import type { BenchOptions } from './types.js';
+import { BenchSessions, warmFor } from './sessions.js';
+import { steadyWarmMs, type BenchOptions } from './types.js';
 
 export const CONTROLLED_GROUP = 'controlled';
 export const RAW_WAKE = 'one raw futex wake (half a wait/notify round trip)';
@@ -231,11 +231,13 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
         iterationTimeoutMs: 60_000,
         stepLimit: 200_000,
       }),
-      // The untimed first batch starts the workers and lets PCT learn k.
-      async (s) => {
-        await usPerStep(c, s, pct, 3, first);
-        first += 3;
-      },
+      // Untimed batches start the workers, let PCT learn k, and run until
+      // V8 has optimized lockstep's code in every worker (types.ts: steadyWarmMs).
+      (s) =>
+        warmFor(steadyWarmMs(o.quick), async () => {
+          await usPerStep(c, s, pct, 3, first);
+          first += 3;
+        }),
     );
     bench.add(
       stepCaseName(c),

@@ -55,6 +55,28 @@ export class BenchSessions {
 }
 
 /**
+ * Warm a session's code before it is timed: iterations until `ms` have
+ * passed, at least one. Each executor is an isolate of its own, and V8
+ * optimizes a function only after it has run enough there: a TSYNC
+ * sibling's round runs twice a call, so after one warm iteration (12 calls)
+ * its code is still interpreted or baseline-compiled. Measured on this
+ * machine (issue 16): Landlock TSYNC with 8 siblings, median call 764 µs
+ * after 3 warm iterations, 571 after 50, 467-517 after 200-600; a sibling's
+ * first round 24 µs cold, 8 µs warm. A stress run spends its time warm; the
+ * benchmark times that steady state (types.ts: steadyWarmMs). Returns the
+ * iterations run.
+ */
+export async function warmFor(ms: number, iterate: () => Promise<unknown>): Promise<number> {
+  const end = performance.now() + ms;
+  let n = 0;
+  do {
+    await iterate();
+    n++;
+  } while (performance.now() < end);
+  return n;
+}
+
+/**
  * One iteration in parallel mode with strategy none and no perturbation
  * (what every latency benchmark measures); a failure throws, named.
  */

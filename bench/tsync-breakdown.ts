@@ -23,8 +23,8 @@
 import { Bench } from 'tinybench';
 import type { Trace, TraceEvent } from '../src/runtime/kernel/trace.js';
 import type { Scenario } from '../src/runtime/kernel/scenario.js';
-import { BenchSessions, runQuiet } from './sessions.js';
-import type { BenchOptions } from './types.js';
+import { BenchSessions, runQuiet, warmFor } from './sessions.js';
+import { steadyWarmMs, type BenchOptions } from './types.js';
 
 export const TSYNC_BREAKDOWN_GROUP = 'tsync-breakdown';
 const SCENARIO_URL = new URL('./scenarios/tsync-latency.js', import.meta.url).href;
@@ -140,7 +140,7 @@ export async function tsyncBreakdownBench(o: BenchOptions): Promise<Bench> {
       iterationTimeoutMs: 60_000,
       stepLimit: 0,
     }),
-    (s) => runQuiet(s, seed++, 'TSYNC breakdown'),
+    (s) => warmFor(steadyWarmMs(o.quick), () => runQuiet(s, seed++, 'TSYNC breakdown')),
   );
   // One bench task collects the samples (one iteration each); the figures are read back after.
   const collect = new Bench({ name: TSYNC_BREAKDOWN_GROUP, iterations: samples, time: 0, warmup: false });

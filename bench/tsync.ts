@@ -2,14 +2,16 @@
  * Landlock TSYNC latency for 1..64 parked siblings, beside the libpsx
  * broadcast and seccomp TSYNC for the same thread counts. The raw
  * broadcast-ack floor for the same N is measured in the same run
- * (broadcast.ts); suite.ts takes the ratios.
+ * (broadcast.ts); suite.ts takes the ratios. Each case's pool runs untimed
+ * for steadyWarmMs() before its samples, so that the executors' code is
+ * optimized (sessions.ts: warmFor), as in a stress run's steady state.
  */
 import { Bench } from 'tinybench';
 import type { Session } from '../src/harness/session.js';
 import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { CALLS } from './scenarios/tsync-latency.js';
-import { BenchSessions, runQuiet } from './sessions.js';
-import type { BenchOptions } from './types.js';
+import { BenchSessions, runQuiet, warmFor } from './sessions.js';
+import { steadyWarmMs, type BenchOptions } from './types.js';
 
 const SCENARIO_URL = new URL('./scenarios/tsync-latency.js', import.meta.url).href;
 
@@ -50,7 +52,7 @@ export async function tsyncBench(o: BenchOptions, cases: readonly TsyncCase[], c
         iterationTimeoutMs: 60_000,
         stepLimit: 0,
       }),
-      iterate,
+      (s) => warmFor(steadyWarmMs(o.quick), () => iterate(s)),
     );
     bench.add(
       tsyncCaseName(c),

@@ -5,6 +5,16 @@ export interface BenchOptions {
   readonly quick: boolean;
 }
 
+/**
+ * How long a benchmark that times a warm pool runs it untimed first
+ * (sessions.ts: warmFor): long enough for V8 to optimize lockstep's code in
+ * every worker (Landlock TSYNC with 8 siblings reached its steady call time
+ * after ~150 iterations, 2.5-3 s, in issue 16's measurements).
+ */
+export function steadyWarmMs(quick: boolean): number {
+  return quick ? 300 : 3000;
+}
+
 /** Unit of the latency fields: per operation (ns), per round trip or call (us), per iteration (ms), per detection (s). */
 export type BenchUnit = 'ns' | 'us' | 'ms' | 's';
 
