@@ -1,7 +1,8 @@
 /**
  * Warm pools for benchmarks that time whole iterations: one Session per
- * tinybench task, opened in its beforeAll (with one untimed iteration that
- * starts the executors and warms their code) and closed in its afterAll, so
+ * tinybench task, opened in its beforeAll (with the task's untimed warm-up:
+ * at least one iteration, which starts the executors; warmFor() below for
+ * the groups that time the steady state) and closed in its afterAll, so
  * that only one task's workers are alive at a time. Whatever is still open
  * when the run ends (a task threw) is closed by `run`.
  */
@@ -14,7 +15,7 @@ export class BenchSessions {
 
   /**
    * A session slot for one task: `get()` inside the task, `hooks` as its
-   * tinybench options. `warm` is the untimed first iteration; `onClose`
+   * tinybench options. `warm` is the untimed warm-up (at least one iteration); `onClose`
    * drops whatever the task buffered.
    */
   task(config: () => SessionConfig, warm: (s: Session) => Promise<unknown>, onClose?: () => void): { get(): Session; hooks: FnOptions } {
