@@ -11,7 +11,11 @@
  * by thread count; with `active` 4 it gives the step among 4 switching tasks
  * beside 0, 12, 60 or 124 parked ones, timed over the active phase only
  * (bench/scenarios/steps.ts): waking the chosen task must not cost more
- * because more tasks are parked.
+ * because more tasks are parked. That phase is long (parkedPhase() yield
+ * points a task): its first steps after the parked tasks ran cost more for
+ * tens of milliseconds, whatever the cause (docs/bench/issue-16.md), and the
+ * short-phase rows report that transient apart: with none parked, with 124,
+ * and with none after a cache sweep (how much of it an eviction alone makes).
  */
 import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
@@ -23,7 +27,7 @@ import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { builtinByName } from '../src/scenarios/index.js';
 import { addDecideRows, decideBaselines } from './decide.js';
 import { rawPartner, type Partner } from './handoff.js';
-import { PHASE_WORDS } from './scenarios/steps.js';
+import { PHASE_WORDS, STEPS } from './scenarios/steps.js';
 import { BenchSessions, warmFor } from './sessions.js';
 import { steadyWarmMs, type BenchOptions } from './types.js';
 
@@ -39,24 +43,56 @@ export interface StepCase {
   readonly strategy: 'random' | 'pct';
   /** bench-steps only: this many tasks switch, the others stay parked; µs per step of the active phase. */
   readonly active?: number;
+  /** With `active`: yield points per active task (bench-steps' `phase`; STEPS if absent). */
+  readonly phase?: number;
+  /** With `active`: MB swept from the caches just before the phase (bench-steps' `sweep`). */
+  readonly sweepMb?: number;
 }
 
 /** Tasks that switch in the parked curve. */
 export const ACTIVE = 4;
 
+/**
+ * Yield points per active task in the parked curve (bench-steps' `phase`):
+ * 8,000 steps a phase (~100 ms), the steady step. The first ~1,600 steps
+ * after the parked tasks ran, ~30 ms on these machines, cost up to 1.6× the
+ * rest (docs/bench/issue-16.md); the short-phase rows report them apart.
+ */
+export function parkedPhase(quick: boolean): number {
+  return quick ? 100 : 2000;
+}
+
+/** The cache sweep of the transient's control row, in MB (more than these machines' last-level cache share). */
+export const SWEEP_MB = 32;
+
 export function stepCaseName(c: StepCase): string {
+  if (c.active !== undefined && c.phase === STEPS) {
+    const sweep = c.sweepMb ? `, after a ${c.sweepMb} MB cache sweep` : '';
+    return `µs per controlled step in the first ${c.active * STEPS} steps of the phase${sweep}, ${c.active} active among ${c.threads} threads (${c.threads - c.active} parked) ${c.strategy}`;
+  }
   if (c.active !== undefined) return `µs per controlled step, ${c.active} active among ${c.threads} threads (${c.threads - c.active} parked) ${c.strategy}`;
   return `µs per controlled step ${c.scenario} ${c.threads} threads ${c.strategy}`;
 }
 
-/** tw-barrier at 4 threads under both strategies, and the thread-count curve (4, 16 with --quick). */
+/**
+ * tw-barrier at 4 threads under both strategies, the thread-count curve (4,
+ * 16 with --quick), the parked curve over it (long phases), and the short
+ * phase's transient: at the widest point, with none parked, and with none
+ * parked after a cache sweep.
+ */
 export function stepCases(quick: boolean): StepCase[] {
   const curve = quick ? [4, 16] : [4, 16, 64, 128];
+  const phase = parkedPhase(quick);
+  const widest = curve[curve.length - 1]!;
+  const short = { scenario: 'bench-steps', strategy: 'random' as const, active: ACTIVE, phase: STEPS };
   return [
     { scenario: 'tw-barrier', threads: 4, strategy: 'random' },
     { scenario: 'tw-barrier', threads: 4, strategy: 'pct' },
     ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const })),
-    ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const, active: ACTIVE })),
+    ...curve.map((threads) => ({ scenario: 'bench-steps', threads, strategy: 'random' as const, active: ACTIVE, phase })),
+    { ...short, threads: ACTIVE },
+    { ...short, threads: widest },
+    { ...short, threads: ACTIVE, sweepMb: SWEEP_MB },
   ];
 }
 
@@ -78,8 +114,14 @@ export function rawRingName(n: number, active = n): string {
  */
 export function stepBaselines(cases: readonly StepCase[]): Record<string, string> {
   const out: Record<string, string> = { [RAW_SPIN_HANDOFF]: RAW_WAKE };
-  const activeOnly = cases.find((c) => c.active !== undefined && c.active === c.threads);
+  const activeOnly = cases.find((c) => c.active !== undefined && c.active === c.threads && c.phase !== STEPS);
+  const shortAlone = cases.find((c) => c.active !== undefined && c.active === c.threads && c.phase === STEPS && !c.sweepMb);
   for (const c of cases) {
+    if (c.active !== undefined && c.phase === STEPS) {
+      // The transient rows against the short phase with nobody parked and no sweep, which stands beside the long one.
+      out[stepCaseName(c)] = shortAlone && c !== shortAlone ? stepCaseName(shortAlone) : activeOnly ? stepCaseName(activeOnly) : rawRingName(c.threads);
+      continue;
+    }
     if (c.active !== undefined) {
       // The parked curve against its own first point (no task parked), which
       // stands beside the raw ring among as many threads.
@@ -159,6 +201,16 @@ async function usPerStep(c: StepCase, s: Session, pct: PctSteps, iterations: num
   return ((performance.now() - t0) * 1000) / Math.max(1, steps);
 }
 
+/**
+ * Schedules a sample of a parked-curve case: ~20,000 active steps (~6,000
+ * with --quick); of a transient case 20 (8), each of which times one transient.
+ */
+function phaseSchedules(c: StepCase, quick: boolean): number {
+  if (c.phase === STEPS) return quick ? 8 : 20;
+  const steps = (c.active ?? 1) * (c.phase ?? STEPS);
+  return Math.max(quick ? 3 : 5, Math.round((quick ? 6000 : 20_000) / steps));
+}
+
 export async function controlledBench(o: BenchOptions, cases: readonly StepCase[]): Promise<Bench> {
   const bench = new Bench({ name: CONTROLLED_GROUP, iterations: o.quick ? 3 : 7, time: 0, warmup: false, retainSamples: true });
   // The floors: each partner lives only while its own task runs (a spinning
@@ -212,13 +264,10 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
   const sessions = new BenchSessions();
   for (const c of cases) {
     const sc = await load(c.scenario);
-    // Fewer schedules for the wide programs: a 128-thread schedule is ~4,700
-    // steps. Not for the parked cases: their timed phase is the same 80 steps
-    // at every width, and as few as 4 schedules a sample left the 4 switching
-    // workers of a wide pool too little run to warm up (each isolate compiles
-    // lockstep's code on its own), which the step then counted as the cost of
-    // the parked tasks.
-    const its = c.active !== undefined ? iterations : Math.max(4, Math.round((iterations * 4) / c.threads));
+    // Fewer schedules for the wide programs: a 128-thread schedule is ~2,900
+    // steps. The parked cases time only their active phase, the same length
+    // at every width: as many schedules at every width (phaseSchedules).
+    const its = c.active !== undefined ? phaseSchedules(c, o.quick) : Math.max(4, Math.round((iterations * 4) / c.threads));
     const pct = new PctSteps(null);
     let first = 0;
     const t = sessions.task(
@@ -226,7 +275,7 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
         scenario: sc,
         variant: sc.scenario.variants.find((v) => v.kind === 'correct')!,
         threads: c.threads,
-        params: c.active === undefined ? sc.scenario.params ?? {} : { ...sc.scenario.params, active: c.active },
+        params: c.active === undefined ? sc.scenario.params ?? {} : { ...sc.scenario.params, active: c.active, phase: c.phase ?? STEPS, sweep: c.sweepMb ?? 0 },
         hangMs: 5000,
         iterationTimeoutMs: 60_000,
         stepLimit: 200_000,

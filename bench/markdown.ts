@@ -9,7 +9,7 @@ import { ATOMICS_ADD_BASELINE, ATOMICS_GROUP } from './atomics.js';
 import { twoRoundName } from './broadcast.js';
 import { DETECTION_STRATEGIES, detectionName, PLANTED_BUGS } from './detection.js';
 import { ATOMICS_NOTE, RCU_GROUP_TITLES, rcuGroupExtras, rcuGroupNote, rcuReading } from './markdown-rcu.js';
-import { ACTIVE, CONTROLLED_GROUP, RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName } from './controlled.js';
+import { ACTIVE, CONTROLLED_GROUP, RAW_SPIN_HANDOFF, RAW_WAKE, SWEEP_MB, parkedPhase, rawRingName } from './controlled.js';
 import { handoffName } from './handoff.js';
 import { ITERATION_GROUP } from './iteration.js';
 import { fmt } from './stats.js';
@@ -38,7 +38,7 @@ const GROUP_NOTES: Record<string, string> = {
   [ITERATION_GROUP]:
     "Session.run's phases, per iteration on a warm pool (warmed by an untimed batch: each worker's isolate compiles lockstep's code on its own, and a fresh pool takes seconds to reach its steady rate, which the stress rows above include), each beside the whole iteration (the ratio is its share), and the whole iteration beside the same scenario without perturbation on a second warm pool, batches alternating: setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
   [CONTROLLED_GROUP]:
-    `Schedules on a warm pool (each case first runs untimed for ${steadyWarmMs(false) / 1000} s, ${steadyWarmMs(true) / 1000} s with --quick, so that its code is optimized in every worker); a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip), and raw rings of plain worker threads handing a token at random (among all N threads for the curve; among 4 of them, the rest asleep in Atomics.wait, for the parked curve). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of threads grows (every thread switching, each its own isolate and caches); the \`active among\` rows run 4 switching threads beside 0, 12, 60 or 124 parked ones and time only that phase, 100 schedules a sample at every width (the curve rows take fewer for the wide programs): the cost of a step as the number of parked threads grows. The \`decide()\` rows time the decision alone, 20,000 a sample on the main thread with 4 runnable tasks among 4 to 128 (the rest asleep): what lockstep reads and writes to choose, without the handoff and the OS wake.`,
+    `Schedules on a warm pool (each case first runs untimed for ${steadyWarmMs(false) / 1000} s, ${steadyWarmMs(true) / 1000} s with --quick, so that its code is optimized in every worker); a step is one decision of the controlled scheduler and its cost is the wall time over the decisions (harness setup and checks included). The floors run in the same Bench: one raw futex wake and one raw spin handoff (each half a round trip), and raw rings of plain worker threads handing a token at random (among all N threads for the curve; among 4 of them, the rest asleep in Atomics.wait, for the parked curve). bench-steps gives every thread the same 20 yield points, so its rows are the cost per step as the number of threads grows (every thread switching, each its own isolate and caches); the \`active among\` rows run 4 switching threads beside 0, 12, 60 or 124 parked ones and time only that phase, ${parkedPhase(false)} yield points a thread (${parkedPhase(true)} with --quick) and as many schedules a sample at every width: the cost of a step as the number of parked threads grows. The \`in the first\` rows time a phase of 20 yield points a thread, 20 schedules a sample: its first steps after the parked tasks ran, and the same with none parked, without and with a cache sweep (one task reads and writes ${SWEEP_MB} MB just before the phase). The \`decide()\` rows time the decision alone, 20,000 a sample on the main thread with 4 runnable tasks among 4 to 128 (the rest asleep): what lockstep reads and writes to choose, without the handoff and the OS wake.`,
   [TSYNC_BREAKDOWN_GROUP]:
     "Read from the trace of one call (the event rings' µs timestamps; the last of the iteration's calls, one call per sample), each phase beside the whole call (the ratio is its share): the caller queueing the task_works and waking each sibling, a sibling's wake (task_work_add to its first step of the work), prepare_creds, the two completions (all_prepared back to the caller, ready_to_commit out to the siblings), the commit, and all_finished back to the caller. Per-sibling phases are the median sibling, and the last one where the caller waits for it.",
   floor: 'One `Atomics.notify` wakes N plain worker threads parked in `Atomics.wait`; each acks with `Atomics.add` and the last one notifies back. The least any "every sibling does something, the caller waits for all" protocol can cost here. The two-round rows are the shape of the TSYNC protocol of the kernel with no work in it: twice, the caller wakes each waiter on a word of its own (task_work_add() to each sibling, then complete_all() over their waits) and the last ack wakes it back; each is compared with one broadcast round for as many waiters.',
@@ -137,7 +137,7 @@ function reading(r: SuiteReport): string[] {
       const hi = curve[curve.length - 1]!;
       out.push(`- By thread count (every thread the same 20 yield points, random): ${curve.map((c) => `${fmt(c.x.median)} µs at ${c.n}`).join(', ')}; ${hi.n} threads cost ${(hi.x.median / lo.x.median).toFixed(2)}× ${lo.n} per step.`);
     }
-    const parked = steps.filter((x) => x.name.includes(' active among ')).map((x) => ({ n: Number(/\((\d+) parked\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
+    const parked = steps.filter((x) => x.name.includes(' active among ') && !x.name.includes(' in the first ')).map((x) => ({ n: Number(/\((\d+) parked\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
     if (parked.length > 1) {
       const lo = parked[0]!;
       const hi = parked[parked.length - 1]!;
@@ -150,6 +150,17 @@ function reading(r: SuiteReport): string[] {
         const rhi = rings[rings.length - 1]!;
         out.push(`- The raw floor of that curve (${ACTIVE} plain worker threads passing a token at random, no lockstep): ${rings.map((c) => `${fmt(c.x.median)} µs with ${c.n} asleep`).join(', ')}; ${rhi.n} sleeping threads make the raw handoff ${(rhi.x.median / rlo.x.median).toFixed(2)}× the one with none.`);
       }
+    }
+    // The short phase's transient: right after the parked tasks ran, and after a cache sweep with none parked.
+    const first = steps.filter((x) => x.name.includes(' in the first '));
+    const alone = first.find((x) => !x.name.includes('cache sweep') && x.name.includes('(0 parked)'));
+    const wide = first.find((x) => !x.name.includes('cache sweep') && !x.name.includes('(0 parked)'));
+    const swept = first.find((x) => x.name.includes('cache sweep'));
+    if (alone && wide && swept) {
+      const n = /\((\d+) parked\)/.exec(wide.name)![1];
+      const len = /first (\d+) steps/.exec(wide.name)![1];
+      const sweep = /a (\d+ MB) cache sweep/.exec(swept.name)![1];
+      out.push(`- The first ${len} steps of a phase, timed alone: ${fmt(alone.median)} µs with none parked, ${fmt(wide.median)} µs right after ${n} parked tasks ran (${(wide.median / alone.median).toFixed(2)}×), and ${fmt(swept.median)} µs with none parked after one task swept ${sweep} through the caches (${(swept.median / alone.median).toFixed(2)}×): the share of that transient an eviction of the caches alone reproduces, with no task parked.`);
     }
     const decisions = r.results.filter((x) => x.group === CONTROLLED_GROUP && x.name.startsWith('decide() at a yield point')).map((x) => ({ n: Number(/\((\d+) asleep\)/.exec(x.name)![1]), x })).sort((a, b) => a.n - b.n);
     if (decisions.length > 1) {

@@ -15,7 +15,8 @@ import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksCases, rcuTasksName, src
 import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../bench/gp-rate.js';
 import { SRCU_READ_NAMES } from '../bench/srcu-read.js';
 import { SRCU_SYNC_BASELINE, type SuiteReport } from '../bench/suite.js';
-import { RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName, stepCaseName, stepCases } from '../bench/controlled.js';
+import { parkedPhase, RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName, stepCaseName, stepCases } from '../bench/controlled.js';
+import { STEPS } from '../bench/scenarios/steps.js';
 import { DECIDE_TASKS, decideRowName } from '../bench/decide.js';
 import { handoffName } from '../bench/handoff.js';
 import { breakdownName, TSYNC_WHOLE } from '../bench/tsync-breakdown.js';
@@ -55,12 +56,18 @@ test('bench --quick writes every result with its spread, ratio and the machine f
   for (const c of stepCases(true)) {
     const x = rep.results.find((y) => y.name === stepCaseName(c));
     assert.ok(x, stepCaseName(c));
+    // The short phase's rows against the short phase alone (itself against the long one); the parked curve against its first point.
+    const short = c.active !== undefined && c.phase === STEPS;
     const want =
-      c.active !== undefined && c.active < c.threads
-        ? stepCaseName({ ...c, threads: c.active })
-        : c.scenario === 'bench-steps'
-          ? rawRingName(c.threads)
-          : RAW_WAKE;
+      short && c.active === c.threads && !c.sweepMb
+        ? stepCaseName({ ...c, phase: parkedPhase(true) })
+        : short
+          ? stepCaseName({ ...c, threads: c.active!, sweepMb: 0 })
+          : c.active !== undefined && c.active < c.threads
+            ? stepCaseName({ ...c, threads: c.active })
+            : c.scenario === 'bench-steps'
+              ? rawRingName(c.threads)
+              : RAW_WAKE;
     assert.is(x!.baseline, want, `${x!.name} baseline`);
   }
   assert.ok(rep.results.some((x) => x.name === RAW_SPIN_HANDOFF), 'raw spin handoff in the controlled group');

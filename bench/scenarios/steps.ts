@@ -13,6 +13,13 @@
  * active task's last step) records its scheduling steps and µs in shared
  * words: the cost of a step among A tasks beside N - A parked ones, which is
  * what "a step does not cost more because other tasks are parked" means.
+ * `phase` sets the active tasks' yield points (STEPS by default): the
+ * parked curve runs a long phase, so that it times the steady step and not
+ * only the first steps after the parked tasks ran, which cost more for
+ * tens of milliseconds (a transient, measured apart). `sweep` > 0: the first
+ * active task reads and writes that many MB just before the phase, an
+ * eviction of the caches with nobody parked, the transient's control
+ * (bench/controlled.ts compares the two).
  */
 import { defineScenario, type ThreadContext } from '../../src/runtime/index.js';
 import { kSchedStep } from '../../src/runtime/kernel/layout.js';
@@ -28,6 +35,23 @@ function activeOf(ctx: { readonly params: Record<string, unknown>; readonly thre
   return a > 0 && a < ctx.threads ? a : ctx.threads;
 }
 
+function phaseOf(ctx: { readonly params: Record<string, unknown> }): number {
+  const n = Number(ctx.params['phase'] ?? 0);
+  return n > 0 ? n : STEPS;
+}
+
+/** A buffer per worker (isolate) for the cache sweep, kept across schedules. */
+let sweepBuf: Int32Array | null = null;
+
+/**
+ * Read and write `mb` MB, one word per 64-byte line: what the caches held
+ * before is evicted, as when many other threads have run in between.
+ */
+function sweepCaches(mb: number): void {
+  if (sweepBuf === null || sweepBuf.length !== mb << 18) sweepBuf = new Int32Array(mb << 18);
+  for (let i = 0; i < sweepBuf.length; i += 16) sweepBuf[i]!++;
+}
+
 function mark(ctx: ThreadContext, steps: string, us: string): void {
   ctx.store(steps, Atomics.load(ctx.k.i32, kSchedStep));
   ctx.store(us, ctx.k.nowUs());
@@ -37,7 +61,7 @@ export default defineScenario({
   name: 'bench-steps',
   description: `every thread passes ${STEPS} yield points and exits (controlled-mode step cost by thread count)`,
   threads: { default: 4, min: 1, max: 128 },
-  params: { active: 0 },
+  params: { active: 0, phase: 0, sweep: 0 },
   variants: [{ name: 'mainline', kind: 'correct', expect: 'pass', spec: null, description: 'no protocol: yield points only' }],
   shared: { steps: 1, parked: 1, release: 1, started: 1, stepsAt0: 1, stepsAt1: 1, usAt0: 1, usAt1: 1 },
   setup(ctx) {
@@ -55,8 +79,13 @@ export default defineScenario({
         return;
       }
       for (let p = ctx.load('parked'); p < parked; p = ctx.load('parked')) ctx.sys.futexWait(ctx.addr('parked'), p);
+      // One task at a time runs (controlled mode) and the sweep has no yield
+      // point: every sweep of a task that saw no one started ends before the phase's first mark.
+      const sweep = Number(ctx.params['sweep'] ?? 0);
+      if (sweep > 0 && ctx.load('started') === 0) sweepCaches(sweep);
       if (ctx.add('started', 1) === 0) mark(ctx, 'stepsAt0', 'usAt0');
-      for (let i = 0; i < STEPS; i++) ctx.yield();
+      const phase = phaseOf(ctx);
+      for (let i = 0; i < phase; i++) ctx.yield();
       if (ctx.add('steps', 1) === active - 1) {
         mark(ctx, 'stepsAt1', 'usAt1');
         ctx.store('release', 1);
