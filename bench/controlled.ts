@@ -55,14 +55,14 @@ export const ACTIVE = 4;
 /**
  * Yield points per active task in the parked curve (bench-steps' `phase`):
  * 8,000 steps a phase (~100 ms), the steady step. The first ~1,600 steps
- * after the parked tasks ran, ~30 ms on these machines, cost up to 1.6× the
+ * after the parked tasks ran, ~35 ms on these machines, cost up to 1.6× the
  * rest (docs/bench/issue-16.md); the short-phase rows report them apart.
  */
 export function parkedPhase(quick: boolean): number {
   return quick ? 100 : 2000;
 }
 
-/** The cache sweep of the transient's control row, in MB (more than these machines' last-level cache share). */
+/** The cache sweep of the transient's control row, in MB (32 times the 1 MB L2 these machines report). */
 export const SWEEP_MB = 32;
 
 export function stepCaseName(c: StepCase): string {
@@ -264,7 +264,7 @@ export async function controlledBench(o: BenchOptions, cases: readonly StepCase[
   const sessions = new BenchSessions();
   for (const c of cases) {
     const sc = await load(c.scenario);
-    // Fewer schedules for the wide programs: a 128-thread schedule is ~2,900
+    // Fewer schedules for the wide programs: a 128-thread schedule is ~5,000
     // steps. The parked cases time only their active phase, the same length
     // at every width: as many schedules at every width (phaseSchedules).
     const its = c.active !== undefined ? phaseSchedules(c, o.quick) : Math.max(4, Math.round((iterations * 4) / c.threads));

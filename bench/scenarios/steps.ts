@@ -45,7 +45,7 @@ let sweepBuf: Int32Array | null = null;
 
 /**
  * Read and write `mb` MB, one word per 64-byte line: what the caches held
- * before is evicted, as when many other threads have run in between.
+ * before is evicted, as many other threads running in between would.
  */
 function sweepCaches(mb: number): void {
   if (sweepBuf === null || sweepBuf.length !== mb << 18) sweepBuf = new Int32Array(mb << 18);
