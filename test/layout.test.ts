@@ -6,6 +6,17 @@ import {
   CORE_HEADER_WORDS,
   CORE_TASK_WORDS,
   DEFAULT_LAYOUT_CONFIG,
+  EXEC_WORDS,
+  kNrRunning,
+  kSeq,
+  kSpinners,
+  kWaitTicket,
+  LINE_WORDS,
+  T_PARK,
+  T_STATE,
+  T_WAIT_KIND,
+  T_WAIT_OBJ,
+  T_WAIT_TICKET,
   handleCache,
   handleGen,
   handleSlot,
@@ -37,6 +48,28 @@ test('regions are laid out in order and do not overlap', () => {
   assert.ok(L.totalWords * 4 >= L.failMsgByte);
 });
 
+test('task and executor records start on cache lines; a wake-up touches one line of each', () => {
+  const L = computeLayout(CONFIG);
+  const line = (w: number): number => Math.floor(w / LINE_WORDS);
+  assert.is(L.tasks % LINE_WORDS, 0);
+  assert.is(L.taskWords % LINE_WORDS, 0);
+  assert.ok(L.taskWords - L.taskUsedWords < LINE_WORDS);
+  assert.is(L.executors % LINE_WORDS, 0);
+  assert.is(EXEC_WORDS % LINE_WORDS, 0);
+  // What the waker reads and writes of its wakee, which the wakee spins on (sched.ts).
+  const wake = [T_STATE, T_PARK, T_WAIT_KIND, T_WAIT_OBJ, T_WAIT_TICKET].map(line);
+  assert.equal(new Set(wake).size, 1);
+  // The counters every park, wake-up and yield point writes.
+  assert.equal(new Set([kSeq, kNrRunning, kSpinners, kWaitTicket].map(line)).size, 1);
+});
+
+test('kernel memory is a SharedArrayBuffer covering the layout', () => {
+  const mem = KernelMemory.create(CONFIG);
+  assert.ok(mem.sab instanceof SharedArrayBuffer);
+  assert.ok(mem.sab.byteLength >= mem.L.totalWords * 4);
+  assert.is(Atomics.add(mem.i32, mem.L.totalWords - 1, 1), 0);
+});
+
 test('the layout hash is stable and changes with the shape', () => {
   const a = computeLayout(CONFIG).hash;
   assert.is(computeLayout({ ...CONFIG }).hash, a);
@@ -49,9 +82,10 @@ test('a subsystem slice is placed after the core and covered by the hash', () =>
   const cfg: LayoutConfig = { ...CONFIG, subsystems: [...CONFIG.subsystems, { name: toy.name, url: toy.decl.url }] };
   const L = computeLayout(cfg);
   assert.is.not(L.hash, before.hash);
-  assert.is(L.taskWords, before.taskWords + 3);
-  assert.is(toy.task.held, before.taskWords);
-  assert.is(toy.task.nesting, before.taskWords + 1);
+  assert.is(L.taskUsedWords, before.taskUsedWords + 3);
+  assert.is(toy.task.held, before.taskUsedWords);
+  assert.is(toy.task.nesting, before.taskUsedWords + 1);
+  assert.ok(L.taskWords >= L.taskUsedWords && L.taskWords % LINE_WORDS === 0);
   assert.is(toy.global.seq, before.headerWords);
   const c = L.cacheById[toy.cache.toy_obj]!;
   assert.is(c.spec.name, 'toy_obj');

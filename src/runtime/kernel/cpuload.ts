@@ -68,10 +68,10 @@ function nrRunning(): number {
 /**
  * Runnable threads other than `ours` (this session's threads that want a
  * core now, the caller included: the kernel counts it running while it
- * reads), smoothed.
+ * reads), smoothed. `now`: the clock (performance.now()), if the caller has
+ * just read it (a park reads it once for its event and its spin, sched.ts).
  */
-export function othersRunnable(ours: number): number {
-  const now = performance.now();
+export function othersRunnable(ours: number, now = performance.now()): number {
   if (now - sampledAt < SAMPLE_MS) return others;
   sampledAt = now;
   const nr = nrRunning();
@@ -89,8 +89,8 @@ export function othersRunnable(ours: number): number {
  * Every thread that wants a core has one while `ours` of this session's
  * threads want one (running tasks, woken ones, spinners and the caller
  * itself, as the caller counts them from kNrRunning and kSpinners) beside
- * the machine's other runnable threads.
+ * the machine's other runnable threads; `now` as in othersRunnable().
  */
-export function coresFor(ours: number): boolean {
-  return ours <= CORES && ours + othersRunnable(ours) <= CORES;
+export function coresFor(ours: number, now?: number): boolean {
+  return ours <= CORES && ours + othersRunnable(ours, now) <= CORES;
 }

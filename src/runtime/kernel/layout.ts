@@ -15,7 +15,7 @@
 
 import { placeSlices, sliceShape, subsystemsOf, type Subsystem, type SubsystemRef } from './subsystem.js';
 
-export const LAYOUT_VERSION = 5;
+export const LAYOUT_VERSION = 6;
 export const LAYOUT_MAGIC = 0x4c4b5354; // "LKST"
 
 // ---------------------------------------------------------------------------
@@ -41,9 +41,10 @@ export const kBusy = 9;
 export const kLiveTasks = 10;
 /**
  * Words 11-13 are the counters every park, wake-up and yield point of every
- * thread writes, on kSeq's cache line: a handoff between two threads then
- * moves one header line instead of four (issue 16; the words that were here
- * are read once per task or decision and moved to 32, 54 and 71).
+ * thread writes, on kSeq's cache line (words 0-15: the memory starts on a
+ * line, memory.ts): a handoff between two threads then moves one header line
+ * instead of four (issue 16; the words that were here are read once per task
+ * or decision and moved to 32, 54 and 71).
  *
  * Spin-or-park state (lockstep-internal; kernel/sched.ts, explore/controlled.ts):
  * tasks not waiting (running, or woken and not yet back on a CPU: the kernel's
@@ -140,6 +141,9 @@ export const kDelayWake = 73;
  * declares its words (`defineSubsystem({ global })`) and `computeLayout` places them.
  */
 export const CORE_HEADER_WORDS = 74;
+/** Words in a 64-byte cache line: the task table and the executors' records start on one. */
+export const LINE_WORDS = 16;
+const toLine = (w: number): number => (w + LINE_WORDS - 1) & ~(LINE_WORDS - 1);
 /** Simulated CPUs: fixed, so that per-CPU state and replays do not depend on the host. */
 export const SIM_NR_CPUS = 4;
 
@@ -152,7 +156,11 @@ export const IterState = {
 
 // ---------------------------------------------------------------------------
 // Task table: one record of Layout.taskWords per slot (task_struct plus the bits of
-// signal handling and scheduling that lockstep needs).
+// signal handling and scheduling that lockstep needs). Each record starts on a
+// 64-byte cache line and fills whole lines (LINE_WORDS), so that one task's
+// words never share a line with its neighbour's; and what a waker reads and
+// writes of the task it wakes (T_STATE, the park word, the breadcrumb and its
+// ticket: words 19-25) is one line, which the sleeper spins on (issue 16).
 // ---------------------------------------------------------------------------
 export const T_TID = 0;
 export const T_TGID = 1;
@@ -162,8 +170,8 @@ export const T_PARENT = 2;
 export const T_SLOT = 3;
 /** task->flags (PF_EXITING ...). */
 export const T_FLAGS = 4;
-/** task->__state (TASK_RUNNING, TASK_INTERRUPTIBLE ...). */
-export const T_STATE = 5;
+/** Thread body (label id of its name in the scenario's bodies). */
+export const T_BODY = 5;
 /** task->exit_state (EXIT_ZOMBIE, EXIT_DEAD). */
 export const T_EXIT_STATE = 6;
 export const T_EXIT_CODE = 7;
@@ -197,8 +205,8 @@ export const T_WAIT_LABEL = 22;
 export const T_WAIT_AUX = 23;
 /** Ticket taken when the wait began (FIFO order for wake-one). */
 export const T_WAIT_TICKET = 24;
-/** Thread body (label id of its name in the scenario's bodies). */
-export const T_BODY = 25;
+/** task->__state (TASK_RUNNING, TASK_INTERRUPTIBLE ...): on the park word's line. */
+export const T_STATE = 25;
 export const T_ARG = 26;
 /** Handle of the signal_struct shared by the thread group. */
 export const T_SIGNAL = 27;
@@ -314,7 +322,8 @@ export const SLEEP_WORDS = 3 + EX_FP_MAX;
 // ---------------------------------------------------------------------------
 // Executors: the warm pool's workers, each with a mailbox.
 // ---------------------------------------------------------------------------
-export const EXEC_WORDS = 8;
+/** An executor's record: one cache line, as each executor bumps its X_BEAT at every yield point. */
+export const EXEC_WORDS = 16;
 /** Slot of the task to run next, or EXEC_IDLE / EXEC_QUIT. */
 export const X_MAILBOX = 0;
 /**
@@ -537,8 +546,10 @@ export interface Layout {
   readonly config: LayoutConfig;
   /** Header words: the core's, then the subsystems' kernel-wide words. */
   readonly headerWords: number;
-  /** Words per task record: the core's, then the subsystems' task fields. */
+  /** A task record's stride: its words (taskUsedWords) rounded up to whole cache lines. */
   readonly taskWords: number;
+  /** Words per task record: the core's, then the subsystems' task fields. */
+  readonly taskUsedWords: number;
   readonly tasks: number;
   readonly executors: number;
   readonly rings: number;
@@ -577,7 +588,8 @@ export interface Layout {
 export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Layout {
   const subs = subsystemsOf(config.subsystems);
   const headerWords = placeSlices(subs, 'global', CORE_HEADER_WORDS);
-  const taskWords = placeSlices(subs, 'task', CORE_TASK_WORDS);
+  const taskUsedWords = placeSlices(subs, 'task', CORE_TASK_WORDS);
+  const taskWords = toLine(taskUsedWords);
   const credWords = placeSlices(subs, 'cred', CORE_CRED_WORDS);
   const signalWords = placeSlices(subs, 'signal', CORE_SIGNAL_WORDS);
   const specs = coreCaches(credWords, signalWords);
@@ -592,7 +604,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
       specs.push({ id, name, words: c.words, capacity: c.capacity, fields: c.fields ?? {} });
     }
   }
-  let w = headerWords + (headerWords & 1);
+  let w = toLine(headerWords);
   const tasks = w;
   w += config.maxTasks * taskWords;
   const executors = w;
@@ -634,6 +646,7 @@ export function computeLayout(config: LayoutConfig = DEFAULT_LAYOUT_CONFIG): Lay
     config,
     headerWords,
     taskWords,
+    taskUsedWords,
     tasks,
     executors,
     rings,
@@ -661,6 +674,7 @@ function layoutHash(config: LayoutConfig, specs: readonly CacheSpec[], subs: rea
     CORE_TASK_WORDS,
     EV_WORDS,
     EXEC_WORDS,
+    LINE_WORDS,
     SLAB_HDR_WORDS,
     CACHE_CTL_WORDS,
     config.maxTasks,

@@ -41,6 +41,39 @@ export function weakArenaWords(): number {
   return arenaWords({ threads: WEAK_THREADS, hist: WEAK_HIST, locs: WEAK_LOCS });
 }
 
+/** WebAssembly.Memory, which @types/node declares only as types. */
+interface WasmMemoryCtor {
+  new (d: { initial: number; maximum: number; shared: true }): { readonly buffer: SharedArrayBuffer };
+}
+const WASM_PAGE = 65536;
+/** The most pages a 32-bit WebAssembly memory can have (4 GiB). */
+const WASM_MAX_PAGES = 65536;
+
+/**
+ * A SharedArrayBuffer of at least `bytes` whose byte 0 starts a 64-byte
+ * cache line, so that the layout's line-aligned regions (the header's hot
+ * counters, each task record, each executor's record: layout.ts LINE_WORDS)
+ * are aligned in the machine's caches too. A plain SharedArrayBuffer is
+ * malloc'ed: on glibc its data sat 16 bytes past a line (measured with two
+ * threads bumping neighbouring words: the lines ran from word 12 to 27, 28 to
+ * 43 ...), so every "one line" of the layout straddled two (issue 16). The
+ * buffer of a shared WebAssembly.Memory is mapped by V8 at a page boundary.
+ * Where that fails (no WebAssembly, over 4 GiB), a plain buffer is as correct,
+ * only slower.
+ */
+function lineAlignedSab(bytes: number): SharedArrayBuffer {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  const Memory = (globalThis as unknown as { WebAssembly?: { Memory: WasmMemoryCtor } }).WebAssembly?.Memory;
+  if (Memory !== undefined && pages <= WASM_MAX_PAGES) {
+    try {
+      return new Memory({ initial: pages, maximum: pages, shared: true }).buffer;
+    } catch {
+      // Address space or memory refused: fall back below.
+    }
+  }
+  return new SharedArrayBuffer(bytes);
+}
+
 export class KernelMemory {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
@@ -69,7 +102,7 @@ export class KernelMemory {
 
   static create(config: LayoutConfig): KernelMemory {
     const L = computeLayout(config);
-    const mem = new KernelMemory(new SharedArrayBuffer(L.totalWords * 4), config);
+    const mem = new KernelMemory(lineAlignedSab(L.totalWords * 4), config);
     const i32 = mem.i32;
     i32[kMagic] = LAYOUT_MAGIC;
     i32[kVersion] = LAYOUT_VERSION;

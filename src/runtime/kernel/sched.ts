@@ -114,8 +114,8 @@ export class SpinPolicy {
       this.skip--;
       return false;
     }
-    if (!coresFor(ours)) return false;
     const start = t0 ?? performance.now();
+    if (!coresFor(ours, start)) return false;
     const end = spinWhile(i32, w, idle, start);
     if (end >= 0 && (end - start) * 1000 <= this.slowUs) this.backoff = 0;
     else {
