@@ -65,8 +65,13 @@ export function parkedPhase(quick: boolean): number {
 /** The cache sweep of the transient's control row, in MB (32 times the 1 MB L2 these machines report). */
 export const SWEEP_MB = 32;
 
+/** A parked case whose phase is the default STEPS yields a task: one of the transient rows. */
+function shortPhase(c: StepCase): boolean {
+  return c.active !== undefined && (c.phase ?? STEPS) === STEPS;
+}
+
 export function stepCaseName(c: StepCase): string {
-  if (c.active !== undefined && c.phase === STEPS) {
+  if (shortPhase(c)) {
     const sweep = c.sweepMb ? `, after a ${c.sweepMb} MB cache sweep` : '';
     return `µs per controlled step in the first ${c.active * STEPS} steps of the phase${sweep}, ${c.active} active among ${c.threads} threads (${c.threads - c.active} parked) ${c.strategy}`;
   }
@@ -114,10 +119,10 @@ export function rawRingName(n: number, active = n): string {
  */
 export function stepBaselines(cases: readonly StepCase[]): Record<string, string> {
   const out: Record<string, string> = { [RAW_SPIN_HANDOFF]: RAW_WAKE };
-  const activeOnly = cases.find((c) => c.active !== undefined && c.active === c.threads && c.phase !== STEPS);
-  const shortAlone = cases.find((c) => c.active !== undefined && c.active === c.threads && c.phase === STEPS && !c.sweepMb);
+  const activeOnly = cases.find((c) => c.active !== undefined && c.active === c.threads && !shortPhase(c));
+  const shortAlone = cases.find((c) => shortPhase(c) && c.active === c.threads && !c.sweepMb);
   for (const c of cases) {
-    if (c.active !== undefined && c.phase === STEPS) {
+    if (shortPhase(c)) {
       // The transient rows against the short phase with nobody parked and no sweep, which stands beside the long one.
       out[stepCaseName(c)] = shortAlone && c !== shortAlone ? stepCaseName(shortAlone) : activeOnly ? stepCaseName(activeOnly) : rawRingName(c.threads);
       continue;
@@ -206,7 +211,7 @@ async function usPerStep(c: StepCase, s: Session, pct: PctSteps, iterations: num
  * with --quick); of a transient case 20 (8), each of which times one transient.
  */
 function phaseSchedules(c: StepCase, quick: boolean): number {
-  if (c.phase === STEPS) return quick ? 8 : 20;
+  if (shortPhase(c)) return quick ? 8 : 20;
   const steps = (c.active ?? 1) * (c.phase ?? STEPS);
   return Math.max(quick ? 3 : 5, Math.round((quick ? 6000 : 20_000) / steps));
 }

@@ -199,7 +199,7 @@ function reading(r: SuiteReport): string[] {
   if (call) {
     const parts = r.results.filter((x) => x.group === TSYNC_BREAKDOWN_GROUP && x.name !== call.name);
     const top = [...parts].sort((a, b) => b.median - a.median).slice(0, 3);
-    out.push(`- In the trace of one TSYNC call with 8 siblings (${fmt(call.median)} µs at the median), the largest phases are ${top.map((x) => `${x.name.split(': ')[1]} (${fmt(x.median)} µs)`).join(', ')}.`);
+    out.push(`- In the trace of one TSYNC call with 8 siblings (${fmt(call.median)} µs at the median), the largest phases are ${top.map((x) => `${x.name.slice(x.name.indexOf(': ') + 2)} (${fmt(x.median)} µs)`).join(', ')}.`);
   }
   const sec8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false }));
   const fa8 = get(tsyncCaseName({ siblings: 8, how: 'seccomp', ownCreds: false, forceAdd: true }));

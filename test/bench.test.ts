@@ -83,7 +83,7 @@ test('bench --quick writes every result with its spread, ratio and the machine f
     const x = rep.results.find((y) => y.name === decideRowName(n));
     assert.ok(x, decideRowName(n));
     assert.is(x!.group, 'controlled');
-    assert.is(x!.baseline, n === DECIDE_TASKS[0] ? stepCaseName({ scenario: 'bench-steps', threads: 4, strategy: 'random', active: 4 }) : decideRowName(DECIDE_TASKS[0]), `${x!.name} baseline`);
+    assert.is(x!.baseline, n === DECIDE_TASKS[0] ? stepCaseName({ scenario: 'bench-steps', threads: 4, strategy: 'random', active: 4, phase: parkedPhase(true) }) : decideRowName(DECIDE_TASKS[0]), `${x!.name} baseline`);
   }
   const phases = rep.results.filter((x) => x.group === 'iteration');
   assert.ok(phases.length >= 7, 'iteration phases');
