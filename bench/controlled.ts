@@ -66,7 +66,7 @@ export function parkedPhase(quick: boolean): number {
 export const SWEEP_MB = 32;
 
 /** A parked case whose phase is the default STEPS yields a task: one of the transient rows. */
-function shortPhase(c: StepCase): boolean {
+function shortPhase(c: StepCase): c is StepCase & { readonly active: number } {
   return c.active !== undefined && (c.phase ?? STEPS) === STEPS;
 }
 
