@@ -20,7 +20,8 @@ import { handoffBench, handoffName } from './handoff.js';
 import { ITERATION_CASE, ITERATION_GROUP, iterationBaselines, iterationBench } from './iteration.js';
 import { lineChart } from './plot.js';
 import { SRCU_READ_NAMES, addSrcuReadSide } from './srcu-read.js';
-import { results, round, type BenchError } from './stats.js';
+import { GROUPS, summarizeRuns, type GroupName, type RepeatRow, type SecondRatio } from './groups.js';
+import { results, round, table, type BenchError } from './stats.js';
 import { stressBench, stressCases } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
 import { breakdownBaselines, tsyncBreakdownBench, TSYNC_BREAKDOWN_GROUP } from './tsync-breakdown.js';
@@ -105,6 +106,8 @@ export interface SuiteReport {
   readonly detectionPlan: { readonly seeds: readonly number[]; readonly budget: { readonly iterations: number; readonly seconds: number } };
   /** Benchmarks that did not complete, with why. */
   readonly errors: readonly BenchError[];
+  /** The groups that ran, when not all of them did (`--group`). */
+  readonly groups?: readonly string[];
 }
 
 /** rcutorture's published GP/s beside a measured GP/s figure: context, not a ratio (different machine, kernel and time scale). */
@@ -119,47 +122,73 @@ export function gpRateContext(quick: boolean): GpRateContext[] {
   return gpRateCases(quick).map((c) => ({ name: gpRateName(c), source: RCUTORTURE_CONTEXT, published: c.published }));
 }
 
-export async function runSuite(o: BenchOptions, log: (line: string) => void): Promise<SuiteReport> {
+export async function runSuite(o: BenchOptions, log: (line: string) => void, groups: readonly GroupName[] = GROUPS): Promise<SuiteReport> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const loadAtStart = loadavg()[0]!;
   const all: BenchResult[] = [];
   const errors: BenchError[] = [];
   const baselines = fixedBaselines();
-  log('atomics: one bare Atomics.add on a SAB word and one SRCU read-side pair, per operation ...');
-  all.push(...results(ATOMICS_GROUP, await atomicsBench(o, [addSrcuReadSide]), 'ns', errors));
-  log('handoff: main thread <-> worker round trips ...');
-  all.push(...results('handoff', await handoffBench(o), 'us', errors));
-  log('stress: steady iterations per second on the warm pool, per scenario ...');
-  const stress = await stressBench(o, stressCases(o.quick));
-  Object.assign(baselines, stress.baselines);
-  for (const b of stress.benches) all.push(...results('stress', b, 'ms', errors));
-  log(`iteration: where a parallel iteration of ${ITERATION_CASE.scenario} (${ITERATION_CASE.threads} threads) spends its time ...`);
-  Object.assign(baselines, iterationBaselines(ITERATION_CASE));
-  all.push(...results(ITERATION_GROUP, await iterationBench(o), 'us', errors));
-  log('controlled: µs per controlled scheduling step beside one raw futex wake, by strategy and thread count ...');
-  const steps = stepCases(o.quick);
-  Object.assign(baselines, stepBaselines(steps));
-  all.push(...results(CONTROLLED_GROUP, await controlledBench(o, steps), 'us', errors));
-  log('floor: raw broadcast-ack to N waiters, and two rounds of per-thread wake-ack ...');
-  all.push(...results('floor', await broadcastBench(o, o.quick ? QUICK_SIBLINGS : TSYNC_SIBLINGS, o.quick ? QUICK_TWO_ROUND : TWO_ROUND_WAITERS), 'us', errors));
-  log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
+  const run = (g: GroupName): boolean => groups.includes(g);
+  if (run('atomics')) {
+    log('atomics: one bare Atomics.add on a SAB word and one SRCU read-side pair, per operation ...');
+    all.push(...results(ATOMICS_GROUP, await atomicsBench(o, [addSrcuReadSide]), 'ns', errors));
+  }
+  if (run('handoff')) {
+    log('handoff: main thread <-> worker round trips ...');
+    all.push(...results('handoff', await handoffBench(o), 'us', errors));
+  }
+  if (run('stress')) {
+    log('stress: steady iterations per second on the warm pool, per scenario ...');
+    const stress = await stressBench(o, stressCases(o.quick));
+    Object.assign(baselines, stress.baselines);
+    for (const b of stress.benches) all.push(...results('stress', b, 'ms', errors));
+  }
+  if (run('iteration')) {
+    log(`iteration: where a parallel iteration of ${ITERATION_CASE.scenario} (${ITERATION_CASE.threads} threads) spends its time ...`);
+    Object.assign(baselines, iterationBaselines(ITERATION_CASE));
+    all.push(...results(ITERATION_GROUP, await iterationBench(o), 'us', errors));
+  }
+  if (run('controlled')) {
+    log('controlled: µs per controlled scheduling step beside one raw futex wake, by strategy and thread count ...');
+    const steps = stepCases(o.quick);
+    Object.assign(baselines, stepBaselines(steps));
+    all.push(...results(CONTROLLED_GROUP, await controlledBench(o, steps), 'us', errors));
+  }
+  if (run('floor')) {
+    log('floor: raw broadcast-ack to N waiters, and two rounds of per-thread wake-ack ...');
+    all.push(...results('floor', await broadcastBench(o, o.quick ? QUICK_SIBLINGS : TSYNC_SIBLINGS, o.quick ? QUICK_TWO_ROUND : TWO_ROUND_WAITERS), 'us', errors));
+  }
   const creds: CredCount[] = [];
-  all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
-  log('tsync-breakdown: where one Landlock TSYNC call with 8 siblings spends its time, from its trace ...');
-  Object.assign(baselines, breakdownBaselines());
-  all.push(...results(TSYNC_BREAKDOWN_GROUP, await tsyncBreakdownBench(o), 'us', errors));
-  log('srcu-sync: synchronize_srcu() latency by looping readers ...');
-  all.push(...results('srcu-sync', await srcuSyncBench(o, o.quick ? QUICK_SRCU_READERS : SRCU_READERS), 'us', errors));
-  log('rcu-tasks: synchronize_rcu_tasks() latency per design, idle tasks and busy readers ...');
-  const rt = rcuTasksCases(o.quick);
-  Object.assign(baselines, rcuTasksBaselines(rt));
-  all.push(...results('rcu-tasks', await rcuTasksBench(o, rt), 'us', errors));
-  log('gp-rate: grace periods per second in srcu-torture and rcu-tasks-torture ...');
-  all.push(...results('gp-rate', await gpRateBench(o, gpRateCases(o.quick)), 'ms', errors));
+  if (run('tsync')) {
+    log('tsync: Landlock TSYNC, libpsx and seccomp TSYNC latency by parked siblings ...');
+    all.push(...results('tsync', await tsyncBench(o, tsyncCases(o.quick), creds), 'us', errors));
+  }
+  if (run('tsync-breakdown')) {
+    log('tsync-breakdown: where one Landlock TSYNC call with 8 siblings spends its time, from its trace ...');
+    Object.assign(baselines, breakdownBaselines());
+    all.push(...results(TSYNC_BREAKDOWN_GROUP, await tsyncBreakdownBench(o), 'us', errors));
+  }
+  if (run('srcu-sync')) {
+    log('srcu-sync: synchronize_srcu() latency by looping readers ...');
+    all.push(...results('srcu-sync', await srcuSyncBench(o, o.quick ? QUICK_SRCU_READERS : SRCU_READERS), 'us', errors));
+  }
+  if (run('rcu-tasks')) {
+    log('rcu-tasks: synchronize_rcu_tasks() latency per design, idle tasks and busy readers ...');
+    const rt = rcuTasksCases(o.quick);
+    Object.assign(baselines, rcuTasksBaselines(rt));
+    all.push(...results('rcu-tasks', await rcuTasksBench(o, rt), 'us', errors));
+  }
+  if (run('gp-rate')) {
+    log('gp-rate: grace periods per second in srcu-torture and rcu-tasks-torture ...');
+    all.push(...results('gp-rate', await gpRateBench(o, gpRateCases(o.quick)), 'ms', errors));
+  }
   const plan = detectionPlan(o.quick);
-  log(`detection: time to first failure of ${plan.bugs.length} planted bugs, ${plan.seeds.length} seed(s) per strategy ...`);
-  const detection = await detectionBench(o, log, errors, plan);
+  let detection: DetectionResult[] = [];
+  if (run('detection')) {
+    log(`detection: time to first failure of ${plan.bugs.length} planted bugs, ${plan.seeds.length} seed(s) per strategy ...`);
+    detection = await detectionBench(o, log, errors, plan);
+  }
   const cpu = cpus();
   return {
     fingerprint: fingerprint(computeLayout(DEFAULT_LAYOUT_CONFIG).hash),
@@ -180,6 +209,7 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void): Pr
     detection,
     detectionPlan: { seeds: plan.seeds, budget: plan.budget },
     errors,
+    ...(groups.length < GROUPS.length ? { groups: [...groups] } : {}),
   };
 }
 
@@ -224,24 +254,49 @@ export function formatReport(r: SuiteReport): string {
     return x ? [`  ${c.name}: ${x.opsPerSec.toFixed(0)} GP/s here; ${c.published.map((p) => `${p.config} ${p.perSecond}`).join(', ')} GP/s in ${c.source}`] : [];
   });
   const errors = r.errors.map((e) => `  ${e.group} / ${e.name}: ${e.message.split('\n')[0]}`);
-  return [
-    ...table(['benchmark', 'median', 'p99', 'IQR/med', 'samples', 'rate', 'vs baseline (median ratio)'], rows),
-    '',
-    ...table(['time to first detection', 'median (found/seeds)', 'p99', 'IQR/med', 'seeds', 'vs baseline (median ratio)'], det),
-    '',
-    'creds per TSYNC call:',
-    ...creds,
-    ...(context.length ? ['', 'grace periods per second beside rcutorture (context only: another machine, kernel and time scale; not a ratio):', ...context] : []),
-    ...(errors.length ? ['', 'did not complete:', ...errors] : []),
-    '',
-    `machine: ${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node}, load ${r.machine.loadAtStart} -> ${r.machine.loadAtEnd}; lockstep ${r.fingerprint.version}; ${r.seconds} s`,
-  ].join('\n');
+  // The sections, one blank line apart; a run of some groups (--group) has no sections for the others.
+  const sections: string[][] = [
+    rows.length ? table(['benchmark', 'median', 'p99', 'IQR/med', 'samples', 'rate', 'vs baseline (median ratio)'], rows) : [],
+    det.length ? table(['time to first detection', 'median (found/seeds)', 'p99', 'IQR/med', 'seeds', 'vs baseline (median ratio)'], det) : [],
+    creds.length ? ['creds per TSYNC call:', ...creds] : [],
+    context.length ? ['grace periods per second beside rcutorture (context only: another machine, kernel and time scale; not a ratio):', ...context] : [],
+    errors.length ? ['did not complete:', ...errors] : [],
+    [`machine: ${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node}, load ${r.machine.loadAtStart} -> ${r.machine.loadAtEnd}; lockstep ${r.fingerprint.version}; ${r.seconds} s${r.groups ? `; groups: ${r.groups.join(', ')}` : ''}`],
+  ];
+  return sections
+    .filter((x) => x.length > 0)
+    .map((x) => x.join('\n'))
+    .join('\n\n');
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (row: readonly string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+/**
+ * The ratios a reading of the suite takes beside each figure's own baseline
+ * (markdown.ts): the handoff against the raw spin ping-pong (the goal for free
+ * cores), Landlock TSYNC against the two-round floor (the protocol's shape).
+ */
+const SECOND_RATIOS: readonly SecondRatio[] = [
+  { name: handoffName('runtime'), baseline: handoffName('spin') },
+  { name: tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false }), baseline: twoRoundName(8) },
+];
+
+/** Each figure across the runs of a --repeat (groups.ts), with the second ratios above. */
+export function runsSummary(runs: readonly SuiteReport[]): RepeatRow[] {
+  return summarizeRuns(runs, SECOND_RATIOS);
+}
+
+/** The --json file of a repeated run (--repeat): every run's report and the summary over them. */
+export interface RunsReport {
+  readonly format: typeof RUNS_FORMAT;
+  readonly runs: readonly SuiteReport[];
+  readonly summary: readonly RepeatRow[];
+}
+export const RUNS_FORMAT = 'lockstep-bench-runs/1';
+
+/** Write the runs so far and their summary (after each run, so that an interrupted repeat keeps what it measured). */
+export function writeRunsReport(path: string, runs: readonly SuiteReport[]): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const r: RunsReport = { format: RUNS_FORMAT, runs, summary: runsSummary(runs) };
+  writeFileSync(path, `${JSON.stringify(r, null, 1)}\n`);
 }
 
 /** Write the JSON report and the SVG plots beside it; returns the plot paths. */
@@ -253,13 +308,16 @@ export function writeReport(path: string, r: SuiteReport): string[] {
 
 /** The SVG plots of a report, beside its JSON file (`full.json` -> `full-tsync.svg`, `full-srcu.svg`); returns their paths. */
 export function writePlots(path: string, r: SuiteReport): string[] {
-  const out = [writeTsyncPlot(path, r)];
+  const out: string[] = [];
+  const tsync = writeTsyncPlot(path, r);
+  if (tsync) out.push(tsync);
   const srcu = writeSrcuPlot(path, r);
   if (srcu) out.push(srcu);
   return out;
 }
 
-function writeTsyncPlot(path: string, r: SuiteReport): string {
+/** The TSYNC latency plot, or null for a report without its series (a run of other groups). */
+function writeTsyncPlot(path: string, r: SuiteReport): string | null {
   const pick = (group: string, re: RegExp): { x: number; y: number }[] =>
     r.results
       .filter((x) => x.group === group && re.test(x.name))
@@ -271,6 +329,7 @@ function writeTsyncPlot(path: string, r: SuiteReport): string {
     { name: 'seccomp TSYNC', points: pick('tsync', /^seccomp TSYNC \d+ siblings$/) },
     { name: 'broadcast-ack floor', points: pick('floor', /^raw broadcast-ack to \d+ waiters?$/), dashed: true },
   ].filter((s) => s.points.length > 0);
+  if (series.length === 0) return null;
   const svg = path.replace(/\.json$/, '') + '-tsync.svg';
   writeFileSync(svg, `${lineChart('TSYNC latency by parked siblings (median)', 'siblings (floor: waiters)', 'latency per call', series)}\n`);
   return svg;
