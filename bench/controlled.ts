@@ -54,12 +54,16 @@ export const ACTIVE = 4;
 
 /**
  * Yield points per active task in the parked curve (bench-steps' `phase`):
- * 8,000 steps a phase (~100 ms), the steady step. The first ~1,600 steps
- * after the parked tasks ran, ~35 ms on these machines, cost up to 1.6× the
- * rest (docs/bench/issue-16.md); the short-phase rows report them apart.
+ * 40,000 steps a phase (~0.5 s), the steady step. The steps right after the
+ * parked tasks ran cost more (the short-phase rows report that transient
+ * apart), and a shorter phase keeps part of it: over runs of the controlled
+ * group, the 124-parked point read 1.27–1.58× the point with none parked with
+ * 8,000-step phases (three runs; 1.69× in a full run) and 1.11–1.36× with
+ * 40,000-step phases (two runs), the parked cases alone after the thread
+ * curve 0.85–0.96× (docs/bench/issue-16.md, tenth session).
  */
 export function parkedPhase(quick: boolean): number {
-  return quick ? 100 : 2000;
+  return quick ? 100 : 10_000;
 }
 
 /** The cache sweep of the transient's control row, in MB (32 times the 1 MB L2 these machines report). */
