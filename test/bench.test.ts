@@ -13,6 +13,7 @@ import { broadcastAckName, twoRoundName } from '../bench/broadcast.js';
 import { DETECTION_STRATEGIES, detectionPlan } from '../bench/detection.js';
 import { QUICK_SRCU_READERS, rcuTasksBaselines, rcuTasksCases, rcuTasksName, srcuSyncName } from '../bench/gp-latency.js';
 import { gpRateCases, gpRateName, RCUTORTURE_SRCU, RCUTORTURE_TASKS } from '../bench/gp-rate.js';
+import { GROUPS, selectGroups, type GroupName } from '../bench/groups.js';
 import { SRCU_READ_NAMES } from '../bench/srcu-read.js';
 import { SRCU_SYNC_BASELINE, type SuiteReport } from '../bench/suite.js';
 import { parkedPhase, RAW_SPIN_HANDOFF, RAW_WAKE, rawRingName, stepCaseName, stepCases } from '../bench/controlled.js';
@@ -49,6 +50,12 @@ test('bench --quick writes every result with its spread, ratio and the machine f
   }
   const groups = new Set(rep.results.map((x) => x.group));
   for (const g of [ATOMICS_GROUP, 'handoff', 'stress', 'iteration', 'controlled', 'floor', 'tsync', 'tsync-breakdown', 'srcu-sync', 'rcu-tasks', 'gp-rate']) assert.ok(groups.has(g), `group ${g}`);
+  // `bench --group` runs a group with the groups its baselines come from (bench/groups.ts): every baseline is in one of them.
+  assert.equal([...groups, 'detection'].filter((g) => !(GROUPS as readonly string[]).includes(g)), []);
+  for (const x of rep.results) {
+    const base = rep.results.find((y) => y.name === x.baseline);
+    if (base) assert.ok(selectGroups(x.group).includes(base.group as GroupName), `${x.name} (${x.group}) against ${base.name} (${base.group}): --group ${x.group} would not measure its baseline`);
+  }
 
   // Issue 16's figures, each beside its baseline from the same run (no timing asserted).
   const busy = rep.results.find((x) => x.name === handoffName('runtime', true));
