@@ -4,6 +4,9 @@
  * `spin`: busy Atomics.load on the same words (the spin floor).
  * `runtime`: a simulated task answering through lockstep's completions, i.e.
  * the full spin-then-park path with yield points and breadcrumbs.
+ * `paired`: one thread that answers in any of the three, switched by the
+ * main thread between tasks (partner-words.ts), so that a baseline and the
+ * runtime are measured on the same two threads (handoff.ts: PartnerThread).
  * `hog`: no partner; spins on one core until stopped (a loaded machine).
  */
 import { workerData } from 'node:worker_threads';
@@ -11,48 +14,80 @@ import { Kernel } from '../../src/runtime/kernel/kernel.js';
 import { KernelMemory } from '../../src/runtime/kernel/memory.js';
 import { complete, waitForCompletion } from '../../src/runtime/kernel/sync/completion.js';
 import type { LayoutConfig } from '../../src/runtime/kernel/layout.js';
+import { P_ACK, P_MODE, P_PING, P_PONG, PartnerMode } from './partner-words.js';
 
 interface EchoData {
-  readonly kind: 'raw' | 'spin' | 'runtime' | 'hog';
+  readonly kind: 'raw' | 'spin' | 'runtime' | 'paired' | 'hog';
+  /** The raw words (raw, spin, hog), or the kernel memory (runtime, paired). */
   readonly sab: SharedArrayBuffer;
   readonly layout?: LayoutConfig;
   readonly ping: number;
   readonly pong: number;
   readonly stop: number;
   readonly slot?: number;
+  /** paired: the raw words and the mode (partner-words.ts), and the mode to start in. */
+  readonly ctl?: SharedArrayBuffer;
+  readonly mode?: number;
 }
 
 const d = workerData as EchoData;
 const i32 = new Int32Array(d.sab);
 
-if (d.kind === 'raw') {
-  let seen = 0;
+/**
+ * Answer each ping on word `ping` by one on `pong` (and a futex wake, unless
+ * spinning) until `leave()` holds after a ping; returns the last ping seen.
+ */
+function rawEcho(w: Int32Array, ping: number, pong: number, futex: boolean, seen: number, leave: () => boolean): number {
   for (;;) {
-    while (Atomics.load(i32, d.ping) === seen) Atomics.wait(i32, d.ping, seen);
-    seen = Atomics.load(i32, d.ping);
-    if (Atomics.load(i32, d.stop) !== 0) break;
-    Atomics.add(i32, d.pong, 1);
-    Atomics.notify(i32, d.pong);
+    if (futex) while (Atomics.load(w, ping) === seen) Atomics.wait(w, ping, seen);
+    else while (Atomics.load(w, ping) === seen);
+    seen = Atomics.load(w, ping);
+    if (leave()) return seen;
+    Atomics.add(w, pong, 1);
+    if (futex) Atomics.notify(w, pong);
   }
-} else if (d.kind === 'spin') {
-  let seen = 0;
+}
+
+/** Answer each completion of `ping` by completing `pong`, until `leave()` holds after one. */
+function runtimeEcho(k: Kernel, ping: number, pong: number, leave: () => boolean): void {
   for (;;) {
-    while (Atomics.load(i32, d.ping) === seen);
-    seen = Atomics.load(i32, d.ping);
-    if (Atomics.load(i32, d.stop) !== 0) break;
-    Atomics.add(i32, d.pong, 1);
+    waitForCompletion(k, ping);
+    if (leave()) return;
+    complete(k, pong);
   }
-} else if (d.kind === 'hog') {
-  // Other work on the machine: keep one core busy until stopped.
-  while (Atomics.load(i32, d.stop) === 0);
-} else {
-  const mem = new KernelMemory(d.sab, d.layout!);
-  const k = new Kernel(mem, false);
+}
+
+function simulatedTask(): Kernel {
+  const k = new Kernel(new KernelMemory(d.sab, d.layout!), false);
   k.cur = d.slot!;
   k.curBase = k.base(d.slot!);
-  for (;;) {
-    waitForCompletion(k, d.ping);
-    if (Atomics.load(i32, d.stop) !== 0) break;
-    complete(k, d.pong);
+  return k;
+}
+
+const stopped = (): boolean => Atomics.load(i32, d.stop) !== 0;
+
+if (d.kind === 'raw' || d.kind === 'spin') {
+  rawEcho(i32, d.ping, d.pong, d.kind === 'raw', 0, stopped);
+} else if (d.kind === 'hog') {
+  // Other work on the machine: keep one core busy until stopped.
+  while (!stopped());
+} else if (d.kind === 'runtime') {
+  runtimeEcho(simulatedTask(), d.ping, d.pong, stopped);
+} else {
+  // paired: serve the mode the main thread set until it sets another (and
+  // wakes us in the old one), acknowledge the switch, serve the new one.
+  // The first mode is the one the thread was created in, not P_MODE: a
+  // switch made before this thread ran has woken that mode, which must see
+  // it and acknowledge it.
+  const k = simulatedTask();
+  const c = new Int32Array(d.ctl!);
+  let seen = 0;
+  for (let mode = d.mode!; mode !== PartnerMode.STOP; mode = Atomics.load(c, P_MODE)) {
+    const m = mode;
+    const leave = (): boolean => Atomics.load(c, P_MODE) !== m;
+    if (m === PartnerMode.RUNTIME) runtimeEcho(k, d.ping, d.pong, leave);
+    else seen = rawEcho(c, P_PING, P_PONG, m === PartnerMode.RAW, seen, leave);
+    Atomics.add(c, P_ACK, 1);
+    Atomics.notify(c, P_ACK);
   }
 }
