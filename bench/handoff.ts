@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import { Kernel } from '../src/runtime/kernel/kernel.js';
 import { KernelMemory } from '../src/runtime/kernel/memory.js';
-import { CACHE, COMPLETION_WORDS, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, T_PARK, type LayoutConfig } from '../src/runtime/kernel/layout.js';
+import { CACHE, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, T_PARK, type LayoutConfig } from '../src/runtime/kernel/layout.js';
 import { deref, kmemCacheAlloc } from '../src/runtime/kernel/slab.js';
 import { complete, waitForCompletion } from '../src/runtime/kernel/sync/completion.js';
 import { markRunnable } from '../src/runtime/kernel/sched.js';
@@ -59,7 +59,6 @@ export class PartnerThread implements Partner {
     const hk = new Kernel(mem, true);
     this.ping = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ;
     this.pong = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ;
-    const stop = deref(hk, kmemCacheAlloc(hk, CACHE.sync)) + SYNC_OBJ + COMPLETION_WORDS;
     const k = new Kernel(mem, false);
     k.cur = 1;
     k.curBase = k.base(1);
@@ -72,7 +71,7 @@ export class PartnerThread implements Partner {
     this.protocol = protocol;
     Atomics.store(this.c, P_MODE, MODE[protocol]);
     this.w = new Worker(ECHO, {
-      workerData: { kind: 'paired', sab: mem.sab, layout, ping: this.ping, pong: this.pong, stop, slot: 2, ctl: this.c.buffer, mode: MODE[protocol] },
+      workerData: { kind: 'paired', sab: mem.sab, layout, ping: this.ping, pong: this.pong, slot: 2, ctl: this.c.buffer, mode: MODE[protocol] },
     });
   }
 

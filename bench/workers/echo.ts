@@ -23,7 +23,8 @@ interface EchoData {
   readonly layout?: LayoutConfig;
   readonly ping: number;
   readonly pong: number;
-  readonly stop: number;
+  /** raw, spin, runtime, hog: the word that stops the thread (paired: P_MODE). */
+  readonly stop?: number;
   readonly slot?: number;
   /** paired: the raw words and the mode (partner-words.ts), and the mode to start in. */
   readonly ctl?: SharedArrayBuffer;
@@ -64,7 +65,7 @@ function simulatedTask(): Kernel {
   return k;
 }
 
-const stopped = (): boolean => Atomics.load(i32, d.stop) !== 0;
+const stopped = (): boolean => Atomics.load(i32, d.stop!) !== 0;
 
 if (d.kind === 'raw' || d.kind === 'spin') {
   rawEcho(i32, d.ping, d.pong, d.kind === 'raw', 0, stopped);
