@@ -12,7 +12,9 @@
  * OS places them, and on this 2-core VM a draw moves a one-core-busy round
  * trip by a third (raw 11.4-12.4 or 15.2-16.9 µs, runtime 15.1-17.2 or
  * 20.0-21.7 µs over 16 fresh pairs each; docs/bench/issue-16.md, eleventh
- * session): a ratio of two draws read the lottery, not the runtime.
+ * session): a ratio of two draws read the lottery, not the runtime. One
+ * core busy, the OS also moves the threads while a row runs, so those two
+ * rows are timed in alternating blocks (timeBusy).
  */
 import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
@@ -147,47 +149,110 @@ export function handoffName(what: 'raw' | 'spin' | 'runtime', busy = false): str
   return busy ? `${base}, one core busy` : base;
 }
 
-export async function handoffBench(o: BenchOptions): Promise<Bench> {
-  // No tinybench warm-up phase: it warms every task before running any, and
-  // each condition's threads (and hog) must live through that condition's
-  // tasks only: a hog or a spinning partner left alive takes a core from
-  // every later task. Each task warms itself in beforeAll instead.
-  const warmMs = o.quick ? 50 : 200;
-  const bench = new Bench({ name: 'handoff', time: o.quick ? 300 : 1500, warmup: false, retainSamples: true });
-  let pair: PartnerThread | null = null;
-  let h: { stop(): Promise<void> } | null = null;
-  const closeAll = async (): Promise<void> => {
-    const p = pair;
-    const q = h;
-    pair = null;
-    h = null;
-    await p?.close();
-    await q?.stop();
+/** Blocks each one-core-busy row is timed in, round trips it records in each, and the untimed ms after a switch of rows. */
+export function handoffBlocks(quick: boolean): { blocks: number; perBlock: number; settleMs: number } {
+  return quick ? { blocks: 4, perBlock: 1000, settleMs: 20 } : { blocks: 12, perBlock: 4000, settleMs: 30 };
+}
+
+/** The rows in the order they are timed, block by block: every block runs each row once, the first row rotating. */
+export function blockOrder<T>(rows: readonly T[], blocks: number): T[] {
+  const out: T[] = [];
+  for (let b = 0; b < blocks; b++) for (let j = 0; j < rows.length; j++) out.push(rows[(b + j) % rows.length]!);
+  return out;
+}
+
+/**
+ * Time the one-core-busy rows on one partner thread beside one hog, in
+ * alternating blocks. With one core busy the OS moves the threads between
+ * CPUs every few tens of ms, and a raw round trip is ~12 or ~16 µs as they
+ * lie: rows timed one after the other on the same threads still read 0.90x
+ * and 1.57x in two runs of ten (docs/bench/issue-16.md, eleventh session).
+ * Alternating blocks give both rows the same mixture of placements.
+ * Returns each row's round trips, in ms.
+ */
+async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick: boolean): Promise<Map<PartnerProtocol, number[]>> {
+  const { blocks, perBlock, settleMs } = handoffBlocks(quick);
+  const out = new Map<PartnerProtocol, number[]>(rows.map((p) => [p, []]));
+  const h = hog();
+  const pair = new PartnerThread(rows[0]!);
+  const runFor = (ms: number): void => {
+    const end = performance.now() + ms;
+    for (let n = 0; n < 50 || performance.now() < end; n++) pair.roundTrip();
   };
-  for (const busy of [false, true]) {
-    const protocols: PartnerProtocol[] = busy ? ['raw', 'runtime'] : ['raw', 'spin', 'runtime'];
-    protocols.forEach((what, i) => {
-      bench.add(handoffName(what, busy), () => pair!.roundTrip(), {
-        beforeAll() {
-          if (!pair) {
-            if (busy) h = hog();
-            pair = new PartnerThread(what);
-          }
-          pair.use(what);
-          // Let the worker start, and this protocol's code warm, before timing begins.
-          const end = performance.now() + warmMs;
-          for (let n = 0; n < 50 || performance.now() < end; n++) pair.roundTrip();
-        },
-        async afterAll() {
-          if (i === protocols.length - 1) await closeAll();
-        },
-      });
-    });
-  }
   try {
-    await bench.run();
+    // Let the worker start, and each protocol's code warm, before timing begins.
+    for (const p of rows) {
+      pair.use(p);
+      runFor(warmMs);
+    }
+    for (const p of blockOrder(rows, blocks)) {
+      // Untimed round trips after the switch, so that no block starts in the other protocol's wake.
+      pair.use(p);
+      runFor(settleMs);
+      const xs = out.get(p)!;
+      for (let i = 0; i < perBlock; i++) {
+        const t0 = performance.now();
+        pair.roundTrip();
+        xs.push(performance.now() - t0);
+      }
+    }
   } finally {
-    await closeAll();
+    await pair.close();
+    await h.stop();
   }
-  return bench;
+  return out;
+}
+
+/**
+ * Cores free: raw futex, raw spin and the runtime, one row after the other
+ * on one partner thread, each warmed in its own beforeAll and timed by
+ * tinybench; then one core busy: raw futex and the runtime in alternating
+ * blocks (timeBusy), handed to tinybench as overridden durations.
+ * Alternating would not do with cores free: the spin row's spinning partner
+ * and the futex row's idle cores change what the next block finds (the
+ * runtime's spin decision reads the machine's load and its own recent
+ * spins, and its code takes 200-400 ms from cold to spinning).
+ */
+export async function handoffBench(o: BenchOptions): Promise<Bench[]> {
+  const warmMs = o.quick ? 50 : 200;
+  // No tinybench warm-up phase: it warms every task before running any, and
+  // the partner thread must live through these rows only. Each row warms
+  // itself in beforeAll instead.
+  const free = new Bench({ name: 'handoff', time: o.quick ? 300 : 1500, warmup: false, retainSamples: true });
+  let pair: PartnerThread | null = null;
+  const close = async (): Promise<void> => {
+    const p = pair;
+    pair = null;
+    await p?.close();
+  };
+  const rows: PartnerProtocol[] = ['raw', 'spin', 'runtime'];
+  rows.forEach((what, i) => {
+    free.add(handoffName(what), () => pair!.roundTrip(), {
+      beforeAll() {
+        pair ??= new PartnerThread(what);
+        pair.use(what);
+        const end = performance.now() + warmMs;
+        for (let n = 0; n < 50 || performance.now() < end; n++) pair.roundTrip();
+      },
+      async afterAll() {
+        if (i === rows.length - 1) await close();
+      },
+    });
+  });
+  try {
+    await free.run();
+  } finally {
+    await close();
+  }
+  const { blocks, perBlock } = handoffBlocks(o.quick);
+  const busyRows: PartnerProtocol[] = ['raw', 'runtime'];
+  const timed = await timeBusy(busyRows, warmMs, o.quick);
+  const busy = new Bench({ name: 'handoff', iterations: blocks * perBlock, time: 0, warmup: false, retainSamples: true });
+  for (const p of busyRows) {
+    const xs = timed.get(p)!;
+    let i = 0;
+    busy.add(handoffName(p, true), () => ({ overriddenDuration: xs[i++]! }));
+  }
+  await busy.run();
+  return [free, busy];
 }

@@ -136,7 +136,7 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void, gro
   }
   if (run('handoff')) {
     log('handoff: main thread <-> worker round trips ...');
-    all.push(...results('handoff', await handoffBench(o), 'us', errors));
+    for (const b of await handoffBench(o)) all.push(...results('handoff', b, 'us', errors));
   }
   if (run('stress')) {
     log('stress: steady iterations per second on the warm pool, per scenario ...');

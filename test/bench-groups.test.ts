@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatRuns, GROUPS, selectGroups, summarizeRuns } from '../bench/groups.js';
-import { handoffName } from '../bench/handoff.js';
+import { blockOrder, handoffBlocks, handoffName } from '../bench/handoff.js';
 import { RUNS_FORMAT, type RunsReport, type SuiteReport } from '../bench/suite.js';
 import type { BenchResult, DetectionResult } from '../bench/types.js';
 import { UsageError } from '../src/runtime/kernel/errors.js';
@@ -24,6 +24,16 @@ test('selectGroups: the named groups in suite order, with the groups their basel
   for (const bad of ['nope', 'handoff,,tsync', '', 'Handoff']) {
     assert.throws(() => selectGroups(bad), (e: unknown) => e instanceof UsageError && /the groups are atomics, handoff/.test(e.message), bad);
   }
+});
+
+test('blockOrder: every block times each one-core-busy row once, the first row rotating', () => {
+  assert.equal(blockOrder(['raw', 'runtime'], 3), ['raw', 'runtime', 'runtime', 'raw', 'raw', 'runtime']);
+  assert.equal(blockOrder(['a', 'b', 'c'], 2), ['a', 'b', 'c', 'b', 'c', 'a']);
+  const { blocks, perBlock } = handoffBlocks(false);
+  const order = blockOrder(['raw', 'runtime'], blocks);
+  assert.is(order.filter((r) => r === 'raw').length, blocks);
+  assert.is(order.filter((r) => r === 'runtime').length, blocks);
+  assert.ok(handoffBlocks(true).blocks * handoffBlocks(true).perBlock < blocks * perBlock);
 });
 
 const result = (name: string, median: number, base?: { baseline: string; ratio: number }): BenchResult => ({
