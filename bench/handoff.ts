@@ -92,6 +92,12 @@ export class PartnerThread implements Partner {
     } else while (Atomics.load(c, P_PONG) !== want);
   }
 
+  /** Untimed round trips for `ms` (at least 50): the partner started, the protocol's code warm, a switch settled. */
+  runFor(ms: number): void {
+    const end = performance.now() + ms;
+    for (let n = 0; n < 50 || performance.now() < end; n++) this.roundTrip();
+  }
+
   /** Answer in `protocol` from the next round trip on (the partner acknowledges the switch first). */
   use(protocol: PartnerProtocol): this {
     if (protocol !== this.protocol) {
@@ -175,20 +181,12 @@ async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick:
   const out = new Map<PartnerProtocol, number[]>(rows.map((p) => [p, []]));
   const h = hog();
   const pair = new PartnerThread(rows[0]!);
-  const runFor = (ms: number): void => {
-    const end = performance.now() + ms;
-    for (let n = 0; n < 50 || performance.now() < end; n++) pair.roundTrip();
-  };
   try {
     // Let the worker start, and each protocol's code warm, before timing begins.
-    for (const p of rows) {
-      pair.use(p);
-      runFor(warmMs);
-    }
+    for (const p of rows) pair.use(p).runFor(warmMs);
     for (const p of blockOrder(rows, blocks)) {
       // Untimed round trips after the switch, so that no block starts in the other protocol's wake.
-      pair.use(p);
-      runFor(settleMs);
+      pair.use(p).runFor(settleMs);
       const xs = out.get(p)!;
       for (let i = 0; i < perBlock; i++) {
         const t0 = performance.now();
@@ -230,9 +228,7 @@ export async function handoffBench(o: BenchOptions): Promise<Bench[]> {
     free.add(handoffName(what), () => pair!.roundTrip(), {
       beforeAll() {
         pair ??= new PartnerThread(what);
-        pair.use(what);
-        const end = performance.now() + warmMs;
-        for (let n = 0; n < 50 || performance.now() < end; n++) pair.roundTrip();
+        pair.use(what).runFor(warmMs);
       },
       async afterAll() {
         if (i === rows.length - 1) await close();
