@@ -129,6 +129,10 @@ export function summarizeRuns(
   for (const r of runs) {
     for (const x of r.results) {
       note(x.group, x.name, x.unit, x.median, x.baseline, x.ratio);
+      if (x.pairedRatio !== undefined && x.baseline !== undefined) {
+        const b = `${x.baseline}, block by block`;
+        note(x.group, x.name, x.unit, x.median, b, x.pairedRatio, `${x.name}\u0000${b}`);
+      }
       for (const s of second.filter((y) => y.name === x.name)) {
         const b = r.results.find((y) => y.name === s.baseline);
         if (b && b.median > 0) note(x.group, x.name, x.unit, x.median, b.name, x.median / b.median, `${x.name}\u0000${b.name}`);

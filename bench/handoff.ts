@@ -1,8 +1,9 @@
 /**
  * Handoff benchmarks: one round trip between the main thread and a worker.
- * Baselines (raw futex ping-pong, spin ping-pong) and the runtime's own
- * park/unpark (completions between two simulated tasks) run in the same
- * Bench, so the ratio is taken under the same machine conditions; then the
+ * Baselines (raw futex ping-pong, spin ping-pong, the completion protocol
+ * alone in plain JS: completion-floor.ts) and the runtime's own park/unpark
+ * (completions between two simulated tasks) run in the same Bench, so the
+ * ratio is taken under the same machine conditions; then the
  * futex baseline and the runtime again with one core taken by a spinning
  * thread (a loaded machine), where spinning cannot win.
  *
@@ -19,11 +20,12 @@
 import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import { Kernel } from '../src/runtime/kernel/kernel.js';
-import { KernelMemory } from '../src/runtime/kernel/memory.js';
+import { KernelMemory, lineAlignedSab } from '../src/runtime/kernel/memory.js';
 import { CACHE, DEFAULT_LAYOUT_CONFIG, kLiveTasks, kNextSlot, SYNC_OBJ, T_PARK, type LayoutConfig } from '../src/runtime/kernel/layout.js';
 import { deref, kmemCacheAlloc } from '../src/runtime/kernel/slab.js';
 import { complete, waitForCompletion } from '../src/runtime/kernel/sync/completion.js';
 import { markRunnable } from '../src/runtime/kernel/sched.js';
+import { FLOOR_PING, FLOOR_PONG, FLOOR_WORDS, floorSide, initFloor } from './completion-floor.js';
 import type { BenchOptions } from './types.js';
 import { P_ACK, P_MODE, P_PING, P_PONG, P_WORDS, PartnerMode } from './workers/partner-words.js';
 
@@ -34,14 +36,23 @@ export interface Partner {
   close(): Promise<void>;
 }
 
-export type PartnerProtocol = 'raw' | 'spin' | 'runtime';
-const MODE: Record<PartnerProtocol, number> = { raw: PartnerMode.RAW, spin: PartnerMode.SPIN, runtime: PartnerMode.RUNTIME };
+/** `floor`, `floor-ordered`: the completion protocol alone, bare or with lockstep's counts and order (completion-floor.ts). */
+export type PartnerProtocol = 'raw' | 'spin' | 'runtime' | 'floor' | 'floor-ordered';
+const MODE: Record<PartnerProtocol, number> = {
+  raw: PartnerMode.RAW,
+  spin: PartnerMode.SPIN,
+  runtime: PartnerMode.RUNTIME,
+  floor: PartnerMode.FLOOR,
+  'floor-ordered': PartnerMode.FLOOR_ORDERED,
+};
 
 /**
  * A partner thread that answers in one protocol at a time: `raw` (futex
- * wait/notify on two words), `spin` (busy loads on them) or `runtime` (two
+ * wait/notify on two words), `spin` (busy loads on them), `runtime` (two
  * simulated tasks: the main thread is slot 1, the worker slot 2, answering
- * through completions). `use()` switches it between round trips.
+ * through completions) or `floor` / `floor-ordered` (the same protocol's
+ * accesses in plain JS, completion-floor.ts: task 0 the main thread, task 1
+ * the worker). `use()` switches it between round trips.
  */
 export class PartnerThread implements Partner {
   private readonly c = new Int32Array(new SharedArrayBuffer(P_WORDS * 4));
@@ -49,6 +60,8 @@ export class PartnerThread implements Partner {
   private readonly ping: number;
   private readonly pong: number;
   private readonly w: Worker;
+  private readonly floor = new Int32Array(lineAlignedSab(FLOOR_WORDS * 4));
+  private readonly floors = { floor: floorSide(this.floor, 0, 'bare'), 'floor-ordered': floorSide(this.floor, 0, 'ordered') };
   private protocol: PartnerProtocol;
   /** Pings sent and pongs expected on the raw words (a mode switch is a ping without a pong). */
   private pings = 0;
@@ -70,17 +83,25 @@ export class PartnerThread implements Partner {
     markRunnable(mem.i32, k.base(1) + T_PARK);
     markRunnable(mem.i32, k.base(2) + T_PARK);
     this.k = k;
+    initFloor(this.floor);
     this.protocol = protocol;
     Atomics.store(this.c, P_MODE, MODE[protocol]);
     this.w = new Worker(ECHO, {
-      workerData: { kind: 'paired', sab: mem.sab, layout, ping: this.ping, pong: this.pong, slot: 2, ctl: this.c.buffer, mode: MODE[protocol] },
+      workerData: { kind: 'paired', sab: mem.sab, layout, ping: this.ping, pong: this.pong, slot: 2, ctl: this.c.buffer, mode: MODE[protocol], floor: this.floor.buffer },
     });
   }
 
   roundTrip(): void {
-    if (this.protocol === 'runtime') {
+    const p = this.protocol;
+    if (p === 'runtime') {
       complete(this.k, this.ping);
       waitForCompletion(this.k, this.pong);
+      return;
+    }
+    if (p === 'floor' || p === 'floor-ordered') {
+      const f = this.floors[p];
+      f.complete(FLOOR_PING);
+      f.waitForCompletion(FLOOR_PONG);
       return;
     }
     const c = this.c;
@@ -117,7 +138,9 @@ export class PartnerThread implements Partner {
   /** Set the mode word and wake the partner where it waits in the current protocol. */
   private signal(mode: number): void {
     Atomics.store(this.c, P_MODE, mode);
-    if (this.protocol === 'runtime') complete(this.k, this.ping);
+    const p = this.protocol;
+    if (p === 'runtime') complete(this.k, this.ping);
+    else if (p === 'floor' || p === 'floor-ordered') this.floors[p].complete(FLOOR_PING);
     else {
       Atomics.store(this.c, P_PING, ++this.pings);
       Atomics.notify(this.c, P_PING);
@@ -150,8 +173,14 @@ function hog(): { stop(): Promise<void> } {
 }
 
 /** The names of the handoff figures; `busy`: with one core taken by a spinning thread. */
-export function handoffName(what: 'raw' | 'spin' | 'runtime', busy = false): string {
-  const base = what === 'raw' ? 'raw Atomics.wait/notify ping-pong' : what === 'spin' ? 'raw spin ping-pong' : 'runtime park/unpark (completion ping-pong)';
+export function handoffName(what: PartnerProtocol, busy = false): string {
+  const base = {
+    raw: 'raw Atomics.wait/notify ping-pong',
+    spin: 'raw spin ping-pong',
+    runtime: 'runtime park/unpark (completion ping-pong)',
+    floor: 'completion protocol alone, plain JS (spinning)',
+    'floor-ordered': "completion protocol alone, plain JS, with lockstep's counts and recorded order",
+  }[what];
   return busy ? `${base}, one core busy` : base;
 }
 
@@ -174,11 +203,11 @@ export function blockOrder<T>(rows: readonly T[], blocks: number): T[] {
  * lie: rows timed one after the other on the same threads still read 0.90x
  * and 1.57x in two runs of ten (docs/bench/issue-16.md, eleventh session).
  * Alternating blocks give both rows the same mixture of placements.
- * Returns each row's round trips, in ms.
+ * Returns each row's blocks of round trips, in ms.
  */
-async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick: boolean): Promise<Map<PartnerProtocol, number[]>> {
+async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick: boolean): Promise<Map<PartnerProtocol, number[][]>> {
   const { blocks, perBlock, settleMs } = handoffBlocks(quick);
-  const out = new Map<PartnerProtocol, number[]>(rows.map((p) => [p, []]));
+  const out = new Map<PartnerProtocol, number[][]>(rows.map((p) => [p, []]));
   const h = hog();
   const pair = new PartnerThread(rows[0]!);
   try {
@@ -187,12 +216,13 @@ async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick:
     for (const p of blockOrder(rows, blocks)) {
       // Untimed round trips after the switch, so that no block starts in the other protocol's wake.
       pair.use(p).runFor(settleMs);
-      const xs = out.get(p)!;
+      const xs: number[] = [];
       for (let i = 0; i < perBlock; i++) {
         const t0 = performance.now();
         pair.roundTrip();
         xs.push(performance.now() - t0);
       }
+      out.get(p)!.push(xs);
     }
   } finally {
     await pair.close();
@@ -201,8 +231,36 @@ async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick:
   return out;
 }
 
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
+
 /**
- * Cores free: raw futex, raw spin and the runtime, one row after the other
+ * The paired ratio of two rows timed in alternating blocks (blockOrder): the
+ * median over blocks i of median(row block i) / median(baseline block i).
+ * Block i of each row are timed next to each other, so each quotient compares
+ * round trips under one placement of the threads; the OS moving them between
+ * blocks moves both sides of a quotient, not the ratio (a run whose pooled
+ * medians read 1.35x read 1.21x block by block: docs/bench/issue-16.md,
+ * twelfth session).
+ */
+export function pairedBlockRatio(row: readonly (readonly number[])[], baseline: readonly (readonly number[])[]): number {
+  if (row.length === 0 || row.length !== baseline.length) throw new Error(`pairedBlockRatio: ${row.length} blocks against ${baseline.length}`);
+  return median(row.map((xs, i) => median(xs) / median(baseline[i]!)));
+}
+
+/** A row's paired ratio against its baseline (pairedBlockRatio), by row name. */
+export interface PairedRatio {
+  readonly name: string;
+  readonly baseline: string;
+  readonly ratio: number;
+}
+
+/**
+ * Cores free: raw futex, raw spin, the completion floor (bare, then with
+ * lockstep's counts and order) and the runtime, one row after the other
  * on one partner thread, each warmed in its own beforeAll and timed by
  * tinybench; then one core busy: raw futex and the runtime in alternating
  * blocks (timeBusy), handed to tinybench as overridden durations.
@@ -211,7 +269,7 @@ async function timeBusy(rows: readonly PartnerProtocol[], warmMs: number, quick:
  * runtime's spin decision reads the machine's load and its own recent
  * spins, and its code takes 200-400 ms from cold to spinning).
  */
-export async function handoffBench(o: BenchOptions): Promise<Bench[]> {
+export async function handoffBench(o: BenchOptions): Promise<{ benches: Bench[]; paired: PairedRatio[] }> {
   const warmMs = o.quick ? 50 : 200;
   // No tinybench warm-up phase: it warms every task before running any, and
   // the partner thread must live through these rows only. Each row warms
@@ -223,7 +281,7 @@ export async function handoffBench(o: BenchOptions): Promise<Bench[]> {
     pair = null;
     await p?.close();
   };
-  const rows: PartnerProtocol[] = ['raw', 'spin', 'runtime'];
+  const rows: PartnerProtocol[] = ['raw', 'spin', 'floor', 'floor-ordered', 'runtime'];
   rows.forEach((what, i) => {
     free.add(handoffName(what), () => pair!.roundTrip(), {
       beforeAll() {
@@ -245,10 +303,15 @@ export async function handoffBench(o: BenchOptions): Promise<Bench[]> {
   const timed = await timeBusy(busyRows, warmMs, o.quick);
   const busy = new Bench({ name: 'handoff', iterations: blocks * perBlock, time: 0, warmup: false, retainSamples: true });
   for (const p of busyRows) {
-    const xs = timed.get(p)!;
+    const xs = timed.get(p)!.flat();
     let i = 0;
     busy.add(handoffName(p, true), () => ({ overriddenDuration: xs[i++]! }));
   }
   await busy.run();
-  return [free, busy];
+  const paired: PairedRatio = {
+    name: handoffName('runtime', true),
+    baseline: handoffName('raw', true),
+    ratio: pairedBlockRatio(timed.get('runtime')!, timed.get('raw')!),
+  };
+  return { benches: [free, busy], paired: [paired] };
 }

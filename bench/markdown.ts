@@ -34,7 +34,7 @@ const GROUP_TITLES: Record<string, string> = {
 const GROUP_NOTES: Record<string, string> = {
   [ATOMICS_GROUP]: ATOMICS_NOTE,
   handoff:
-    'Each sample is one round trip. The runtime spins before it parks only where spinning can win (a task that can wake it is on a CPU, and every runnable task, spinner and itself fit on the cores) and backs off after spins that ran out; the last two rows repeat the futex baseline and the runtime with one core taken by a spinning thread, where spinning cannot win. The rows of each condition run on the same two threads (one partner thread switched from protocol to protocol), the cores-free rows one after the other; the one-core-busy rows beside one spinning thread in alternating blocks of round trips: there the OS moves the threads between the CPUs every few tens of ms and a round trip is ~12 or ~16 µs as they lie, so both rows get the same mixture of placements.',
+    'Each sample is one round trip. The runtime spins before it parks only where spinning can win (a task that can wake it is on a CPU, and every runnable task, spinner and itself fit on the cores) and backs off after spins that ran out; the last two rows repeat the futex baseline and the runtime with one core taken by a spinning thread, where spinning cannot win. The rows of each condition run on the same two threads (one partner thread switched from protocol to protocol), the cores-free rows one after the other; the one-core-busy rows beside one spinning thread in alternating blocks of round trips: there the OS moves the threads between the CPUs every few tens of ms and a round trip is ~12 or ~16 µs as they lie, so both rows get the same mixture of placements, and the runtime\'s row is also read block by block (the median over the blocks of its block median over that of the futex block timed next to it: two pooled mixtures of placements can still differ, two neighbouring blocks mostly share one). The two `completion protocol alone` rows are the floor of any handoff that keeps the kernel\'s protocol: complete() and wait_for_completion() written out in plain JS on a few words (the `done` count, the waiter\'s sleep state and what it waits on, a park word it spins on), bare, then with what lockstep keeps on every park and yield point (the runnable and spinner counts that decide spinning, the FIFO wait ticket, one global sequence ticket at each yield point, block and wake: the order a failing run replays from); each is read against the raw spin ping-pong, and the runtime against the second is lockstep\'s own share.',
   [ITERATION_GROUP]:
     "Session.run's phases, per iteration on a warm pool (warmed by an untimed batch: each worker's isolate compiles lockstep's code on its own, and a fresh pool takes seconds to reach its steady rate, which the stress rows above include), each beside the whole iteration (the ratio is its share), and the whole iteration beside the same scenario without perturbation on a second warm pool, batches alternating: setup (reset the memory, create init and the tasks), start (hand the first tasks to idle executors), run (from then to the last task done; spawn, the time until the last first task runs, is inside it), check, teardown, and what the harness does between two iterations.",
   [CONTROLLED_GROUP]:
@@ -57,7 +57,8 @@ function stressNote(quick: boolean): string {
 function resultTable(rows: readonly BenchResult[]): string[] {
   const out = ['| benchmark | median | p99 | IQR / median | samples | rate | vs baseline (median ratio) |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const x of rows) {
-    const ratio = x.ratio !== undefined ? `**${x.ratio.toFixed(2)}×** ${x.baseline}` : '';
+    const paired = x.pairedRatio !== undefined ? ` (**${x.pairedRatio.toFixed(2)}×** block by block)` : '';
+    const ratio = x.ratio !== undefined ? `**${x.ratio.toFixed(2)}×** ${x.baseline}${paired}` : '';
     out.push(`| ${x.name} | ${fmt(x.median)} ${x.unit} | ${fmt(x.p99)} ${x.unit} | ${(x.spread * 100).toFixed(0)} % | ${x.samples} | ${rateText(x)} | ${ratio} |`);
   }
   return out;
@@ -117,11 +118,20 @@ function reading(r: SuiteReport): string[] {
   const spin = get(handoffName('spin'));
   if (park?.ratio !== undefined) {
     const busy = get(handoffName('runtime', true));
+    const floor = get(handoffName('floor'));
+    const ordered = get(handoffName('floor-ordered'));
     out.push(
       `- The runtime's park/unpark costs ${park.ratio.toFixed(2)}× the raw futex ping-pong at the median (p99 ${fmt(park.p99)} µs against ${raw ? fmt(raw.p99) : '?'} µs)` +
         (spin ? ` and ${fmt(park.median / spin.median)}× the raw spin ping-pong (${fmt(spin.median)} µs)` : '') +
-        (busy?.ratio !== undefined ? `; with one core busy, where it must not spin, ${busy.ratio.toFixed(2)}× the futex ping-pong under the same load (p99 ${fmt(busy.p99)} µs).` : '.'),
+        (busy?.ratio !== undefined
+          ? `; with one core busy, where it must not spin, ${busy.ratio.toFixed(2)}× the futex ping-pong under the same load${busy.pairedRatio !== undefined ? ` (${busy.pairedRatio.toFixed(2)}× block by block)` : ''} (p99 ${fmt(busy.p99)} µs).`
+          : '.'),
     );
+    if (spin && floor && ordered) {
+      out.push(
+        `- The kernel's completion protocol alone, in plain JS, spins a round trip in ${fmt(floor.median)} µs, ${fmt(floor.median / spin.median)}× the raw spin ping-pong; with lockstep's counts and recorded order in ${fmt(ordered.median)} µs, ${fmt(ordered.median / spin.median)}×. That is the floor of a spinning handoff that keeps the protocol and replays: the runtime costs ${fmt(park.median / ordered.median)}× it.`,
+      );
+    }
   }
   const wake = get(RAW_WAKE);
   const steps = r.results.filter((x) => x.group === CONTROLLED_GROUP && x.name.startsWith('µs per controlled step'));

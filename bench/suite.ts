@@ -38,6 +38,9 @@ function fixedBaselines(): Record<string, string> {
   const b: Record<string, string> = {
     [handoffName('runtime')]: handoffName('raw'),
     [handoffName('spin')]: handoffName('raw'),
+    // The completion protocol alone against one line passed back and forth (completion-floor.ts).
+    [handoffName('floor')]: handoffName('spin'),
+    [handoffName('floor-ordered')]: handoffName('spin'),
     // The same pair with one core taken by a spinning thread: spinning cannot win there.
     [handoffName('runtime', true)]: handoffName('raw', true),
   };
@@ -136,7 +139,13 @@ export async function runSuite(o: BenchOptions, log: (line: string) => void, gro
   }
   if (run('handoff')) {
     log('handoff: main thread <-> worker round trips ...');
-    for (const b of await handoffBench(o)) all.push(...results('handoff', b, 'us', errors));
+    const h = await handoffBench(o);
+    for (const b of h.benches) {
+      for (const r of results('handoff', b, 'us', errors)) {
+        const p = h.paired.find((x) => x.name === r.name);
+        all.push(p ? { ...r, pairedRatio: round(p.ratio) } : r);
+      }
+    }
   }
   if (run('stress')) {
     log('stress: steady iterations per second on the warm pool, per scenario ...');
@@ -244,7 +253,8 @@ export function rateText(x: BenchResult): string {
 
 export function formatReport(r: SuiteReport): string {
   const rows = r.results.map((x) => {
-    const ratio = x.ratio !== undefined ? `${x.ratio.toFixed(2)}x ${x.baseline}` : '';
+    const paired = x.pairedRatio !== undefined ? ` (${x.pairedRatio.toFixed(2)}x block by block)` : '';
+    const ratio = x.ratio !== undefined ? `${x.ratio.toFixed(2)}x ${x.baseline}${paired}` : '';
     return [x.name, `${x.median.toFixed(2)} ${x.unit}`, `${x.p99.toFixed(2)} ${x.unit}`, `${(x.spread * 100).toFixed(0)}%`, String(x.samples), rateText(x), ratio];
   });
   const det = r.detection.map((d) => [d.name, detectionCell(d), d.p99 === null ? '-' : `${d.p99.toFixed(2)} s`, d.spread === null ? '-' : `${(d.spread * 100).toFixed(0)}%`, String(d.samples), d.ratio !== undefined ? `${d.ratio.toFixed(2)}x controlled random` : '']);
@@ -272,10 +282,13 @@ export function formatReport(r: SuiteReport): string {
 /**
  * The ratios a reading of the suite takes beside each figure's own baseline
  * (markdown.ts): the handoff against the raw spin ping-pong (the goal for free
- * cores), Landlock TSYNC against the two-round floor (the protocol's shape).
+ * cores) and against the completion protocol alone with lockstep's counts and
+ * order (lockstep's own share), Landlock TSYNC against the two-round floor
+ * (the protocol's shape).
  */
 const SECOND_RATIOS: readonly SecondRatio[] = [
   { name: handoffName('runtime'), baseline: handoffName('spin') },
+  { name: handoffName('runtime'), baseline: handoffName('floor-ordered') },
   { name: tsyncCaseName({ siblings: 8, how: 'tsync', ownCreds: false }), baseline: twoRoundName(8) },
 ];
 

@@ -36,6 +36,14 @@ export interface BenchResult {
   /** Name of the baseline this figure is compared with, and the ratio median / baseline median. */
   readonly baseline?: string;
   readonly ratio?: number;
+  /**
+   * Rows timed in alternating blocks beside their baseline (the one-core-busy
+   * handoff): the median over the blocks of this row's block median over the
+   * median of the baseline's block timed next to it. It compares round trips
+   * made under the same placement of the threads, where `ratio` compares two
+   * pooled mixtures of placements.
+   */
+  readonly pairedRatio?: number;
 }
 
 /** One seeded hunt for a planted bug: stop at the first failure or at the budget. */

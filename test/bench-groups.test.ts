@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatRuns, GROUPS, selectGroups, summarizeRuns } from '../bench/groups.js';
-import { blockOrder, handoffBlocks, handoffName } from '../bench/handoff.js';
+import { blockOrder, handoffBlocks, handoffName, pairedBlockRatio } from '../bench/handoff.js';
 import { RUNS_FORMAT, type RunsReport, type SuiteReport } from '../bench/suite.js';
 import type { BenchResult, DetectionResult } from '../bench/types.js';
 import { UsageError } from '../src/runtime/kernel/errors.js';
@@ -34,6 +34,21 @@ test('blockOrder: every block times each one-core-busy row once, the first row r
   assert.is(order.filter((r) => r === 'raw').length, blocks);
   assert.is(order.filter((r) => r === 'runtime').length, blocks);
   assert.ok(handoffBlocks(true).blocks * handoffBlocks(true).perBlock < blocks * perBlock);
+});
+
+test('pairedBlockRatio: the median of the quotients of neighbouring blocks, however the pooled medians mix placements', () => {
+  // Two placements, ~12 and ~16 for the baseline, 1.2x that for the row; the row
+  // draws the slow placement in more blocks than the baseline does.
+  const blk = (m: number): number[] => [m - 0.1, m, m + 0.1];
+  const base = [12, 16, 12, 12, 12].map(blk);
+  const row = [12 * 1.2, 16 * 1.2, 16 * 1.2, 16 * 1.2, 12 * 1.2].map(blk);
+  const pooled = (xs: number[][]): number => xs.flat().sort((a, b) => a - b)[Math.floor(xs.flat().length / 2)]!;
+  assert.ok(pooled(row) / pooled(base) > 1.5, 'the pooled medians read the mixture');
+  const q = pairedBlockRatio(row, base);
+  // Three of the five pairs share a placement: their quotient is the row's factor.
+  assert.ok(Math.abs(q - 1.2) < 1e-9, `block by block ${q}`);
+  assert.throws(() => pairedBlockRatio([[1]], [[1], [2]]), /1 blocks against 2/);
+  assert.throws(() => pairedBlockRatio([], []), /0 blocks against 0/);
 });
 
 const result = (name: string, median: number, base?: { baseline: string; ratio: number }): BenchResult => ({
@@ -127,7 +142,13 @@ test('bench --group handoff --repeat 2 --json: each run and the summary on stdou
   const rt = rep.summary.filter((x) => x.name === handoffName('runtime'));
   assert.equal(
     rt.map((x) => x.baseline),
-    [handoffName('raw'), handoffName('spin')],
+    [handoffName('raw'), handoffName('spin'), handoffName('floor-ordered')],
+  );
+  // The one-core-busy row also block by block, against the same baseline.
+  const busy = rep.summary.filter((x) => x.name === handoffName('runtime', true));
+  assert.equal(
+    busy.map((x) => x.baseline),
+    [handoffName('raw', true), `${handoffName('raw', true)}, block by block`],
   );
   for (const x of rt) {
     assert.is(x.runs, 2);

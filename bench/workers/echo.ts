@@ -4,7 +4,8 @@
  * `spin`: busy Atomics.load on the same words (the spin floor).
  * `runtime`: a simulated task answering through lockstep's completions, i.e.
  * the full spin-then-park path with yield points and breadcrumbs.
- * `paired`: one thread that answers in any of the three, switched by the
+ * `paired`: one thread that answers in any of the three, or through the
+ * completion protocol alone (completion-floor.ts), switched by the
  * main thread between tasks (partner-words.ts), so that a baseline and the
  * runtime are measured on the same two threads (handoff.ts: PartnerThread).
  * `hog`: no partner; spins on one core until stopped (a loaded machine).
@@ -14,6 +15,7 @@ import { Kernel } from '../../src/runtime/kernel/kernel.js';
 import { KernelMemory } from '../../src/runtime/kernel/memory.js';
 import { complete, waitForCompletion } from '../../src/runtime/kernel/sync/completion.js';
 import type { LayoutConfig } from '../../src/runtime/kernel/layout.js';
+import { FLOOR_PING, FLOOR_PONG, floorSide, type FloorSide } from '../completion-floor.js';
 import { P_ACK, P_MODE, P_PING, P_PONG, PartnerMode } from './partner-words.js';
 
 interface EchoData {
@@ -29,6 +31,8 @@ interface EchoData {
   /** paired: the raw words and the mode (partner-words.ts), and the mode to start in. */
   readonly ctl?: SharedArrayBuffer;
   readonly mode?: number;
+  /** paired: the completion floor's words (completion-floor.ts). */
+  readonly floor?: SharedArrayBuffer;
 }
 
 const d = workerData as EchoData;
@@ -58,6 +62,15 @@ function runtimeEcho(k: Kernel, ping: number, pong: number, leave: () => boolean
   }
 }
 
+/** The same over the completion floor's words: the protocol without lockstep's code. */
+function floorEcho(f: FloorSide, leave: () => boolean): void {
+  for (;;) {
+    f.waitForCompletion(FLOOR_PING);
+    if (leave()) return;
+    f.complete(FLOOR_PONG);
+  }
+}
+
 function simulatedTask(): Kernel {
   const k = new Kernel(new KernelMemory(d.sab, d.layout!), false);
   k.cur = d.slot!;
@@ -82,11 +95,14 @@ if (d.kind === 'raw' || d.kind === 'spin') {
   // it and acknowledge it.
   const k = simulatedTask();
   const c = new Int32Array(d.ctl!);
+  const floor = new Int32Array(d.floor!);
+  const floors = { bare: floorSide(floor, 1, 'bare'), ordered: floorSide(floor, 1, 'ordered') };
   let seen = 0;
   for (let mode = d.mode!; mode !== PartnerMode.STOP; mode = Atomics.load(c, P_MODE)) {
     const m = mode;
     const leave = (): boolean => Atomics.load(c, P_MODE) !== m;
     if (m === PartnerMode.RUNTIME) runtimeEcho(k, d.ping, d.pong, leave);
+    else if (m === PartnerMode.FLOOR || m === PartnerMode.FLOOR_ORDERED) floorEcho(m === PartnerMode.FLOOR ? floors.bare : floors.ordered, leave);
     else seen = rawEcho(c, P_PING, P_PONG, m === PartnerMode.RAW, seen, leave);
     Atomics.add(c, P_ACK, 1);
     Atomics.notify(c, P_ACK);

@@ -19,4 +19,8 @@ export const PartnerMode = {
   RUNTIME: 3,
   /** Leave. */
   STOP: 4,
+  /** The completion protocol alone, plain JS on the floor's words (completion-floor.ts): `bare`. */
+  FLOOR: 5,
+  /** The same with lockstep's counts and recorded order: `ordered`. */
+  FLOOR_ORDERED: 6,
 } as const;

@@ -61,7 +61,7 @@ const WASM_MAX_PAGES = 65536;
  * Where that fails (no WebAssembly, over 4 GiB), a plain buffer is as correct,
  * only slower.
  */
-function lineAlignedSab(bytes: number): SharedArrayBuffer {
+export function lineAlignedSab(bytes: number): SharedArrayBuffer {
   const pages = Math.ceil(bytes / WASM_PAGE);
   const Memory = (globalThis as unknown as { WebAssembly?: { Memory: WasmMemoryCtor } }).WebAssembly?.Memory;
   if (Memory !== undefined && pages <= WASM_MAX_PAGES) {
