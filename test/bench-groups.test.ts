@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatRuns, GROUPS, selectGroups, summarizeRuns } from '../bench/groups.js';
+import { FLOOR_PING, FLOOR_PONG, FLOOR_WORDS, floorSide, initFloor } from '../bench/completion-floor.js';
 import { blockOrder, handoffBlocks, handoffName, pairedBlockRatio } from '../bench/handoff.js';
 import { RUNS_FORMAT, type RunsReport, type SuiteReport } from '../bench/suite.js';
 import type { BenchResult, DetectionResult } from '../bench/types.js';
@@ -49,6 +50,28 @@ test('pairedBlockRatio: the median of the quotients of neighbouring blocks, howe
   assert.ok(Math.abs(q - 1.2) < 1e-9, `block by block ${q}`);
   assert.throws(() => pairedBlockRatio([[1]], [[1], [2]]), /1 blocks against 2/);
   assert.throws(() => pairedBlockRatio([], []), /0 blocks against 0/);
+});
+
+test('completion floor: a completion taken without sleeping; the ordered flavour tickets each yield point, the bare one writes no header word', () => {
+  for (const flavour of ['bare', 'ordered'] as const) {
+    const i32 = new Int32Array(new SharedArrayBuffer(FLOOR_WORDS * 4));
+    initFloor(i32);
+    const header = [...i32.slice(0, 4)];
+    const main = floorSide(i32, 0, flavour);
+    const partner = floorSide(i32, 1, flavour);
+    main.complete(FLOOR_PING);
+    main.complete(FLOOR_PING);
+    assert.is(i32[FLOOR_PING], 2, 'done counts completions');
+    partner.waitForCompletion(FLOOR_PING);
+    partner.waitForCompletion(FLOOR_PING);
+    assert.is(i32[FLOOR_PING], 0, 'each wait takes one');
+    assert.is(i32[FLOOR_PONG], 0);
+    // Nobody waited: no waiter counted, both still running.
+    assert.is(i32[FLOOR_PING + 1], 0);
+    const after = [...i32.slice(0, 4)];
+    if (flavour === 'bare') assert.equal(after, header, 'bare: no header word written');
+    else assert.equal(after, [header[0]! + 4, header[1], header[2], header[3]], 'ordered: one sequence ticket per yield point');
+  }
 });
 
 const result = (name: string, median: number, base?: { baseline: string; ratio: number }): BenchResult => ({
