@@ -24,6 +24,7 @@
  * share.
  */
 import { performance } from 'node:perf_hooks';
+import { TASK_RUNNING, TASK_UNINTERRUPTIBLE } from '../src/runtime/kernel/constants.js';
 import { LINE_WORDS } from '../src/runtime/kernel/layout.js';
 import { SPIN_US } from '../src/runtime/kernel/sched.js';
 
@@ -40,9 +41,6 @@ const T_TICKET = 3;
 /** A completion, one line each: done, waiters. */
 const C_DONE = 0;
 const C_WAITERS = 1;
-
-const TASK_RUNNING = 0;
-const TASK_UNINTERRUPTIBLE = 2;
 
 const task = (t: 0 | 1): number => LINE_WORDS * (1 + t);
 /** The two completions, one each way (their word offsets in the floor's buffer). */
@@ -97,6 +95,8 @@ export function floorSide(i32: Int32Array, me: 0 | 1, flavour: FloorFlavour): Fl
     if (Atomics.exchange(i32, mine + T_PARK, 1) === 0 && ordered) Atomics.add(i32, H_RUNNING, 1);
     Atomics.sub(i32, c + C_WAITERS, 1);
   };
+  // The spin is sched.ts's spinWhile() written out: that one counts itself in
+  // the kernel header's kSpinners word, which the bare flavour must not write.
   const park = (): void => {
     const pw = mine + T_PARK;
     if (ordered) Atomics.add(i32, H_SPINNERS, 1);
