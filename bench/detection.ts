@@ -12,7 +12,7 @@ import { runStress } from '../src/harness/campaign.js';
 import type { Scenario } from '../src/runtime/kernel/scenario.js';
 import { strategyByName } from '../src/runtime/explore/index.js';
 import { builtinByName } from '../src/scenarios/index.js';
-import { quantile, round, type BenchError } from './stats.js';
+import { quantile, ratioOf, round, type BenchError } from './stats.js';
 import type { BenchOptions, DetectionResult, DetectionRun } from './types.js';
 
 export interface PlantedBug {
@@ -149,7 +149,7 @@ function withRatios(all: DetectionResult[]): DetectionResult[] {
     if (r.mode === DETECTION_BASELINE.mode && r.strategy === DETECTION_BASELINE.strategy) return r;
     const b = all.find((x) => x.name === detectionName(r.scenario, r.variant, DETECTION_BASELINE));
     if (!b) return r;
-    const ratio = r.median !== null && b.median !== null && b.median > 0 ? { ratio: round(r.median / b.median) } : {};
+    const ratio = r.median !== null && b.median !== null && b.median > 0 ? { ratio: ratioOf(r.median, b.median) } : {};
     return { ...r, baseline: b.name, ...ratio };
   });
 }

@@ -21,7 +21,7 @@ import { ITERATION_CASE, ITERATION_GROUP, iterationBaselines, iterationBench } f
 import { lineChart } from './plot.js';
 import { SRCU_READ_NAMES, addSrcuReadSide } from './srcu-read.js';
 import { GROUPS, summarizeRuns, type GroupName, type RepeatRow, type SecondRatio } from './groups.js';
-import { results, round, table, type BenchError } from './stats.js';
+import { ratioOf, results, round, table, type BenchError } from './stats.js';
 import { stressBench, stressCases } from './stress.js';
 import { tsyncBench, tsyncCaseName, type CredCount, type TsyncCase } from './tsync.js';
 import { breakdownBaselines, tsyncBreakdownBench, TSYNC_BREAKDOWN_GROUP } from './tsync-breakdown.js';
@@ -80,7 +80,7 @@ function withRatios(all: readonly BenchResult[], baselines: Record<string, strin
   return all.map((r) => {
     const base = baselines[r.name];
     const b = base ? all.find((x) => x.name === base) : undefined;
-    return b && b.median > 0 ? { ...r, baseline: b.name, ratio: round(r.median / b.median) } : r;
+    return b && b.median > 0 ? { ...r, baseline: b.name, ratio: ratioOf(r.median, b.median) } : r;
   });
 }
 

@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { formatRuns, GROUPS, selectGroups, summarizeRuns } from '../bench/groups.js';
 import { FLOOR_PING, FLOOR_PONG, FLOOR_WORDS, floorSide, initFloor } from '../bench/completion-floor.js';
 import { blockOrder, handoffBlocks, handoffName, pairedBlockRatio } from '../bench/handoff.js';
+import { ratioOf } from '../bench/stats.js';
 import { RUNS_FORMAT, type RunsReport, type SuiteReport } from '../bench/suite.js';
 import type { BenchResult, DetectionResult } from '../bench/types.js';
 import { UsageError } from '../src/runtime/kernel/errors.js';
@@ -35,6 +36,13 @@ test('blockOrder: every block times each one-core-busy row once, the first row r
   assert.is(order.filter((r) => r === 'raw').length, blocks);
   assert.is(order.filter((r) => r === 'runtime').length, blocks);
   assert.ok(handoffBlocks(true).blocks * handoffBlocks(true).perBlock < blocks * perBlock);
+});
+
+test('ratioOf: four significant digits, so that a small ratio of positive figures stays positive', () => {
+  assert.is(ratioOf(1.02, 2400), 0.000425);
+  assert.ok(ratioOf(1, 1e7) > 0);
+  assert.is(ratioOf(2.174, 0.511), 4.254);
+  assert.is(ratioOf(13.97, 11.81), 1.183);
 });
 
 test('pairedBlockRatio: the median of the quotients of neighbouring blocks, however the pooled medians mix placements', () => {
