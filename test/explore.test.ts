@@ -28,6 +28,12 @@ function cfg(o: Partial<ExploreConfig> = {}): ExploreConfig {
   return { reduction: 'none', policy: 'pb', bound: null, iterative: false, exitAtomic: true, ...o };
 }
 
+/** Why a run's exploration is or is not complete, for an assertion's message (a failure under load must say why). */
+function why(r: { summary: { iterations: number; failureKinds: Record<string, number>; error?: string; exploration?: { schedules: number; stoppedBy: string | null } } }): string {
+  const e = r.summary.exploration;
+  return `stopped by ${e?.stoppedBy ?? 'nothing'}, ${e?.schedules} schedules in ${r.summary.iterations} runs, failures ${JSON.stringify(r.summary.failureKinds)}${r.summary.error ? `, error: ${r.summary.error}` : ''}`;
+}
+
 function binom(n: number, k: number): number {
   let r = 1;
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
@@ -39,7 +45,7 @@ test('dfs without reduction: two threads of k steps give C(2k, k) schedules (a s
     const k = stores + 1;
     const r = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg(), iterations: 10_000, params: { steps: stores }, timeoutMs: 60_000 });
     assert.is(r.summary.exploration!.schedules, binom(2 * k, k), `stores=${stores}`);
-    assert.ok(r.summary.exploration!.complete && r.summary.exploration!.exhaustive);
+    assert.ok(r.summary.exploration!.complete && r.summary.exploration!.exhaustive, why(r));
     assert.is(r.summary.failures, 0);
   }
   const three = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg(), iterations: 10_000, threads: 3, params: { steps: 1 }, timeoutMs: 60_000 });
@@ -49,7 +55,7 @@ test('dfs without reduction: two threads of k steps give C(2k, k) schedules (a s
 test('dfs with DPOR: disjoint words explore one schedule; one shared word every order of the stores', async () => {
   const d = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3 } });
   assert.is(d.summary.exploration!.schedules, 1);
-  assert.ok(d.summary.exploration!.complete);
+  assert.ok(d.summary.exploration!.complete, why(d));
   const s = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction: 'dpor' }), iterations: 10_000, params: { steps: 3, word: 'shared' } });
   assert.is(s.summary.exploration!.schedules, binom(6, 3), 'the starts commute; the six stores do not');
 });
@@ -57,7 +63,7 @@ test('dfs with DPOR: disjoint words explore one schedule; one shared word every 
 test('a preemption bound of 0 runs each thread to its end: two schedules', async () => {
   const r = await run({ scenario: independent, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ bound: 0 }), iterations: 10_000, params: { steps: 3 } });
   assert.is(r.summary.exploration!.schedules, 2);
-  assert.ok(r.summary.exploration!.complete && !r.summary.exploration!.exhaustive);
+  assert.ok(r.summary.exploration!.complete && !r.summary.exploration!.exhaustive, why(r));
 });
 
 test('reductions lose no behaviour: the final states of the selftests equal those of unpruned dfs', async () => {
@@ -71,7 +77,7 @@ test('reductions lose no behaviour: the final states of the selftests equal thos
     const states: Record<string, string[]> = {};
     for (const reduction of ['none', 'sleep', 'dpor'] as const) {
       const r = await run({ ...c, mode: 'controlled', hangMs: STALL_MS, strategy: 'dfs', explore: cfg({ reduction }), iterations: 20_000, hunt: false, timeoutMs: 120_000 });
-      assert.ok(r.summary.exploration!.complete, `${c.scenario}/${c.variant} ${reduction}: complete`);
+      assert.ok(r.summary.exploration!.complete, `${c.scenario}/${c.variant} ${reduction}: complete (${why(r)})`);
       states[reduction] = [...new Set(r.iterations.map((i) => i.finalState))].sort();
     }
     assert.equal(states['sleep'], states['none'], `${c.scenario}/${c.variant}: sleep sets`);
