@@ -48,6 +48,18 @@ test('a self-deadlock is a cycle of one', async () => {
   assert.is(r.failures[0]!.log.failure.cycle?.length, 1);
 });
 
+test('a task parked with nobody to wake it is a deadlock without a cycle, reported after a short quiet, not after hangMs', async () => {
+  // hangMs 20 s against a 15 s limit for three iterations: only the parked-task check can end them.
+  const r = await run({ scenario: fixtureUrl('hang'), variant: 'never-completed', iterations: 3, hangMs: 20_000, timeoutMs: 15_000 });
+  assert.is(r.summary.failures, 3);
+  for (const f of r.failures) {
+    assert.is(f.kind, 'deadlock', f.message);
+    assert.match(f.message, /every task is blocked and none can wake another/);
+    assert.match(f.message, /no wait-for cycle/);
+    assert.match(f.message, /tid 2 worker \[D\] completion 'C'/);
+  }
+});
+
 test('a thread that never yields is a hang; its worker is replaced and the run goes on', async () => {
   const r = await run({ scenario: fixtureUrl('hang'), variant: 'no-yield', iterations: 2, hangMs: 300, timeoutMs: 30_000 });
   assert.is(r.summary.iterations, 2);

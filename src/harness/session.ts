@@ -90,6 +90,18 @@ const TICK_MS = 25;
 const SYNC_WAIT_MS = 2;
 /** A deadlock where every task is parked is declared after this much quiet. */
 const QUIET_MS = 60;
+
+/**
+ * The watchdog's scans of the task table (allParked, onlyWaitingForCpu) read
+ * one task after another while the tasks run: a task woken just after its
+ * record was read, by a waker that then parks before the scan reaches it,
+ * looks parked with everyone else. Every such waker passed a yield point and
+ * its block event on its way, so a verdict stands only if the global
+ * sequence read before the scan has not moved.
+ */
+function unchanged(i32: Int32Array, seq: number): boolean {
+  return Atomics.load(i32, kSeq) === seq;
+}
 /** How long aborted tasks get to unwind before their workers are replaced. */
 const UNWIND_MS = 1500;
 /**
@@ -292,9 +304,14 @@ export class Session {
     } else {
       // Analyse before tearing anything down: the breadcrumbs are the evidence.
       graph = buildWaitGraph(hk);
-      if (outcome === 'stalled') {
+      if (outcome === 'stalled' || outcome === 'parked') {
         const kind = graph.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
-        const why = graph.kind === 'deadlock' ? 'every task is blocked and none can wake another' : `no progress for ${cfg.hangMs} ms`;
+        const why =
+          graph.kind === 'deadlock'
+            ? 'every task is blocked and none can wake another'
+            : outcome === 'parked'
+              ? `every task has been parked for ${QUIET_MS} ms with nobody left to wake it`
+              : `no progress for ${cfg.hangMs} ms`;
         hk.reportFailure(kind, `${why}\n${graph.report}`, null);
       } else if (outcome === 'timeout') {
         hk.reportFailure(
@@ -305,7 +322,7 @@ export class Session {
       }
       const kind = i32[kFailKind]!;
       let message = mem.readFailMessage(i32[kFailMsgLen]!);
-      if (kind === FailKind.DEADLOCK && outcome !== 'stalled') message = `${message}\n${graph.report}`;
+      if (kind === FailKind.DEADLOCK && outcome !== 'stalled' && outcome !== 'parked') message = `${message}\n${graph.report}`;
       const specId = i32[kFailSpec]!;
       failure = {
         kind: FAIL_KIND_NAMES[kind] ?? 'crash',
@@ -347,7 +364,7 @@ export class Session {
    * stall after a short quiet period; an iteration longer than
    * `iterationTimeoutMs` is a livelock even if it makes progress.
    */
-  private async wait(): Promise<'done' | 'failed' | 'stalled' | 'timeout'> {
+  private async wait(): Promise<'done' | 'failed' | 'stalled' | 'parked' | 'timeout'> {
     const { mem, hk, cfg, pool } = this;
     const i32 = mem.i32;
     let last = -1;
@@ -375,9 +392,9 @@ export class Session {
       } else if (now - since > cfg.hangMs) {
         // Woken tasks the OS has not scheduled yet are not a hang: wait on,
         // within the iteration time limit.
-        if (!onlyWaitingForCpu(hk)) return 'stalled';
-      } else if (now - since > QUIET_MS && allParked(hk)) {
-        return 'stalled';
+        if (!onlyWaitingForCpu(hk) && unchanged(i32, seq)) return 'stalled';
+      } else if (now - since > QUIET_MS && allParked(hk) && unchanged(i32, seq)) {
+        return 'parked';
       }
     }
   }
