@@ -127,6 +127,7 @@ export async function stressBench(o: BenchOptions, cases: readonly StressCase[])
     let seed = 1;
     const long = r.long && !o.quick;
     (long ? longBench : bench).add(r.name, async () => {
+      let first = '';
       const s = await runStress({
         scenario: { scenario: r.scenario, url: r.url },
         variant: r.variant,
@@ -145,8 +146,10 @@ export async function stressBench(o: BenchOptions, cases: readonly StressCase[])
         hunt: false,
         hangMs: r.scenario.hangMs ?? 2000,
         stepLimit: r.scenario.stepLimit ?? 200_000,
+        // No seed log is written here: the error carries the failure's first line.
+        onFailure: (f) => void (first ||= `iteration ${f.iteration}: ${f.kind}: ${f.message.split('\n')[0]}`),
       });
-      if (s.failures > 0) throw new Error(`${r.name}, seed ${s.seed}: the correct variant failed: ${JSON.stringify(s.failureKinds)}`);
+      if (s.failures > 0) throw new Error(`${r.name}, seed ${s.seed}: the correct variant failed: ${JSON.stringify(s.failureKinds)} (${first})`);
       return { overriddenDuration: 1000 / s.steadyItersPerSec };
     });
   }
