@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayLog } from '../src/harness/replay.js';
 import type { ExploreConfig } from '../src/harness/explore.js';
-import { fixtureUrl, run, withTimeout } from './helpers.js';
+import { fixtureUrl, run, withTimeout, type RunResult } from './helpers.js';
 
 const independent = fixtureUrl('explore/independent');
 
@@ -29,7 +29,7 @@ function cfg(o: Partial<ExploreConfig> = {}): ExploreConfig {
 }
 
 /** Why a run's exploration is or is not complete, for an assertion's message (a failure under load must say why). */
-function why(r: { summary: { iterations: number; failureKinds: Record<string, number>; error?: string; exploration?: { schedules: number; stoppedBy: string | null } } }): string {
+function why(r: RunResult): string {
   const e = r.summary.exploration;
   return `stopped by ${e?.stoppedBy ?? 'nothing'}, ${e?.schedules} schedules in ${r.summary.iterations} runs, failures ${JSON.stringify(r.summary.failureKinds)}${r.summary.error ? `, error: ${r.summary.error}` : ''}`;
 }

@@ -91,6 +91,14 @@ const SYNC_WAIT_MS = 2;
 /** A deadlock where every task is parked is declared after this much quiet. */
 const QUIET_MS = 60;
 
+/** How long aborted tasks get to unwind before their workers are replaced. */
+const UNWIND_MS = 1500;
+/**
+ * ...and how many polls at least (2 ms apart): a harness descheduled past the
+ * deadline in one sleep (a loaded machine) still gives the tasks time to run.
+ */
+const UNWIND_POLLS = 50;
+
 /**
  * The watchdog's scans of the task table (allParked, onlyWaitingForCpu) read
  * one task after another while the tasks run: a task woken just after its
@@ -102,13 +110,6 @@ const QUIET_MS = 60;
 function unchanged(i32: Int32Array, seq: number): boolean {
   return Atomics.load(i32, kSeq) === seq;
 }
-/** How long aborted tasks get to unwind before their workers are replaced. */
-const UNWIND_MS = 1500;
-/**
- * ...and how many polls at least (2 ms apart): a harness descheduled past the
- * deadline in one sleep (a loaded machine) still gives the tasks time to run.
- */
-const UNWIND_POLLS = 50;
 
 export interface SessionConfig {
   readonly scenario: LoadedScenario;
@@ -304,7 +305,8 @@ export class Session {
     } else {
       // Analyse before tearing anything down: the breadcrumbs are the evidence.
       graph = buildWaitGraph(hk);
-      if (outcome === 'stalled' || outcome === 'parked') {
+      const stalled = outcome === 'stalled' || outcome === 'parked';
+      if (stalled) {
         const kind = graph.kind === 'deadlock' ? FailKind.DEADLOCK : FailKind.HANG;
         const why =
           graph.kind === 'deadlock'
@@ -322,7 +324,7 @@ export class Session {
       }
       const kind = i32[kFailKind]!;
       let message = mem.readFailMessage(i32[kFailMsgLen]!);
-      if (kind === FailKind.DEADLOCK && outcome !== 'stalled' && outcome !== 'parked') message = `${message}\n${graph.report}`;
+      if (kind === FailKind.DEADLOCK && !stalled) message = `${message}\n${graph.report}`;
       const specId = i32[kFailSpec]!;
       failure = {
         kind: FAIL_KIND_NAMES[kind] ?? 'crash',
